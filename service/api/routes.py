@@ -1,0 +1,76 @@
+"""Extraction over HTTP: POST /extract, plus GET /healthz and GET /openapi.yaml."""
+from __future__ import annotations
+
+import time
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, request
+
+from ..extract import extract
+from .errors import Problem
+from .inputs import read_plan
+from .schemas import ExtractResponseSchema
+
+bp = Blueprint("extraction", __name__)
+
+# The contract lives at the repository root; the package holds a symlink to it, so the same
+# file is served from a checkout, an editable install and a built wheel (which stores a copy).
+OPENAPI_PATH = Path(__file__).with_name("openapi.yaml")
+
+_TRUE = {"1", "true", "yes"}
+_FALSE = {"", "0", "false", "no"}
+
+_response_schema = ExtractResponseSchema()
+
+
+@lru_cache(maxsize=1)
+def service_version() -> str:
+    try:
+        return metadata.version("plan-targets")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def _flag(name: str) -> bool:
+    value = request.args.get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise Problem(400, "Invalid request", f"{name}: expected 1 or 0, got {value!r}.",
+                  type="invalid-request")
+
+
+@bp.post("/extract")
+def extract_targets():
+    """Extract the targets of one plan; offsets refer to the text as received (decoded)."""
+    include_text = _flag("include_text")
+    plan = read_plan(request)
+    started = time.perf_counter()
+    result = extract(plan.text)
+    elapsed_ms = (time.perf_counter() - started) * 1000.0
+    meta = {"version": service_version(), "chars": len(plan.text),
+            "elapsed_ms": round(elapsed_ms, 3), "source": plan.source}
+    if include_text:
+        meta["text"] = plan.text
+    body = _response_schema.dump({"documents": result.documents, "targets": result.targets,
+                                  "warnings": result.warnings, "meta": meta})
+    return current_app.json.response(body)
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness only: answers without touching the engine or any store."""
+    return {"status": "ok"}
+
+
+@bp.get("/openapi.yaml")
+def openapi_contract():
+    return Response(_openapi_text(), mimetype="application/yaml")
+
+
+@lru_cache(maxsize=1)
+def _openapi_text() -> str:
+    return OPENAPI_PATH.read_text(encoding="utf-8")

@@ -1,0 +1,66 @@
+"""All settings the service reads from the environment, in one place.
+
+`settings()` returns a plain dict whose keys are the Flask config keys the app,
+the store and the web pages read (`current_app.config[...]`); `create_app(config)`
+lets tests override any of them without touching the environment.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEFAULT_TIMEOUT = 120
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value the service cannot use."""
+
+
+def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def default_workers() -> int:
+    """Gunicorn's rule of thumb, (2 x cores) + 1: extraction is CPU-bound, the spare workers keep
+    /healthz and small requests answered while long plans are being read."""
+    return 2 * (os.cpu_count() or 1) + 1
+
+
+def data_dir(environ: Mapping[str, str] | None = None) -> str:
+    environ = os.environ if environ is None else environ
+    return os.path.abspath(environ.get("PLAN_TARGETS_DATA_DIR") or "./data")
+
+
+def settings(environ: Mapping[str, str] | None = None) -> dict:
+    """Read every PLAN_TARGETS_* (and DATABASE_URL, LOG_LEVEL) variable once."""
+    environ = os.environ if environ is None else environ
+    directory = data_dir(environ)
+    keys = [k.strip() for k in environ.get("PLAN_TARGETS_API_KEYS", "").split(",") if k.strip()]
+    return {
+        # largest request body accepted, in bytes (JSON, plain text or an uploaded file)
+        "MAX_BYTES": _int(environ, "PLAN_TARGETS_MAX_BYTES", DEFAULT_MAX_BYTES),
+        # where SQLite databases and other local state live
+        "DATA_DIR": directory,
+        "DATABASE_URL": environ.get("DATABASE_URL")
+        or "sqlite:///" + os.path.join(directory, "plan-targets.db"),
+        # keys accepted for write access; empty means the service is open
+        "API_KEYS": keys,
+        "LOG_LEVEL": (environ.get("LOG_LEVEL") or "INFO").upper(),
+        # `plan-targets serve` defaults (the command-line options override them)
+        "HOST": environ.get("PLAN_TARGETS_HOST") or DEFAULT_HOST,
+        "PORT": _int(environ, "PLAN_TARGETS_PORT", DEFAULT_PORT),
+        "WORKERS": _int(environ, "PLAN_TARGETS_WORKERS", default_workers()),
+        "TIMEOUT": _int(environ, "PLAN_TARGETS_TIMEOUT", DEFAULT_TIMEOUT),
+    }
