@@ -17,6 +17,16 @@ def _blueprints():
     ]
 
 
+def _configure_logging(level: str) -> None:
+    """Send the service's own log lines (errors with request ids) to stderr beside gunicorn's."""
+    logger = logging.getLogger("service")
+    logger.setLevel(level)
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the app from the environment (`service.config.settings()`), then `config` overrides."""
     app = Flask(__name__)
@@ -28,7 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_BYTES"]
     app.json.ensure_ascii = False  # Chinese text stays readable in responses
     app.json.sort_keys = False
-    logging.getLogger("service").setLevel(app.config["LOG_LEVEL"])
+    _configure_logging(app.config["LOG_LEVEL"])
     register_error_handlers(app)
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)

@@ -1,0 +1,31 @@
+"""Gunicorn settings for `plan-targets serve` and the Docker image (`gunicorn -c <this file>`).
+
+Defaults come from `service.config` (environment); command-line options given to gunicorn
+after `-c` (as `plan-targets serve` does for --host/--port/--workers) take precedence.
+"""
+from service import config as _config
+
+_settings = _config.settings()
+
+wsgi_app = "service.api.app:create_app()"
+bind = [f"{_settings['HOST']}:{_settings['PORT']}"]
+# (2 x cores) + 1 unless PLAN_TARGETS_WORKERS says otherwise; sync workers suit CPU-bound work.
+workers = _settings["WORKERS"]
+worker_class = "sync"
+# A large plan takes seconds, not minutes: past this a worker is stuck and gets replaced.
+timeout = _settings["TIMEOUT"]
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so that a slow leak cannot grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+
+loglevel = _settings["LOG_LEVEL"].lower()
+accesslog = "-"
+errorlog = "-"
+logger_class = "service.api.access_log.JsonAccessLogger"
+# X-Forwarded-* are trusted from the local host only (a reverse proxy in front of us).
+forwarded_allow_ips = "127.0.0.1"
+# Gunicorn 23+ opens a control socket at a fixed path in $HOME: several instances (tests, the
+# benchmark, a developer's server) would clash over it, and nothing here uses it.
+control_socket_disable = True
