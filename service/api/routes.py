@@ -34,7 +34,7 @@ def service_version() -> str:
 
 
 def _flag(name: str) -> bool:
-    value = request.args.get(name, "").strip().lower()
+    value = request.args.get(name, "")
     if value in _TRUE:
         return True
     if value in _FALSE:
