@@ -1,0 +1,159 @@
+"""Tables of the store: one schema for SQLite and PostgreSQL.
+
+A stored **document** is one submitted plan text, kept once per sha256 of the text.
+The engine may split a compilation into several documents; each becomes a **part** of
+the stored document (`parts.position` = the extraction's document index), with its own title,
+issuer, year and doc_number. Items and targets belong to a part, so every target carries
+the issuer and year of the plan it stands in. The document's own title/issuer/year/doc_number
+are those of its first part (the whole plan for a single-plan text).
+
+The schema itself is created by the Alembic migrations in `migrations/versions/`; these
+classes describe the same tables for queries, and a test checks that both agree.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: Name of the read-only view for BI tools (one row per target, everything flattened).
+TARGET_ROWS_VIEW = "target_rows"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    source: Mapped[str | None] = mapped_column(String(500))
+    title: Mapped[str | None] = mapped_column(Text)
+    issuer: Mapped[str | None] = mapped_column(String(200))
+    year: Mapped[int | None] = mapped_column(Integer)
+    doc_number: Mapped[str | None] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    warnings: Mapped[list] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("sha256", name="uq_documents_sha256"),
+        Index("ix_documents_issuer_year", "issuer", "year"),
+        Index("ix_documents_year", "year"),
+    )
+
+
+class Part(Base):
+    """One plan inside a stored text (the extraction's `documents[i]`)."""
+    __tablename__ = "parts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE", name="fk_parts_document"), nullable=False)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    title: Mapped[str | None] = mapped_column(Text)
+    issuer: Mapped[str | None] = mapped_column(String(200))
+    year: Mapped[int | None] = mapped_column(Integer)
+    doc_number: Mapped[str | None] = mapped_column(String(100))
+    span_start: Mapped[int] = mapped_column(Integer, nullable=False)
+    span_end: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("document_id", "position", name="uq_parts_document_position"),
+        Index("ix_parts_issuer_year", "issuer", "year"),
+        Index("ix_parts_year", "year"),
+    )
+
+
+class Item(Base):
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE", name="fk_items_document"), nullable=False)
+    part_id: Mapped[int] = mapped_column(
+        ForeignKey("parts.id", ondelete="CASCADE", name="fk_items_part"), nullable=False)
+    key: Mapped[str] = mapped_column(String(40), nullable=False)
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    section: Mapped[str | None] = mapped_column(Text)
+    span_start: Mapped[int] = mapped_column(Integer, nullable=False)
+    span_end: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __table_args__ = (
+        Index("ix_items_document", "document_id"),
+        Index("ix_items_part_number", "part_id", "number"),
+        Index("ix_items_number", "number"),
+    )
+
+
+class Responsibility(Base):
+    """A unit or leader answerable for an item (`kind` is `unit` or `leader`)."""
+    __tablename__ = "responsibilities"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE", name="fk_responsibilities_item"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __table_args__ = (
+        Index("ix_responsibilities_item", "item_id", "kind", "position"),
+        Index("ix_responsibilities_kind_name", "kind", "name"),
+    )
+
+
+class Target(Base):
+    __tablename__ = "targets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE", name="fk_targets_document"), nullable=False)
+    part_id: Mapped[int] = mapped_column(
+        ForeignKey("parts.id", ondelete="CASCADE", name="fk_targets_part"), nullable=False)
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE", name="fk_targets_item"))
+    key: Mapped[str] = mapped_column(String(40), nullable=False)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    section: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    span_start: Mapped[int] = mapped_column(Integer, nullable=False)
+    span_end: Mapped[int] = mapped_column(Integer, nullable=False)
+    raw: Mapped[str] = mapped_column(String(200), nullable=False)
+    value: Mapped[float | None] = mapped_column(Float)
+    low: Mapped[float | None] = mapped_column(Float)
+    high: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(40), nullable=False)
+    currency: Mapped[str | None] = mapped_column(String(8))
+    category: Mapped[str] = mapped_column(String(20), nullable=False)
+    comparator: Mapped[str] = mapped_column(String(10), nullable=False)
+    direction: Mapped[str | None] = mapped_column(String(10))
+    per: Mapped[str | None] = mapped_column(String(40))
+    metric: Mapped[str | None] = mapped_column(Text)
+    deadline: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        Index("ix_targets_document", "document_id", "position"),
+        Index("ix_targets_part", "part_id"),
+        Index("ix_targets_item", "item_id"),
+        Index("ix_targets_category_unit", "category", "unit"),
+        Index("ix_targets_unit", "unit"),
+        Index("ix_targets_currency", "currency"),
+        Index("ix_targets_value", "value"),
+        Index("ix_targets_comparator", "comparator"),
+        Index("ix_targets_direction", "direction"),
+    )

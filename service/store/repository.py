@@ -1,0 +1,456 @@
+"""Writing extractions into the store and reading documents, targets and summaries back.
+
+Everything here takes a SQLAlchemy `Connection` inside a transaction opened by `Store.reading()`
+or `Store.writing()`, and returns plain dicts shaped like the API's JSON.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Iterable, Iterator
+
+from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, true
+
+from .models import Document, Item, Part, Responsibility, Target
+
+documents = Document.__table__
+parts = Part.__table__
+items = Item.__table__
+responsibilities = Responsibility.__table__
+targets = Target.__table__
+
+UNIT, LEADER = "unit", "leader"
+
+
+def text_sha256(text: str) -> str:
+    """The identity of a stored text: sha256 of its UTF-8 bytes, exactly as submitted."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def find_document_id(conn: Connection, sha256: str) -> int | None:
+    return conn.execute(select(documents.c.id).where(documents.c.sha256 == sha256)).scalar()
+
+
+def insert_document(conn: Connection, *, text: str, source: str | None, extraction: dict) -> int:
+    """Insert a text and its extraction (`Extraction.to_dict()`); returns the new document id.
+
+    Raises IntegrityError when the same text is already stored (unique sha256).
+    """
+    parts_in = list(extraction.get("documents") or [])
+    first = min(parts_in, key=lambda d: d["index"]) if parts_in else {}
+    document_id = conn.execute(
+        insert(documents).returning(documents.c.id),
+        {
+            "sha256": text_sha256(text),
+            "source": (source or None) and source[:500],
+            "title": first.get("title"),
+            "issuer": first.get("issuer"),
+            "year": first.get("year"),
+            "doc_number": first.get("doc_number"),
+            "text": text,
+            "warnings": list(extraction.get("warnings") or []),
+            "created_at": datetime.now(timezone.utc),
+        },
+    ).scalar_one()
+
+    # A target may name a document index the extraction did not describe; give it a bare part.
+    known = {d["index"] for d in parts_in}
+    for index in sorted({t["document"] for t in extraction.get("targets") or []} - known):
+        parts_in.append({"index": index, "title": None, "issuer": None, "year": None,
+                         "doc_number": None, "span": {"start": 0, "end": len(text)}, "items": []})
+
+    part_ids: dict[int, int] = {}
+    item_ids: dict[str, int] = {}
+    for part in sorted(parts_in, key=lambda d: d["index"]):
+        part_id = conn.execute(
+            insert(parts).returning(parts.c.id),
+            {"document_id": document_id, "position": part["index"], "title": part.get("title"),
+             "issuer": part.get("issuer"), "year": part.get("year"),
+             "doc_number": part.get("doc_number"),
+             "span_start": part["span"]["start"], "span_end": part["span"]["end"]},
+        ).scalar_one()
+        part_ids[part["index"]] = part_id
+        for item in part.get("items") or []:
+            item_id = conn.execute(
+                insert(items).returning(items.c.id),
+                {"document_id": document_id, "part_id": part_id, "key": item["id"],
+                 "number": item["number"], "title": item["title"], "section": item.get("section"),
+                 "span_start": item["span"]["start"], "span_end": item["span"]["end"]},
+            ).scalar_one()
+            item_ids[item["id"]] = item_id
+            names = [(UNIT, n) for n in item.get("responsible_units") or []]
+            names += [(LEADER, n) for n in item.get("responsible_leaders") or []]
+            if names:
+                conn.execute(insert(responsibilities), [
+                    {"item_id": item_id, "kind": kind, "name": name[:200], "position": i}
+                    for i, (kind, name) in enumerate(names)])
+
+    rows = []
+    for position, t in enumerate(extraction.get("targets") or []):
+        item_ref = t.get("item")
+        rows.append({
+            "document_id": document_id, "part_id": part_ids[t["document"]],
+            "item_id": item_ids.get(item_ref["id"]) if item_ref else None,
+            "key": t["id"], "position": position, "section": t.get("section"),
+            "text": t["text"], "span_start": t["span"]["start"], "span_end": t["span"]["end"],
+            **{name: t.get(name) for name in TARGET_VALUE_FIELDS},
+        })
+    if rows:
+        conn.execute(insert(targets), rows)
+    return document_id
+
+
+def delete_document(conn: Connection, document_id: int) -> bool:
+    """Remove a document and everything extracted from it; False when there was none."""
+    item_ids = select(items.c.id).where(items.c.document_id == document_id)
+    conn.execute(delete(targets).where(targets.c.document_id == document_id))
+    conn.execute(delete(responsibilities).where(responsibilities.c.item_id.in_(item_ids)))
+    conn.execute(delete(items).where(items.c.document_id == document_id))
+    conn.execute(delete(parts).where(parts.c.document_id == document_id))
+    return conn.execute(delete(documents).where(documents.c.id == document_id)).rowcount > 0
+
+
+# --------------------------------------------------------------------------- documents
+
+TARGET_VALUE_FIELDS = ("raw", "value", "low", "high", "unit", "currency", "category",
+                       "comparator", "direction", "per", "metric", "deadline")
+
+
+@dataclass
+class DocumentFilters:
+    issuer: str | None = None
+    year: int | None = None
+    q: str | None = None
+
+
+def list_documents(conn: Connection, filters: DocumentFilters, limit: int, offset: int):
+    """A page of documents, newest first, and the number of all that match."""
+    conditions = []
+    if filters.issuer is not None:
+        conditions.append(exists().where(parts.c.document_id == documents.c.id,
+                                         parts.c.issuer == filters.issuer))
+    if filters.year is not None:
+        conditions.append(exists().where(parts.c.document_id == documents.c.id,
+                                         parts.c.year == filters.year))
+    if filters.q:
+        conditions.append(or_(
+            documents.c.title.contains(filters.q, autoescape=True),
+            exists().where(parts.c.document_id == documents.c.id,
+                           parts.c.title.contains(filters.q, autoescape=True))))
+    where = and_(true(), *conditions)
+    total = conn.execute(select(func.count()).select_from(documents).where(where)).scalar_one()
+    rows = conn.execute(
+        select(*_DOCUMENT_COLUMNS).where(where)
+        .order_by(documents.c.id.desc()).limit(limit).offset(offset)).mappings().all()
+    ids = [r["id"] for r in rows]
+    counts = dict(conn.execute(
+        select(targets.c.document_id, func.count())
+        .where(targets.c.document_id.in_(ids)).group_by(targets.c.document_id)).all()) if ids else {}
+    part_rows = _parts_of(conn, ids)
+    return [strip_internal(_document_dict(r, part_rows.get(r["id"], []), counts.get(r["id"], 0)))
+            for r in rows], total
+
+
+def get_document(conn: Connection, document_id: int, *, with_text: bool = True) -> dict | None:
+    """A document with its parts, their items, all its targets and (optionally) its text."""
+    row = conn.execute(select(*_DOCUMENT_COLUMNS, documents.c.text, documents.c.warnings)
+                       .where(documents.c.id == document_id)).mappings().first()
+    if row is None:
+        return None
+    part_list = _parts_of(conn, [document_id]).get(document_id, [])
+    item_rows = conn.execute(
+        select(items).where(items.c.document_id == document_id)
+        .order_by(items.c.part_id, items.c.span_start, items.c.id)).mappings().all()
+    names = _names_of(conn, [r["id"] for r in item_rows])
+    items_by_part: dict[int, list] = {}
+    for r in item_rows:
+        units, leaders = names.get(r["id"], ([], []))
+        items_by_part.setdefault(r["part_id"], []).append({
+            "id": r["id"], "key": r["key"], "number": r["number"], "title": r["title"],
+            "section": r["section"], "span": {"start": r["span_start"], "end": r["span_end"]},
+            "responsible_units": units, "responsible_leaders": leaders})
+    target_list = list(_target_dicts(conn, conn.execute(
+        _target_select().where(targets.c.document_id == document_id)
+        .order_by(targets.c.position)).mappings().all()))
+    doc = _document_dict(row, part_list, len(target_list))
+    for part in doc["parts"]:
+        part["items"] = items_by_part.get(part.pop("_id"), [])
+    doc["targets"] = target_list
+    doc["warnings"] = list(row["warnings"] or [])
+    if with_text:
+        doc["text"] = row["text"]
+    return doc
+
+
+_DOCUMENT_COLUMNS = (documents.c.id, documents.c.sha256, documents.c.source, documents.c.title,
+                     documents.c.issuer, documents.c.year, documents.c.doc_number,
+                     documents.c.created_at)
+
+
+def _parts_of(conn: Connection, document_ids: list[int]) -> dict[int, list]:
+    if not document_ids:
+        return {}
+    out: dict[int, list] = {}
+    for r in conn.execute(select(parts).where(parts.c.document_id.in_(document_ids))
+                          .order_by(parts.c.document_id, parts.c.position)).mappings():
+        out.setdefault(r["document_id"], []).append(r)
+    return out
+
+
+def _document_dict(row, part_rows, target_count: int) -> dict:
+    created = row["created_at"]
+    if created is not None and created.tzinfo is None:  # SQLite hands back naive UTC
+        created = created.replace(tzinfo=timezone.utc)
+    return {
+        "id": row["id"], "sha256": row["sha256"], "source": row["source"], "title": row["title"],
+        "issuer": row["issuer"], "year": row["year"], "doc_number": row["doc_number"],
+        "created_at": created.isoformat() if created else None,
+        "target_count": target_count,
+        "parts": [{"_id": p["id"], "index": p["position"], "title": p["title"],
+                   "issuer": p["issuer"], "year": p["year"], "doc_number": p["doc_number"],
+                   "span": {"start": p["span_start"], "end": p["span_end"]}} for p in part_rows],
+    }
+
+
+def strip_internal(doc: dict) -> dict:
+    """Drop bookkeeping keys from a listed document (kept only while assembling)."""
+    for part in doc["parts"]:
+        part.pop("_id", None)
+    return doc
+
+
+def _names_of(conn: Connection, item_ids: Iterable[int]) -> dict[int, tuple[list, list]]:
+    """Responsible units and leaders of each item, in written order."""
+    item_ids = sorted(set(i for i in item_ids if i is not None))
+    out: dict[int, tuple[list, list]] = {}
+    for chunk_start in range(0, len(item_ids), 500):
+        chunk = item_ids[chunk_start:chunk_start + 500]
+        for r in conn.execute(
+                select(responsibilities.c.item_id, responsibilities.c.kind, responsibilities.c.name)
+                .where(responsibilities.c.item_id.in_(chunk))
+                .order_by(responsibilities.c.item_id, responsibilities.c.position)):
+            units, leaders = out.setdefault(r.item_id, ([], []))
+            (units if r.kind == UNIT else leaders).append(r.name)
+    return out
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def _target_select():
+    return (
+        select(targets, parts.c.position.label("part"), parts.c.title.label("document_title"),
+               parts.c.issuer, parts.c.year, parts.c.doc_number,
+               documents.c.source,
+               items.c.key.label("item_key"), items.c.number.label("item_number"),
+               items.c.title.label("item_title"))
+        .join(parts, parts.c.id == targets.c.part_id)
+        .join(documents, documents.c.id == targets.c.document_id)
+        .outerjoin(items, items.c.id == targets.c.item_id)
+    )
+
+
+def _target_dicts(conn: Connection, rows) -> Iterator[dict]:
+    names = _names_of(conn, (r["item_id"] for r in rows))
+    for r in rows:
+        units, leaders = names.get(r["item_id"], ([], []))
+        yield {
+            "id": r["id"], "key": r["key"], "document_id": r["document_id"],
+            "source": r["source"], "part": r["part"], "document_title": r["document_title"],
+            "issuer": r["issuer"], "year": r["year"], "doc_number": r["doc_number"],
+            "item": ({"id": r["item_id"], "key": r["item_key"], "number": r["item_number"],
+                      "title": r["item_title"]} if r["item_id"] is not None else None),
+            "section": r["section"], "text": r["text"],
+            "span": {"start": r["span_start"], "end": r["span_end"]},
+            **{name: r[name] for name in TARGET_VALUE_FIELDS},
+            "responsible_units": units, "responsible_leaders": leaders,
+        }
+
+
+@dataclass
+class TargetFilters:
+    """The filters shared by /targets and /summary; None means "any"."""
+    category: list[str] | None = None
+    unit: list[str] | None = None
+    currency: list[str] | None = None
+    issuer: str | None = None
+    year: int | None = None
+    document: int | None = None
+    item: int | None = None
+    responsible_unit: str | None = None
+    comparator: list[str] | None = None
+    direction: list[str | None] | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    has_deadline: bool | None = None
+
+    def conditions(self) -> list:
+        c = []
+        for name, column in (("category", targets.c.category), ("unit", targets.c.unit),
+                             ("currency", targets.c.currency),
+                             ("comparator", targets.c.comparator)):
+            values = getattr(self, name)
+            if values:
+                c.append(column.in_(values))
+        if self.direction:
+            named = [d for d in self.direction if d is not None]
+            c.append(or_(targets.c.direction.in_(named),
+                         *([targets.c.direction.is_(None)] if None in self.direction else [])))
+        if self.issuer is not None:
+            c.append(parts.c.issuer == self.issuer)
+        if self.year is not None:
+            c.append(parts.c.year == self.year)
+        if self.document is not None:
+            c.append(targets.c.document_id == self.document)
+        if self.item is not None:
+            c.append(items.c.number == self.item)
+        if self.responsible_unit:
+            c.append(exists().where(responsibilities.c.item_id == targets.c.item_id,
+                                    responsibilities.c.kind == UNIT,
+                                    responsibilities.c.name.contains(self.responsible_unit,
+                                                                     autoescape=True)))
+        # A range matches when [low, high] reaches into [min_value, max_value].
+        if self.min_value is not None:
+            c.append(func.coalesce(targets.c.value, targets.c.high, targets.c.low) >= self.min_value)
+        if self.max_value is not None:
+            c.append(func.coalesce(targets.c.value, targets.c.low, targets.c.high) <= self.max_value)
+        if self.has_deadline is True:
+            c.append(targets.c.deadline.is_not(None))
+        elif self.has_deadline is False:
+            c.append(targets.c.deadline.is_(None))
+        return c
+
+
+#: Sortable fields of /targets and the column each sorts by (ties broken by target id).
+SORT_COLUMNS = {
+    "id": targets.c.id, "document": targets.c.document_id, "year": parts.c.year,
+    "issuer": parts.c.issuer, "category": targets.c.category, "unit": targets.c.unit,
+    "value": targets.c.value, "deadline": targets.c.deadline, "metric": targets.c.metric,
+}
+
+
+class BadCursor(ValueError):
+    pass
+
+
+@dataclass
+class TargetPage:
+    targets: list[dict]
+    next_cursor: str | None
+
+
+def encode_cursor(sort: str, value: Any, last_id: int) -> str:
+    raw = json.dumps([sort, value, last_id], ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        cursor_sort, value, last_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError, binascii.Error):
+        raise BadCursor("cursor is not one this service handed out") from None
+    if cursor_sort != sort or not isinstance(last_id, int):
+        raise BadCursor(f"cursor belongs to sort={cursor_sort!r}, not sort={sort!r}")
+    return value, last_id
+
+
+def _after_cursor(column, descending: bool, value: Any, last_id: int):
+    """Rows after (value, last_id) in the order `column ASC|DESC NULLS LAST, id ASC`."""
+    if column is targets.c.id:
+        return targets.c.id < last_id if descending else targets.c.id > last_id
+    if value is None:
+        return and_(column.is_(None), targets.c.id > last_id)
+    beyond = column < value if descending else column > value
+    return or_(beyond, and_(column == value, targets.c.id > last_id), column.is_(None))
+
+
+def query_targets(conn: Connection, filters: TargetFilters, *, sort: str = "id",
+                  limit: int | None = 100, cursor: str | None = None) -> TargetPage:
+    """One page of targets in `sort` order (`-field` for descending), keyset-paginated."""
+    descending = sort.startswith("-")
+    column = SORT_COLUMNS[sort.lstrip("-")]
+    stmt = _target_select().where(*filters.conditions())
+    if cursor:
+        value, last_id = decode_cursor(cursor, sort)
+        stmt = stmt.where(_after_cursor(column, descending, value, last_id))
+    if column is targets.c.id:
+        order = [targets.c.id.desc() if descending else targets.c.id.asc()]
+    else:
+        order = [(column.desc() if descending else column.asc()).nulls_last(), targets.c.id.asc()]
+    stmt = stmt.order_by(*order)
+    if limit is not None:
+        stmt = stmt.limit(limit + 1)
+    rows = conn.execute(stmt).mappings().all()
+    next_cursor = None
+    if limit is not None and len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(sort, last[column.name] if column is not targets.c.id
+                                    else last["id"], last["id"])
+    return TargetPage(list(_target_dicts(conn, rows)), next_cursor)
+
+
+def iter_targets(conn: Connection, filters: TargetFilters, *, sort: str = "id",
+                 batch: int = 1000) -> Iterator[dict]:
+    """Every matching target, fetched a page at a time (for CSV export)."""
+    cursor = None
+    while True:
+        page = query_targets(conn, filters, sort=sort, limit=batch, cursor=cursor)
+        yield from page.targets
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+
+
+# --------------------------------------------------------------------------- summary
+
+GROUP_FIELDS = ("issuer", "year", "category", "unit", "currency", "responsible_unit",
+                "document", "comparator", "direction")
+
+
+def summarize(conn: Connection, filters: TargetFilters, group_by: list[str]) -> list[dict]:
+    """Count and sum targets per group; `unit` is always grouped so a sum has one unit.
+
+    `sum` adds `value`; a range has none, so it adds nothing and is counted in `ranges`.
+    Grouping by responsible_unit counts a target once under each of its item's units
+    (and under null when it has none).
+    """
+    fields = list(dict.fromkeys(group_by + (["unit"] if "unit" not in group_by else [])))
+    unit_names = responsibilities.alias("unit_names")
+    columns = {
+        "issuer": parts.c.issuer, "year": parts.c.year, "category": targets.c.category,
+        "unit": targets.c.unit, "currency": targets.c.currency,
+        "responsible_unit": unit_names.c.name, "document": targets.c.document_id,
+        "comparator": targets.c.comparator, "direction": targets.c.direction,
+    }
+    selected = [columns[f].label(f) for f in fields]
+    stmt = (
+        select(*selected, func.count().label("count"),
+               func.sum(targets.c.value).label("sum"),
+               func.count().filter(targets.c.value.is_(None)).label("ranges"))
+        .select_from(targets)
+        .join(parts, parts.c.id == targets.c.part_id)
+        .outerjoin(items, items.c.id == targets.c.item_id)
+    )
+    if "responsible_unit" in fields:
+        on = [unit_names.c.item_id == targets.c.item_id, unit_names.c.kind == UNIT]
+        if filters.responsible_unit:
+            on.append(unit_names.c.name.contains(filters.responsible_unit, autoescape=True))
+        stmt = stmt.outerjoin(unit_names, and_(*on))
+    stmt = (stmt.where(*filters.conditions())
+            .group_by(*[columns[f] for f in fields])
+            .order_by(*[columns[f].asc().nulls_last() for f in fields]))
+    groups = []
+    for r in conn.execute(stmt).mappings():
+        group = {f: r[f] for f in fields}
+        group.update(count=r["count"], sum=float(r["sum"] or 0), ranges=r["ranges"])
+        groups.append(group)
+    return groups
