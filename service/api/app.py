@@ -12,8 +12,12 @@ from .errors import register_error_handlers
 def _blueprints():
     """Every area of the service, one blueprint each; add a line here to mount a new one."""
     from .routes import bp as extraction
+    from ..web.routes import bp as review_page
+    from ..store.routes import bp as store
     return [
         extraction,  # POST /extract, GET /healthz, GET /openapi.yaml
+        review_page,  # GET /, POST /ui/review*, /ui/documents pages, /ui/static/
+        store,  # /documents, /targets (JSON or CSV), /summary
     ]
 
 

@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
+import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from .. import config
@@ -17,6 +22,38 @@ def gunicorn_argv(host: str, port: int, workers: int, timeout: int) -> list[str]
     return [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONF),
             "--bind", f"{host}:{port}", "--workers", str(workers), "--timeout", str(timeout),
             APP_FACTORY]
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on right now (for tests and the benchmark)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def spawn_gunicorn(port: int, host: str = "127.0.0.1", workers: int = 2, timeout: int = 60,
+                   env: dict | None = None, log=None) -> subprocess.Popen:
+    """Start gunicorn as `serve` would, in the background; pair with `wait_until_healthy`."""
+    return subprocess.Popen(gunicorn_argv(host, port, workers, timeout),
+                            env={**os.environ, **(env or {})},
+                            stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+
+def wait_until_healthy(base_url: str, process: subprocess.Popen | None = None,
+                       deadline_s: float = 30.0) -> None:
+    """Poll GET /healthz until it answers 200; fail early if the process has exited."""
+    give_up = time.monotonic() + deadline_s
+    while time.monotonic() < give_up:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with status {process.returncode} before answering")
+        try:
+            with urllib.request.urlopen(base_url + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{base_url}/healthz did not answer within {deadline_s:.0f} s")
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:

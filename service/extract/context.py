@@ -1,0 +1,186 @@
+"""What the words around a quantity say about it: whether it is a target at all (exclusions),
+its comparator, direction, period (`per`), deadline and metric.
+
+Each function looks at a small window of the normalised view: the clause the quantity stands
+in (from the last `,` `、` `;` `。` or line end) and, for deadlines, the sentence.
+"""
+from __future__ import annotations
+
+import regex
+
+from .lexicon import (
+    CN_ONE_BLOCKED_UNITS,
+    CN_ONE_WORD_PREFIXES,
+    COMPARATORS_ADJACENT_ONLY,
+    COMPARATORS_AFTER,
+    COMPARATORS_BEFORE,
+    DEADLINE_WORDS,
+    DECREASE_VERBS,
+    INCREASE_VERBS,
+    LEVEL_MARKERS,
+    NAME_SUFFIXES_AFTER_UNIT,
+    ORDINAL_PREFIXES,
+    PER_NOUNS,
+)
+from .numerals import CN_NUMERAL_CHARS
+from .quantities import Quantity
+
+
+def _alt(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+# Quoted names, slogans and codes: “1+X”, “5个1”, “两个只增不减”.
+QUOTED = regex.compile(r"“[^”\n]{1,24}”|\"[^\"\n]{1,24}\"|‘[^’\n]{1,24}’|《[^》\n]{1,60}》")
+_CLAUSE_BREAK = regex.compile(r"[,，、;；:：。!?！？\n(（)）]")
+_SENTENCE_BREAK = regex.compile(r"[。;；!?！？\n]")
+_COMPARATOR_BEFORE = regex.compile(rf"(?:{_alt(COMPARATORS_BEFORE)})(?=[^,、;。\n]{{0,6}}$)")
+_COMPARATOR_AFTER = regex.compile(rf"[ \t]*(?P<w>{_alt(COMPARATORS_AFTER)})")
+_DIRECTION = regex.compile(rf"(?P<inc>{_alt(INCREASE_VERBS)})|(?P<dec>{_alt(DECREASE_VERBS)})")
+_LEVEL = regex.compile(rf"^(?:{_alt(LEVEL_MARKERS)})")
+_PER = regex.compile(
+    rf"每(?:个|一个)?(?P<n>[0-9]+|[{CN_NUMERAL_CHARS}]+)?(?:个)?(?P<noun>{_alt(PER_NOUNS)})"
+)
+_MONTH = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
+_DEADLINE = regex.compile(
+    r"(?:到|至|于)?(?:\d{4}年)?"
+    rf"(?:{_MONTH}(?:[、,和及至-]{_MONTH})*(?:底|末|中旬|上旬|下旬|初|份|中)?(?:前|之前|以前)?(?:完成)?"
+    rf"|(?:{_alt(DEADLINE_WORDS)})(?:前|之前)?(?:完成)?)"
+)
+_DEADLINE_NEEDS = regex.compile(r"底|末|前|内|旬|贯穿|学期|半年|寒假|暑|完成")
+_PAREN = regex.compile(r"\(([^()\n]{2,24})\)")
+_SLOGAN_REPEAT = regex.compile(rf"^.{{0,2}}[{CN_NUMERAL_CHARS}]")
+
+
+def clause_start(view: str, pos: int, floor: int = 0) -> int:
+    """Start of the clause holding `pos` (after the last clause break)."""
+    lo = max(floor, pos - 60)
+    window = view[lo:pos]
+    last = -1
+    for m in _CLAUSE_BREAK.finditer(window):
+        last = m.end()
+    return lo + last if last >= 0 else lo
+
+
+def sentence_bounds(view: str, start: int, end: int) -> tuple[int, int]:
+    lo = max(0, start - 200)
+    left = lo
+    for m in _SENTENCE_BREAK.finditer(view, lo, start):
+        left = m.end()
+    m = _SENTENCE_BREAK.search(view, end, min(len(view), end + 200))
+    right = m.start() if m else min(len(view), end + 200)
+    return left, right
+
+
+def quoted_spans(view: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in QUOTED.finditer(view)]
+
+
+def exclusion(view: str, q: Quantity) -> str | None:
+    """Why this quantity is not a target, or None when it may be one."""
+    before = view[max(0, q.start - 3):q.start]
+    for prefix in ORDINAL_PREFIXES:
+        if before.endswith(prefix):
+            return "ordinal"
+    after = view[q.alt_end:q.alt_end + 3]
+    if any(after.startswith(s) for s in NAME_SUFFIXES_AFTER_UNIT):
+        return "name"
+    if q.chinese is not None and not q.is_range:
+        numeral = q.chinese
+        if numeral in ("百", "千", "万", "二") or numeral.startswith(("百", "千")):
+            return "name"  # 百名讲师团, 千名教师: programme names, not counts
+        if numeral == "一" and before[-1:] in CN_ONE_WORD_PREFIXES:
+            return "word"  # 统一, 唯一, 之一
+        if numeral == "一" and q.unit_written in CN_ONE_BLOCKED_UNITS:
+            return "word"
+        # `一校一品`, `一人一案`, `三会一课`: a numeral again within two characters is a slogan.
+        if _SLOGAN_REPEAT.match(after):
+            return "slogan"
+        if before[-1:] and before[-1] in CN_NUMERAL_CHARS:
+            return "slogan"
+    return None
+
+
+def comparator(view: str, q: Quantity, clause_lo: int) -> str:
+    if q.is_range:
+        return "between"
+    if q.infix:
+        return "gt"
+    m = _COMPARATOR_AFTER.match(view, q.alt_end)
+    if m:
+        return COMPARATORS_AFTER[m.group("w")]
+    left = view[clause_lo:q.start]
+    m = None
+    for m in _COMPARATOR_BEFORE.finditer(left):
+        pass
+    if m:
+        word = m.group()
+        gap = left[m.end():]
+        if word in COMPARATORS_ADJACENT_ONLY and gap.strip():
+            return "eq"
+        # 控制在…以内 is `le` with or without 以内; a verb between keeps the comparator.
+        return COMPARATORS_BEFORE[word]
+    return "eq"
+
+
+def direction(view: str, q: Quantity, clause_lo: int, unit_norm: str) -> str | None:
+    left = view[clause_lo:q.start]
+    m = None
+    for m in _DIRECTION.finditer(left):
+        pass
+    if not m:
+        return None
+    between = left[m.end():]
+    if len(between) > 12 or _LEVEL.match(between.lstrip()) or "达" in between or "为" in between:
+        return None
+    return "increase" if m.group("inc") else "decrease"
+
+
+def per(view: str, q: Quantity, clause_lo: int) -> str | None:
+    m = None
+    for m in _PER.finditer(view, clause_lo, q.start):
+        pass
+    if not m:
+        return None
+    n = m.group("n")
+    noun = m.group("noun")
+    if n:
+        from .numerals import number_value
+        value = number_value(n)
+        if value is None:
+            return noun
+        return f"{int(value) if value == int(value) else value}{noun}"
+    return noun
+
+
+def _is_deadline(text: str) -> bool:
+    return bool(_DEADLINE_NEEDS.search(text))
+
+
+def deadline(view: str, q: Quantity, sentence: tuple[int, int]) -> tuple[int, int] | None:
+    """Span of the deadline for this quantity: a parenthesis after it in its sentence
+    (`…100场(贯穿全年)`, `…(6月底前完成)`), else a deadline phrase earlier in the sentence
+    (`到年底…达90%`). A bare year or `全年` opening the sentence is not a deadline."""
+    lo, hi = sentence
+    for m in _PAREN.finditer(view, q.alt_end, hi):
+        inner = m.group(1).strip()
+        if _DEADLINE.fullmatch(inner) and _is_deadline(inner):
+            return m.start(1), m.end(1)
+    found = None
+    for m in _DEADLINE.finditer(view, lo, q.start):
+        if m.group() and _is_deadline(m.group()):
+            found = (m.start(), m.end())
+    return found
+
+
+def metric(view: str, q: Quantity, clause_lo: int, clause_hi: int) -> str | None:
+    """A short noun phrase for what is measured: the words after the unit (`新建3所[公办园]`) or,
+    when the quantity ends its clause, the words before it (`[普惠率]达到90%`)."""
+    after = view[q.alt_end:clause_hi]
+    after = regex.split(r"[,，、;；。\s(（]|以上|以下|以内|左右", after, maxsplit=1)[0]
+    if len(after) >= 2 and not regex.match(r"^(以上|以下|左右|的)", after):
+        return after[:16].strip("的") or None
+    before = view[clause_lo:q.start]
+    before = regex.sub(rf"(?:{_alt(COMPARATORS_BEFORE)}|达到|达|为|保持|稳定在|提高至|提升至|提高到|提升到|提高|提升|增加|新增|下降|降低|减少|完成|实现|在|至|到)+$", "", before)
+    before = before.strip(" \t“”\"")
+    return before[-16:] or None

@@ -1,0 +1,146 @@
+"""Language data, kept apart from the matching code (as Recognizers-Text does).
+
+Every word list the extractor consults lives here: adding a measure word, a comparator or an
+exclusion cue is a one-line change. All entries are written in simplified script with ASCII
+punctuation, because matching runs on the normalised view of the text (see source.py).
+"""
+
+# --- numerals -------------------------------------------------------------------------------
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+# Magnitudes that multiply whatever number precedes them (`1.7万`, `十二万`, `3千万`).
+MAGNITUDES = {"万": 10**4, "亿": 10**8, "千万": 10**7, "百万": 10**6, "十万": 10**5, "万亿": 10**12}
+
+# --- measure words -----------------------------------------------------------------------------
+# unit as written -> (normalised unit, category). Category may be refined by the metric
+# (a `个` of 学位 is a seat, a `个` of 基地校 a school).
+MEASURE_WORDS = {
+    "所": ("所", "schools"),
+    "学位": ("学位", "seats"),
+    "托位": ("托位", "seats"),
+    "人次": ("人次", "people"),
+    "人": ("人", "people"),
+    "名": ("人", "people"),
+    "位": ("人", "people"),
+    "个": ("个", "other"),
+    "项": ("项", "other"),
+    "次": ("次", "other"),
+    "场次": ("场次", "other"),
+    "场": ("场", "other"),
+    "节": ("节", "other"),
+    "堂": ("堂", "other"),
+    "篇": ("篇", "other"),
+    "期": ("期", "other"),
+    "套": ("套", "other"),
+    "台": ("台", "other"),
+    "件": ("件", "other"),
+    "处": ("处", "other"),
+    "家": ("家", "other"),
+    "支": ("支", "other"),
+    "课时": ("课时", "other"),
+    "学时": ("学时", "other"),
+    "平方米": ("平方米", "other"),
+    "㎡": ("平方米", "other"),
+    "平米": ("平方米", "other"),
+    "亩": ("亩", "other"),
+    "间": ("间", "other"),
+    "门": ("门", "other"),
+    "本": ("本", "other"),
+    "册": ("册", "other"),
+    "部": ("部", "other"),
+    "座": ("座", "other"),
+    "栋": ("栋", "other"),
+    "条": ("条", "other"),
+    "种": ("种", "other"),
+    "类": ("类", "other"),
+    "户": ("户", "other"),
+    "批次": ("批次", "other"),
+    "块": ("块", "other"),
+    "辆": ("辆", "other"),
+    "张": ("张", "other"),
+    "份": ("份", "other"),
+    "轮": ("轮", "other"),
+    "班": ("班", "other"),
+    "个班": ("班", "other"),
+    "组": ("组", "other"),
+    "队": ("队", "other"),
+}
+# Measure words a bare Chinese `一` must not be read with: `一部分`, `一件事` and the like are
+# words, not counts. (Arabic `1部` stays a count.)
+CN_ONE_BLOCKED_UNITS = {"部", "条", "种", "类", "班", "组", "队", "本", "门", "块", "张", "份", "轮", "届", "间", "处", "位", "台", "件"}
+
+# Currencies: written word -> ISO code. Money is normalised to 亿 of its currency.
+CURRENCIES = {"元": "CNY", "人民币": "CNY", "美元": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY", "英镑": "GBP"}
+
+PERCENT_UNITS = {"%": "%", "‰": "‰", "个百分点": "百分点", "百分点": "百分点"}
+
+# Category by the noun a count is about, for measure words that do not fix it (`个`, `家`).
+METRIC_CATEGORY_SUFFIXES = (
+    ("seats", ("学位", "托位")),
+    ("schools", ("学校", "幼儿园", "中学", "小学", "园", "校")),
+)
+# Nouns right after the measure word that make `N人`/`N名` etc. a seat count (`300个学位`).
+SEAT_NOUNS = ("学位", "托位")
+
+# --- comparators ---------------------------------------------------------------------------
+# Words before the number. Longest first at match time.
+COMPARATORS_BEFORE = {
+    "不低于": "ge", "不少于": "ge", "不小于": "ge", "至少": "ge", "最少": "ge", "不下于": "ge",
+    "超过": "gt", "高于": "gt", "多于": "gt", "大于": "gt", "突破": "gt",
+    "不超过": "le", "不高于": "le", "至多": "le", "不多于": "le", "最多": "le", "不大于": "le",
+    "控制在": "le", "低于": "lt", "少于": "lt", "不足": "lt", "小于": "lt", "不到": "lt",
+    "约": "approx", "大约": "approx", "近": "approx", "接近": "approx", "大概": "approx",
+}
+# Comparator words that only count when they touch the number (`近` is also 近视, `约` 约谈).
+COMPARATORS_ADJACENT_ONLY = {"近", "约"}
+# Words after the quantity.
+COMPARATORS_AFTER = {
+    "以上": "ge", "及以上": "ge", "以下": "le", "及以下": "le", "以内": "le", "之内": "le",
+    "左右": "approx", "上下": "approx",
+}
+# Between number and unit: `300余人`, `50多所`.
+COMPARATORS_INFIX = {"余": "gt", "多": "gt"}
+
+# --- direction -----------------------------------------------------------------------------
+INCREASE_VERBS = ("新增", "增加", "增长", "增设", "扩大", "提高", "提升", "增至", "增幅", "扩增", "新扩", "增量", "多增")
+DECREASE_VERBS = ("下降", "降低", "减少", "压减", "缩减", "压缩", "降幅")
+# After a direction verb these make the number a level (`提升至56%`), not an amount of change.
+LEVEL_MARKERS = ("至", "到", "为", "达到", "达")
+
+# --- per --------------------------------------------------------------------------------------
+# Periods and units a frequency is counted over (`每学期`, `每两周`, `每个乡(镇)`).
+PER_NOUNS = ("学期", "学年", "季度", "周", "月", "天", "日", "年", "乡(镇)", "乡镇", "县(区)", "县区",
+             "县", "区", "校", "学校", "所学校", "园", "班", "生", "人", "名", "课", "节")
+
+# --- deadlines -----------------------------------------------------------------------------
+DEADLINE_WORDS = ("年内", "年底前", "年底", "年末", "年底之前", "贯穿全年", "全年内", "上半年", "下半年",
+                  "春季学期", "秋季学期", "寒假", "暑假", "暑期")
+
+# --- exclusions ------------------------------------------------------------------------------
+# Characters that turn a following numeral into an ordinal or label.
+ORDINAL_PREFIXES = ("第", "初", "No.", "NO.", "#")
+# Characters glued before `一` that make it part of a word (统一, 唯一, 之一, 进一步 …).
+CN_ONE_WORD_PREFIXES = set("统唯之同划单专逐如归万合均择择其另某任每")
+# After the measure word: the count is part of a name or rule (`八项规定`, `十项准则`).
+NAME_SUFFIXES_AFTER_UNIT = ("规定", "准则", "禁令", "纪律", "原则", "要求", "精神", "讲话", "方针",
+                            "性", "化", "体", "致", "起", "道")
+# Before the number, makes the whole quantity a condition, not a commitment (`40周岁以下`).
+# Ages and spans carry their own units (岁, 周岁, 年, 小时) that are not measure words at all.
+
+# Vague quantity words (not numbers at all: listed for documentation and for the corpus).
+VAGUE_WORDS = ("一批", "若干", "多项", "部分", "一些", "一系列")
+
+# Sentence and clause boundaries on the normalised text.
+SENTENCE_ENDS = "。;!?\n"
+CLAUSE_ENDS = "。;!?\n,:，、"
+
+# --- structure --------------------------------------------------------------------------------
+TITLE_KEYWORDS = ("工作要点", "工作计划", "工作安排", "工作思路", "重点工作", "工作意见", "工作任务")
+ISSUER_SUFFIXES = ("局", "委", "厅", "府", "会", "部", "室", "中心", "办", "处", "院", "所", "校", "工委")
+RESPONSIBILITY_LABELS = {
+    "责任领导": "leader", "分管领导": "leader", "牵头领导": "leader", "责任人": "leader", "负责人": "leader",
+    "责任单位": "unit", "牵头单位": "unit", "配合单位": "unit", "协办单位": "unit", "参与单位": "unit",
+    "责任处室": "unit", "责任科室": "unit", "牵头科室": "unit", "配合科室": "unit", "责任部门": "unit",
+    "牵头部门": "unit", "配合部门": "unit", "牵头处室": "unit", "配合处室": "unit", "责任股室": "unit",
+}

@@ -1,0 +1,52 @@
+"""Numbers as written in plans: Arabic (`13.73`, `1,200`), Chinese (`两`, `一百二十`), mixed
+(`1.7万`), with their magnitude. Values are Decimals so that `8498万元` is exactly 0.8498 亿元."""
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+
+import cn2an
+
+from .lexicon import CN_DIGITS, CN_SMALL_UNITS, MAGNITUDES
+
+CN_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(CN_SMALL_UNITS)
+
+
+@functools.lru_cache(maxsize=4096)
+def chinese_value(numeral: str) -> Decimal | None:
+    """`两` -> 2, `一百二十` -> 120, `十二` -> 12, `三点五` -> 3.5; None when not a number."""
+    if len(numeral) == 1 and numeral in CN_DIGITS:
+        return Decimal(CN_DIGITS[numeral])
+    try:
+        value = cn2an.cn2an(numeral.replace("两", "二"), "strict")
+    except (ValueError, KeyError, TypeError):
+        try:
+            value = cn2an.cn2an(numeral.replace("两", "二"), "normal")
+        except (ValueError, KeyError, TypeError):
+            return None
+    return Decimal(str(value))
+
+
+def number_value(digits: str, magnitude: str = "") -> Decimal | None:
+    """Value of one number token (Arabic or Chinese) times its magnitude word."""
+    digits = digits.strip()
+    if not digits:
+        return None
+    if digits[0].isdigit():
+        base = Decimal(digits.replace(",", ""))
+    else:
+        base = chinese_value(digits)
+        if base is None:
+            return None
+    if magnitude:
+        base *= MAGNITUDES[magnitude]
+    return base
+
+
+def to_number(value: Decimal | None) -> int | float | None:
+    """JSON number: an int when whole, else the shortest float."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)

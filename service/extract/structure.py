@@ -1,0 +1,307 @@
+"""Documents, sections and numbered items of a plan, with the responsibility attached to each item.
+
+One pass over the lines of the normalised view classifies each line (title, section, sub-section,
+item, responsibility, document number); documents start at title lines that are followed by a
+body, so a table of contents or an outline at the head of a compilation yields no document.
+Titles and names are sliced from the original text, so full-width characters survive.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+import regex
+
+from .lexicon import ISSUER_SUFFIXES, MEASURE_WORDS, RESPONSIBILITY_LABELS, TITLE_KEYWORDS
+from .model import Document, Item, Span
+
+_CN = "一二三四五六七八九十"
+
+
+def _alt(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+_LINE = regex.compile(r"[^\n]*\n?")
+_SECTION = regex.compile(rf"^[ \t]*(?:\*\*)?[ \t]*[{_CN}]{{1,3}}[、.][ \t]*\S")
+_SUBSECTION = regex.compile(rf"^[ \t]*(?:\*\*)?[ \t]*\([{_CN}]{{1,3}}\)[ \t]*\S")
+_ITEM = regex.compile(
+    r"^[ \t]*(?P<md>\*\*)?[ \t]*(?P<num>\d{1,3})(?![\d])[ \t]*(?P<sep>[.、])?[ \t]*(?:\*\*)?[ \t]*(?P<rest>\S)"
+)
+# After a bare item number (`27构建…`) these show the number is a quantity, a date or a code.
+_NOT_BARE_ITEM = regex.compile(
+    rf"^(?:{_alt(list(MEASURE_WORDS) + ['年', '月', '日', '号', '万', '亿', '届', '岁', '周', '%', '个', '元', '天', '小时', '分'])})"
+)
+_RESPONSIBILITY_LINE = regex.compile(rf"^[ \t]*(?:\*\*)?[ \t]*(?P<label>{_alt(RESPONSIBILITY_LABELS)})[ \t]*[:：]")
+_RESPONSIBILITY_PAREN = regex.compile(
+    rf"\((?P<body>[ \t]*(?:{_alt(RESPONSIBILITY_LABELS)})[ \t]*:[^()\n]*)\)"
+)
+_LABEL_SPLIT = regex.compile(rf"(?P<label>{_alt(RESPONSIBILITY_LABELS)})[ \t]*[:：]")
+_NAME_SPLIT = regex.compile(r"[、,，;；\s]+")
+_TITLE = regex.compile(
+    rf"^[^,，。;；:：《》“”]{{0,40}}?(?:{_alt(TITLE_KEYWORDS)})(?:\([^()]{{0,10}}\))?$"
+)
+_YEAR = regex.compile(r"(?:19|20)\d{2}(?=[ \t]*年)")
+_DOC_NUMBER = regex.compile(r"^[ \t]*\S{1,12}?[〔\[［(][ \t]*(?:19|20)\d{2}[ \t]*[〕\]］)][ \t]*\d{1,4}[ \t]*号[ \t]*$")
+_ISSUER_ONLY = regex.compile(rf"^[^,，。;；:：《》\d]{{2,40}}(?:{_alt(ISSUER_SUFFIXES)})$")
+_MARKUP = regex.compile(r"\*\*|__")
+
+
+@dataclass
+class Line:
+    start: int
+    end: int          # end of content, without the line break
+    text: str         # content in the normalised view
+
+
+@dataclass
+class Structure:
+    documents: list[Document]
+    # Sorted starts of items, parallel lists for position lookup.
+    _item_starts: list[int] = field(default_factory=list)
+    _items: list[tuple[int, Item]] = field(default_factory=list)
+    _doc_starts: list[int] = field(default_factory=list)
+    _sections: list[tuple[int, int, str]] = field(default_factory=list)  # (start, doc, text)
+    _section_starts: list[int] = field(default_factory=list)
+
+    def locate(self, pos: int) -> tuple[int | None, Item | None, str | None]:
+        """(document index, item, section) holding position `pos`."""
+        d = bisect.bisect_right(self._doc_starts, pos) - 1
+        if d < 0 or pos >= self.documents[d].span.end:
+            return None, None, None
+        i = bisect.bisect_right(self._item_starts, pos) - 1
+        item = None
+        if i >= 0:
+            doc_index, candidate = self._items[i]
+            if doc_index == d and candidate.span.start <= pos < candidate.span.end:
+                item = candidate
+        s = bisect.bisect_right(self._section_starts, pos) - 1
+        section = self._sections[s][2] if s >= 0 and self._sections[s][1] == d else None
+        if item is not None:
+            section = item.section
+        return d, item, section
+
+
+def split_lines(view: str) -> list[Line]:
+    lines = []
+    pos = 0
+    for raw in view.split("\n"):
+        end = pos + len(raw)
+        content_end = end - 1 if raw.endswith("\r") else end
+        lines.append(Line(pos, content_end, view[pos:content_end]))
+        pos = end + 1
+    return lines
+
+
+def _clean(original: str) -> str:
+    return _MARKUP.sub("", original).strip()
+
+
+def _names(body: str, kind: str) -> list[str]:
+    tokens = [t for t in _NAME_SPLIT.split(_MARKUP.sub("", body).strip(" \t。.")) if t]
+    if kind != "leader":
+        return tokens
+    # `崔 茜`: a name printed with a space between its characters is one name.
+    merged: list[str] = []
+    single = ""
+    for t in tokens:
+        if len(t) == 1:
+            single += t
+            continue
+        if single:
+            merged.append(single)
+            single = ""
+        merged.append(t)
+    if single:
+        merged.append(single)
+    return merged
+
+
+def _add_responsibility(item: Item, label: str, body: str) -> None:
+    kind = RESPONSIBILITY_LABELS[label]
+    target = item.responsible_leaders if kind == "leader" else item.responsible_units
+    for name in _names(body, kind):
+        if name not in target:
+            target.append(name)
+
+
+def _parse_labelled(item: Item, text: str) -> None:
+    """`牵头单位:A、B;配合单位:C` -> each label's names."""
+    marks = list(_LABEL_SPLIT.finditer(text))
+    for k, m in enumerate(marks):
+        body_end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
+        _add_responsibility(item, m.group("label"), text[m.end():body_end])
+
+
+def _is_title(line: Line) -> bool:
+    text = line.text.strip().strip("*").strip()
+    if not text or len(text) > 48 or not _TITLE.match(text):
+        return False
+    if (_ITEM.match(text) and not _YEAR.match(text)) or _SECTION.match(text) or _SUBSECTION.match(text):
+        return False
+    return True
+
+
+def _has_body(lines: list[Line], i: int) -> bool:
+    """A title opens a document only when sections or items follow before the next title."""
+    seen = 0
+    for line in lines[i + 1:i + 40]:
+        if not line.text.strip():
+            continue
+        if _is_title(line):
+            return False
+        if _SECTION.match(line.text) or _SUBSECTION.match(line.text):
+            return True
+        m = _ITEM.match(line.text)
+        if m and m.group("sep") and len(line.text) > 30:
+            return True
+        seen += 1
+        if seen > 12:
+            return False
+    return False
+
+
+def _document_header(text: str, lines: list[Line], title_index: int, floor: int):
+    """The title (joined with an issuer line printed above it), its start, and the doc number."""
+    title_line = lines[title_index]
+    title = _clean(text[title_line.start:title_line.end])
+    start = title_line.start
+    if _YEAR.match(title.strip()) or title.startswith("年"):
+        for j in range(title_index - 1, max(-1, title_index - 4), -1):
+            prev = lines[j]
+            if prev.start < floor:
+                break
+            if not prev.text.strip():
+                continue
+            if _ISSUER_ONLY.match(prev.text.strip()):
+                title = _clean(text[prev.start:prev.end]) + " " + title
+                start = prev.start
+            break
+    doc_number = None
+    for j in range(title_index - 1, max(-1, title_index - 16), -1):
+        prev = lines[j]
+        if prev.start < floor:
+            break
+        if _DOC_NUMBER.match(prev.text):
+            doc_number = text[prev.start:prev.end].strip()
+            start = min(start, prev.start)
+            break
+    return title, start, doc_number
+
+
+def _issuer(title: str) -> str | None:
+    m = _YEAR.search(title)
+    head = title[:m.start()] if m else None
+    if head is None:
+        for kw in TITLE_KEYWORDS:
+            if kw in title:
+                head = title[:title.index(kw)]
+                break
+    head = (head or "").strip()
+    head = regex.sub(r"^关于", "", head).strip()
+    if head and head.endswith(ISSUER_SUFFIXES):
+        return head
+    return None
+
+
+def parse_structure(text: str, view: str) -> Structure:
+    lines = split_lines(view)
+    title_indexes = [i for i, line in enumerate(lines) if _is_title(line) and _has_body(lines, i)]
+
+    headers = []  # (title, start, doc_number, first body line index)
+    floor = 0
+    for i in title_indexes:
+        title, start, doc_number = _document_header(text, lines, i, floor)
+        headers.append((title, start, doc_number, i + 1))
+        floor = lines[i].end
+    if not headers:
+        headers = [(None, 0, None, 0)]
+        first = next((ln for ln in lines if ln.text.strip()), None)
+        if first and _TITLE.match(first.text.strip()):
+            headers = [(_clean(text[first.start:first.end]), 0, None, lines.index(first) + 1)]
+
+    structure = Structure(documents=[])
+    line_starts = [ln.start for ln in lines]
+    for d, (title, start, doc_number, body_line) in enumerate(headers):
+        end = headers[d + 1][1] if d + 1 < len(headers) else len(text)
+        year_match = _YEAR.search(title or "")
+        doc = Document(index=d, title=title, issuer=_issuer(title) if title else None,
+                       year=int(year_match.group()) if year_match else None,
+                       doc_number=doc_number, span=Span(start, end))
+        structure.documents.append(doc)
+        structure._doc_starts.append(start)
+        _parse_items(text, lines, bisect.bisect_left(line_starts, start), body_line, end, doc, structure)
+    return structure
+
+
+def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> None:
+    section = None
+    subsection = None
+    last_number = 0
+    section_changed = False
+    current: Item | None = None
+    for k in range(max(first_line, body_line), len(lines)):
+        line = lines[k]
+        if line.start >= end:
+            break
+        content = line.text
+        if not content.strip():
+            continue
+        rm = _RESPONSIBILITY_LINE.match(content)
+        if rm and current is not None:
+            _parse_labelled(current, content)
+            continue
+        if _SECTION.match(content):
+            section = _clean(text[line.start:line.end])
+            subsection = None
+            section_changed = True
+            structure._sections.append((line.start, doc.index, section))
+            structure._section_starts.append(line.start)
+            current = _close(current, line.start)
+            continue
+        if _SUBSECTION.match(content):
+            subsection = _clean(text[line.start:line.end])
+            structure._sections.append((line.start, doc.index, subsection))
+            structure._section_starts.append(line.start)
+            current = _close(current, line.start)
+            continue
+        m = _ITEM.match(content)
+        if m:
+            n = int(m.group("num"))
+            sep = m.group("sep")
+            rest = content[m.start("rest"):]
+            ok = False
+            if sep:
+                ok = (n == last_number + 1 or (n == 1 and (section_changed or last_number == 0))
+                      or last_number < n <= last_number + 3)
+                if sep == "." and rest[:1].isdigit():
+                    ok = False
+            else:
+                ok = n == last_number + 1 and not _NOT_BARE_ITEM.match(rest) and not rest[:1].isascii()
+            if ok:
+                current = _close(current, line.start)
+                title_start = line.start + m.start("rest")
+                title_end = line.end
+                stop = regex.search(r"[。!?]", view_slice := content[m.start("rest"):])
+                if stop:
+                    title_end = title_start + stop.start()
+                title = _clean(text[title_start:title_end]).rstrip("。")
+                current = Item(id=f"d{doc.index}-i{len(doc.items)}", number=n, title=title,
+                               section=subsection or section, span=Span(line.start, end))
+                doc.items.append(current)
+                structure._item_starts.append(line.start)
+                structure._items.append((doc.index, current))
+                last_number = n
+                section_changed = False
+        if current is not None:
+            for pm in _RESPONSIBILITY_PAREN.finditer(content):
+                _parse_labelled(current, pm.group("body"))
+    if current is not None:
+        current.span = Span(current.span.start, min(current.span.end, end))
+
+
+def _close(item: Item | None, at: int) -> None:
+    """End the open item where a new heading or item starts."""
+    if item is not None:
+        item.span = Span(item.span.start, at)
+    return None

@@ -1,0 +1,163 @@
+"""The review page: HTML for people, beside the JSON API for programs.
+
+`GET /` shows the form; `POST /ui/review` reads the pasted text or the chosen file and renders
+the plan with its targets highlighted. The same form's other buttons download the extraction
+as JSON or CSV, or save the plan to the store (then the browser is sent to its stored page).
+Stored plans are pages under `/ui/documents`, apart from the store's JSON at `/documents`:
+separate paths rather than content negotiation, so a cached or proxied response can never be
+the wrong kind and each URL means one thing.
+
+Errors on these pages are shown as HTML (the form again, with the message), not problem+json.
+"""
+from __future__ import annotations
+
+import io
+import re
+
+from flask import (Blueprint, Request, abort, current_app, redirect, render_template, request,
+                   send_file, url_for)
+from werkzeug.exceptions import HTTPException
+
+from ..api.errors import Problem
+from ..api.inputs import PlanInput, no_text, read_plan
+from ..api.schemas import SOURCE_MAX_LENGTH
+from ..extract import extract
+from . import view
+
+bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/ui/static")
+
+
+def plan_from_form(req: Request) -> PlanInput:
+    """The plan of the review form: the chosen file if there is one, else the pasted text.
+
+    A file goes through `read_plan` (size limit, .txt/.docx decoding, like POST /extract).
+    Browsers submit a textarea with CRLF line ends whatever was pasted; those are turned
+    back into LF so that the text reviewed is the text the user pasted.
+    """
+    upload = req.files.get("file")
+    if upload is not None and upload.filename:
+        return read_plan(req)
+    text = req.form.get("text", "").replace("\r\n", "\n")
+    if not text.strip():
+        raise no_text("Paste the text of a plan or choose a .txt or .docx file.")
+    source = (req.form.get("source") or "").strip() or None
+    if source is not None and len(source) > SOURCE_MAX_LENGTH:
+        raise Problem(400, "Invalid request", f"The source name is longer than {SOURCE_MAX_LENGTH} characters.",
+                      type="invalid-request")
+    return PlanInput(text, source)
+
+
+def heading_of(extraction: dict, source: str | None) -> str:
+    documents = extraction.get("documents") or []
+    title = next((d.get("title") for d in documents if d.get("title")), None)
+    return title or source or "Pasted plan"
+
+
+def download_name(source: str | None, suffix: str) -> str:
+    """`惠济区2023.txt` -> `惠济区2023.targets.csv`; no source -> `plan.targets.csv`."""
+    stem = re.sub(r"\.(txt|docx|text|md)$", "", (source or "").strip(), flags=re.I)
+    stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", stem).strip(" ._") or "plan"
+    return f"{stem[:80]}.targets.{suffix}"
+
+
+@bp.get("/")
+def index():
+    return render_template("web/index.html", nav="review", view=None)
+
+
+@bp.post("/ui/review")
+def review_plan():
+    plan = plan_from_form(request)
+    extraction = extract(plan.text).to_dict()
+    return render_template("web/index.html", nav="review", text=plan.text, source=plan.source,
+                           view=view.review(plan.text, extraction),
+                           heading=heading_of(extraction, plan.source))
+
+
+@bp.post("/ui/review.json")
+def download_json():
+    """The extraction of the form's plan, as POST /extract gives it, as a file."""
+    from ..api.routes import service_version
+
+    plan = plan_from_form(request)
+    body = extract(plan.text).to_dict()
+    body["meta"] = {"version": service_version(), "chars": len(plan.text), "source": plan.source}
+    data = current_app.json.dumps(body, indent=1).encode("utf-8")
+    return send_file(io.BytesIO(data), mimetype="application/json", as_attachment=True,
+                     download_name=download_name(plan.source, "json"))
+
+
+# --------------------------------------------------------------------------- stored plans
+
+PAGE_SIZE = 50
+
+
+def _store():
+    from ..store.web import store_of  # the app's Store, made once per app by the store blueprint
+
+    return store_of(current_app)
+
+
+@bp.post("/ui/documents")
+def save_plan():
+    """Save the form's plan (idempotent: the same text is kept once) and show its stored page."""
+    from ..store.storing import store_text
+
+    plan = plan_from_form(request)
+    stored = store_text(_store(), plan.text, plan.source)
+    return redirect(url_for("web.stored_plan", document_id=stored.document_id,
+                            saved="new" if stored.created else "existing"), code=303)
+
+
+@bp.get("/ui/documents")
+def stored_plans():
+    from ..store import repository
+
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page = 1
+    with _store().reading() as conn:
+        documents, total = repository.list_documents(
+            conn, repository.DocumentFilters(), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    return render_template("web/documents.html", nav="stored", documents=documents, total=total,
+                           page=page, pages=max(1, -(-total // PAGE_SIZE)))
+
+
+@bp.get("/ui/documents/<int:document_id>")
+def stored_plan(document_id: int):
+    from ..store import repository
+
+    with _store().reading() as conn:
+        document = repository.get_document(conn, document_id)
+    if document is None:
+        abort(404, f"There is no stored plan {document_id}.")
+    extraction = view.extraction_from_stored(document)
+    return render_template("web/document.html", nav="stored", document=document,
+                           view=view.review(document["text"], extraction),
+                           heading=heading_of(extraction, document.get("source")),
+                           saved=request.args.get("saved"))
+
+
+@bp.errorhandler(Problem)
+def _problem_page(problem: Problem):
+    return _error_page(problem.status, problem.title, problem.detail)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error_page(exc: HTTPException):
+    return _error_page(exc.code or 500, exc.name, exc.description or exc.name)
+
+
+def _error_page(status: int, title: str, detail: str):
+    """A failed form post shows the form again with the message and what was typed in."""
+    error = {"status": status, "title": title, "detail": detail}
+    if request.method == "POST":
+        text = source = None
+        if status != 413:  # the body was not read: leave it be
+            text = request.form.get("text", "").replace("\r\n", "\n")
+            source = request.form.get("source")
+        return render_template("web/index.html", nav="review", view=None, error=error,
+                               text=text, source=source), status
+    return render_template("web/error.html", nav=None, error=error), status

@@ -1,0 +1,367 @@
+"""What the review page shows of one plan: its text with the targets marked, its outline, the
+table rows and the totals. Pure functions of (text, extraction dict); no Flask here, so the
+same view serves a freshly pasted plan and a stored one.
+
+Highlights are cut from the text at the targets' `span` offsets. Python indexes strings by
+code point, exactly as the spans are counted, so slicing here is right for every character
+(astral ones included) and the browser receives finished markup.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+# Category -> label shown in the legend and the table. Order = legend order.
+CATEGORY_LABELS: "OrderedDict[str, str]" = OrderedDict([
+    ("funding", "Funding"),
+    ("rate", "Rate"),
+    ("schools", "Schools"),
+    ("seats", "Seats"),
+    ("people", "People"),
+    ("other", "Other"),
+])
+
+COMPARATOR_LABELS = {
+    "eq": "= exactly",
+    "ge": "≥ at least",
+    "gt": "> more than",
+    "le": "≤ at most",
+    "lt": "< less than",
+    "approx": "≈ about",
+    "between": "between",
+}
+
+# The totals box: which categories are summed, per unit. Rates and "other" counts mix
+# unlike things and are not summed.
+TOTAL_CATEGORIES = ("funding", "seats", "schools", "people")
+
+# The item filter's key for targets that stand before any item (a document's preamble).
+PREAMBLE_KEY = "-"
+
+
+def format_number(value: float | int | None) -> str:
+    """`3.0` -> `3`, `0.8498` -> `0.8498`, `17000.0` -> `17,000`; None -> ``."""
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.6f}".rstrip("0").rstrip(".")
+
+
+def quantity(target: dict) -> str:
+    """The normalised quantity as one phrase: `≥ 90 %`, `3–5 所`, `0.8498 亿元`."""
+    unit = target.get("unit") or ""
+    if target.get("value") is None:
+        low, high = target.get("low"), target.get("high")
+        if low is not None and high is not None:
+            number = f"{format_number(low)}–{format_number(high)}"
+        else:
+            number = format_number(low if low is not None else high)
+    else:
+        number = format_number(target["value"])
+    symbol = {"ge": "≥ ", "gt": "> ", "le": "≤ ", "lt": "< ", "approx": "≈ "}.get(
+        target.get("comparator") or "", "")
+    return f"{symbol}{number} {unit}".strip()
+
+
+def item_label(item: dict | None, document: int | None = None, several_documents: bool = False) -> str:
+    """`12. 扩充学前教育资源` (prefixed with the document when a file holds several)."""
+    if not item:
+        return "(no item)"
+    label = f"{item.get('number')}. {item.get('title') or ''}".strip()
+    if several_documents and document is not None:
+        label = f"Doc {document + 1} · {label}"
+    return label
+
+
+def target_summary(target: dict) -> str:
+    """One line for a highlight's `title`: read when scripts are off, and by the table."""
+    parts = [quantity(target), CATEGORY_LABELS.get(target.get("category"), target.get("category") or "")]
+    if target.get("direction"):
+        parts.append(target["direction"])
+    if target.get("per"):
+        parts.append(f"per {target['per']}")
+    if target.get("deadline"):
+        parts.append(f"deadline {target['deadline']}")
+    if target.get("metric"):
+        parts.append(target["metric"])
+    return " · ".join(p for p in parts if p)
+
+
+# The facts a highlight's tooltip shows (the details panel shows every field of `details`).
+TOOLTIP_FIELDS = ("value", "unit", "comparator", "direction", "per", "deadline", "item")
+
+
+def details(target: dict, several_documents: bool = False) -> dict:
+    """Labelled facts of one target for the tooltip and the details panel, as display strings,
+    so that the page script only places text and never formats numbers itself."""
+    low, high = target.get("low"), target.get("high")
+    bounds = "" if low is None and high is None else f"{format_number(low) or '…'} to {format_number(high) or '…'}"
+    fields = [
+        ("raw", "As written", target.get("raw") or ""),
+        ("value", "Value", quantity(target)),
+        ("unit", "Unit", target.get("unit") or ""),
+        ("currency", "Currency", target.get("currency") or ""),
+        ("bounds", "Bounds", bounds),
+        ("category", "Category", CATEGORY_LABELS.get(target.get("category"), target.get("category") or "")),
+        ("comparator", "Comparator", COMPARATOR_LABELS.get(target.get("comparator"), target.get("comparator") or "")),
+        ("direction", "Direction", target.get("direction") or "none (a level or a count)"),
+        ("per", "Per", target.get("per") or "—"),
+        ("deadline", "Deadline", target.get("deadline") or "—"),
+        ("metric", "Metric", target.get("metric") or "—"),
+        ("item", "Item", item_label(target.get("item"), target.get("document"), several_documents)),
+        ("units", "Responsible units", "、".join(target.get("responsible_units") or []) or "—"),
+        ("leaders", "Responsible leaders", "、".join(target.get("responsible_leaders") or []) or "—"),
+        ("sentence", "Sentence", target.get("text") or ""),
+    ]
+    return {"id": target.get("id"), "category": target.get("category"),
+            "fields": [{"key": k, "label": label, "value": v} for k, label, v in fields if v != ""]}
+
+
+@dataclass
+class Highlighted:
+    html: Markup
+    marked: list[dict]
+    unmarked: list[tuple[dict, str]]  # (target, why it could not be marked)
+    notes: list[str] = field(default_factory=list)
+
+
+def _span(obj: dict) -> tuple[int, int] | None:
+    span = obj.get("span") or {}
+    start, end = span.get("start"), span.get("end")
+    if isinstance(start, int) and isinstance(end, int):
+        return start, end
+    return None
+
+
+def highlight(text: str, extraction: dict) -> Highlighted:
+    """The text as HTML, each target's span wrapped in a focusable `<mark>`, with zero-width
+    anchors where documents and items start so that the outline can link into the text.
+
+    A target whose span is missing, outside the text or overlapping an earlier one cannot be
+    marked without breaking another; it is returned in `unmarked` with the reason, so the page
+    can say so instead of silently showing fewer highlights.
+    """
+    n = len(text)
+    unmarked: list[tuple[dict, str]] = []
+    notes: list[str] = []
+    candidates = []
+    for target in extraction.get("targets", []):
+        span = _span(target)
+        if span is None or not (0 <= span[0] < span[1] <= n):
+            unmarked.append((target, "its span lies outside the text"))
+            continue
+        candidates.append((span, target))
+    candidates.sort(key=lambda c: (c[0][0], -c[0][1]))
+    marks: list[tuple[tuple[int, int], dict]] = []
+    for span, target in candidates:
+        if marks and span[0] < marks[-1][0][1]:
+            unmarked.append((target, f"its span overlaps target {marks[-1][1].get('id')}"))
+            continue
+        if target.get("raw") is not None and text[span[0]:span[1]] != target["raw"]:
+            notes.append(f"Target {target.get('id')}: the text at its span is "
+                         f"“{text[span[0]:span[1]]}”, not its raw “{target['raw']}”.")
+        marks.append((span, target))
+
+    anchors: list[tuple[int, str]] = []
+    for document in extraction.get("documents", []):
+        span = _span(document)
+        if span is not None and 0 <= span[0] <= n:
+            anchors.append((span[0], f"doc-{document.get('index')}"))
+        for item in document.get("items", []):
+            span = _span(item)
+            if span is not None and 0 <= span[0] <= n:
+                anchors.append((span[0], f"item-{item.get('id')}"))
+    anchors.sort(key=lambda a: a[0])
+
+    out: list[str] = []
+    pos = 0
+    a = 0
+
+    def anchor(anchor_id: str) -> str:
+        return f'<span class="anchor" id="{escape(anchor_id)}" tabindex="-1"></span>'
+
+    for (start, end), target in marks:
+        # anchors before this mark, or (should an item start inside a number) just before it
+        while a < len(anchors) and anchors[a][0] < end:
+            at = min(anchors[a][0], start)
+            if at > pos:
+                out.append(str(escape(text[pos:at])))
+                pos = at
+            out.append(anchor(anchors[a][1]))
+            a += 1
+        if start > pos:
+            out.append(str(escape(text[pos:start])))
+        category = target.get("category") or "other"
+        if category not in CATEGORY_LABELS:
+            category = "other"
+        out.append(
+            f'<mark id="mark-{escape(target.get("id"))}" class="target cat-{category}" '
+            f'data-target="{escape(target.get("id"))}" tabindex="0" '
+            f'title="{escape(target_summary(target))}">{escape(text[start:end])}</mark>'
+        )
+        pos = end
+    for at, anchor_id in anchors[a:]:
+        if at > pos:
+            out.append(str(escape(text[pos:at])))
+            pos = at
+        out.append(anchor(anchor_id))
+    out.append(str(escape(text[pos:])))
+    return Highlighted(Markup("".join(out)), [t for _, t in marks], unmarked, notes)
+
+
+def outline(extraction: dict) -> list[dict]:
+    """Documents -> sections -> items, each item with its responsible units and leaders and the
+    number of targets that stand in it; sections keep the order in which they first occur."""
+    counts: dict[str, int] = {}
+    preamble: dict[int, int] = {}
+    for target in extraction.get("targets", []):
+        item = target.get("item")
+        if item and item.get("id"):
+            counts[item["id"]] = counts.get(item["id"], 0) + 1
+        else:
+            preamble[target.get("document")] = preamble.get(target.get("document"), 0) + 1
+    documents = []
+    for document in extraction.get("documents", []):
+        sections: "OrderedDict[str | None, list[dict]]" = OrderedDict()
+        for item in document.get("items", []):
+            sections.setdefault(item.get("section"), []).append(
+                {**item, "target_count": counts.get(item.get("id"), 0)})
+        documents.append({
+            **document,
+            "sections": [{"title": title, "items": items} for title, items in sections.items()],
+            "preamble_targets": preamble.get(document.get("index"), 0),
+        })
+    return documents
+
+
+def totals(targets: list[dict]) -> list[dict]:
+    """Sums per category and unit (funding in 亿元, seats, schools, people, each in its own unit).
+
+    A target counted over a period or per unit (`per`, e.g. 每校 2 名) is not summed: its plan-wide
+    amount is unknown. A range adds its low end to the low sum and its high end to the high sum;
+    a target with neither a value nor both ends is skipped and counted as such.
+    """
+    rows: "OrderedDict[tuple[str, str], dict]" = OrderedDict()
+    for category in TOTAL_CATEGORIES:
+        for target in targets:
+            if target.get("category") != category:
+                continue
+            unit = target.get("unit") or ""
+            row = rows.setdefault((category, unit), {
+                "category": category, "label": CATEGORY_LABELS[category], "unit": unit,
+                "low": 0.0, "high": 0.0, "summed": 0, "not_summed": 0})
+            value, low, high = target.get("value"), target.get("low"), target.get("high")
+            if target.get("per"):
+                row["not_summed"] += 1
+            elif value is not None:
+                row["low"] += value
+                row["high"] += value
+                row["summed"] += 1
+            elif low is not None and high is not None:
+                row["low"] += low
+                row["high"] += high
+                row["summed"] += 1
+            else:
+                row["not_summed"] += 1
+    result = []
+    for row in rows.values():
+        low, high = round(row["low"], 6), round(row["high"], 6)
+        row["amount"] = format_number(low) if low == high else f"{format_number(low)}–{format_number(high)}"
+        result.append(row)
+    # funding in 亿元 first: the figure people look for
+    result.sort(key=lambda r: (TOTAL_CATEGORIES.index(r["category"]), r["unit"] != "亿元"))
+    return result
+
+
+def table_rows(extraction: dict) -> list[dict]:
+    """The targets in text order, with the display strings the table and its sort keys need."""
+    several = len(extraction.get("documents", [])) > 1
+    rows = []
+    for position, target in enumerate(sorted(
+            extraction.get("targets", []),
+            key=lambda t: ((_span(t) or (10**12, 0))[0], t.get("id") or ""))):
+        item = target.get("item")
+        rows.append({
+            "target": target,
+            "position": position + 1,
+            "quantity": quantity(target),
+            "sort_value": target.get("value") if target.get("value") is not None
+            else (target.get("low") if target.get("low") is not None else target.get("high")),
+            "category_label": CATEGORY_LABELS.get(target.get("category"), target.get("category")),
+            "comparator_label": COMPARATOR_LABELS.get(target.get("comparator"), target.get("comparator")),
+            "item_key": (item or {}).get("id") or PREAMBLE_KEY,
+            "item_label": item_label(item, target.get("document"), several),
+        })
+    return rows
+
+
+def item_choices(extraction: dict) -> list[tuple[str, str]]:
+    """(item id, label) for the table's item filter: every item that holds a target."""
+    several = len(extraction.get("documents", [])) > 1
+    seen: "OrderedDict[str, str]" = OrderedDict()
+    has_preamble = False
+    for row in table_rows(extraction):
+        if row["item_key"] != PREAMBLE_KEY:
+            seen.setdefault(row["item_key"], row["item_label"])
+        else:
+            has_preamble = True
+    choices = list(seen.items())
+    if has_preamble:
+        choices.append((PREAMBLE_KEY, "(no item: preamble)"))
+    return choices
+
+
+def review(text: str, extraction: dict) -> dict:
+    """Everything the review template needs for one plan."""
+    highlighted = highlight(text, extraction)
+    targets = extraction.get("targets", [])
+    present = {t.get("category") for t in targets}
+    return {
+        "text": text,
+        "extraction": extraction,
+        "highlighted": highlighted,
+        "outline": outline(extraction),
+        "rows": table_rows(extraction),
+        "totals": totals(targets),
+        "categories": [(key, label, sum(1 for t in targets if t.get("category") == key))
+                       for key, label in CATEGORY_LABELS.items() if key in present],
+        "all_categories": list(CATEGORY_LABELS.items()),
+        "item_choices": item_choices(extraction),
+        "details": {t.get("id"): details(t, len(extraction.get("documents", [])) > 1) for t in targets},
+        "tooltip_fields": TOOLTIP_FIELDS,
+        "several_documents": len(extraction.get("documents", [])) > 1,
+        "item_count": sum(len(d.get("items", [])) for d in extraction.get("documents", [])),
+    }
+
+
+def extraction_from_stored(document: dict) -> dict:
+    """A stored document (the store's `get_document`) in the shape of an extraction, so that
+    a stored plan is reviewed exactly like a pasted one. The store keeps the engine's item and
+    target ids as `key` (its own `id` is a database number); they are the ids here again."""
+    documents = []
+    for part in document.get("parts") or []:
+        documents.append({
+            "index": part.get("index"), "title": part.get("title"), "issuer": part.get("issuer"),
+            "year": part.get("year"), "doc_number": part.get("doc_number"), "span": part.get("span"),
+            "items": [{"id": item.get("key"), "number": item.get("number"), "title": item.get("title"),
+                       "section": item.get("section"), "span": item.get("span"),
+                       "responsible_units": item.get("responsible_units") or [],
+                       "responsible_leaders": item.get("responsible_leaders") or []}
+                      for item in part.get("items") or []],
+        })
+    targets = []
+    for target in document.get("targets") or []:
+        item = target.get("item")
+        targets.append({
+            **{k: v for k, v in target.items()
+               if k not in ("id", "key", "document_id", "source", "part", "document_title",
+                            "issuer", "year", "doc_number", "item")},
+            "id": target.get("key"),
+            "document": target.get("part"),
+            "item": ({"id": item.get("key"), "number": item.get("number"), "title": item.get("title")}
+                     if item else None),
+        })
+    return {"documents": documents, "targets": targets, "warnings": list(document.get("warnings") or [])}
