@@ -10,7 +10,11 @@ import regex
 
 from .lexicon import (
     CN_ONE_BLOCKED_UNITS,
+    CN_ONE_DESCRIPTIVE_AFTER,
     CN_ONE_WORD_PREFIXES,
+    CONDITION_HEADS,
+    FIXED_NUMERAL_EXPRESSIONS,
+    NEGATION_BEFORE,
     COMPARATORS_ADJACENT_ONLY,
     COMPARATORS_AFTER,
     COMPARATORS_BEFORE,
@@ -32,7 +36,7 @@ def _alt(words) -> str:
 
 # Quoted names, slogans and codes: “1+X”, “5个1”, “两个只增不减”.
 QUOTED = regex.compile(r"“[^”\n]{1,24}”|\"[^\"\n]{1,24}\"|‘[^’\n]{1,24}’|《[^》\n]{1,60}》")
-_CLAUSE_BREAK = regex.compile(r"[,，、;；:：。!?！？\n(（)）]")
+_CLAUSE_BREAK = regex.compile(r"[,，、;；:：。!?！？\n]")
 _SENTENCE_BREAK = regex.compile(r"[。;；!?！？\n]")
 _COMPARATOR_BEFORE = regex.compile(rf"(?:{_alt(COMPARATORS_BEFORE)})(?=[^,、;。\n]{{0,6}}$)")
 _COMPARATOR_AFTER = regex.compile(rf"[ \t]*(?P<w>{_alt(COMPARATORS_AFTER)})")
@@ -49,7 +53,7 @@ _DEADLINE = regex.compile(
 )
 _DEADLINE_NEEDS = regex.compile(r"底|末|前|内|旬|贯穿|学期|半年|寒假|暑|完成")
 _PAREN = regex.compile(r"\(([^()\n]{2,24})\)")
-_SLOGAN_REPEAT = regex.compile(rf"^.{{0,2}}[{CN_NUMERAL_CHARS}]")
+_SLOGAN_REPEAT = regex.compile(rf"^[{CN_NUMERAL_CHARS}]")
 
 
 def clause_start(view: str, pos: int, floor: int = 0) -> int:
@@ -78,13 +82,24 @@ def quoted_spans(view: str) -> list[tuple[int, int]]:
 
 def exclusion(view: str, q: Quantity) -> str | None:
     """Why this quantity is not a target, or None when it may be one."""
-    before = view[max(0, q.start - 3):q.start]
+    before = view[max(0, q.start - 4):q.start]
+    if any(before.endswith(w) for w in NEGATION_BEFORE):
+        return "negation"  # 不让一名学生…: a promise about none, not a count
     for prefix in ORDINAL_PREFIXES:
         if before.endswith(prefix):
             return "ordinal"
     after = view[q.alt_end:q.alt_end + 3]
     if any(after.startswith(s) for s in NAME_SUFFIXES_AFTER_UNIT):
         return "name"
+    fixed = FIXED_NUMERAL_EXPRESSIONS.get(view[q.start:q.end])
+    if fixed and after.startswith(fixed):
+        return "fixed expression"
+    if q.unit_written in ("人", "名", "位"):
+        m = _COMPARATOR_AFTER.match(view, q.alt_end)
+        if m and m.group("w") != "左右":
+            head = _CLAUSE_BREAK.split(view[m.end():m.end() + 14], maxsplit=1)[0]
+            if any(noun in head for noun in CONDITION_HEADS):
+                return "condition"  # 5人以上随班就读的学校: which schools, not how many people
     if q.chinese is not None and not q.is_range:
         numeral = q.chinese
         if numeral in ("百", "千", "万", "二") or numeral.startswith(("百", "千")):
@@ -93,6 +108,10 @@ def exclusion(view: str, q: Quantity) -> str | None:
             return "word"  # 统一, 唯一, 之一
         if numeral == "一" and q.unit_written in CN_ONE_BLOCKED_UNITS:
             return "word"
+        if numeral == "一" and after.startswith(CN_ONE_DESCRIPTIVE_AFTER):
+            return "word"  # 一项重要内容, 一个好心态: description, not a count
+        if after.startswith(("“", "\"")):
+            return "slogan"  # 两个“全覆盖”
         # `一校一品`, `一人一案`, `三会一课`: a numeral again within two characters is a slogan.
         if _SLOGAN_REPEAT.match(after):
             return "slogan"

@@ -68,7 +68,7 @@ MEASURE_WORDS = {
 }
 # Measure words a bare Chinese `一` must not be read with: `一部分`, `一件事` and the like are
 # words, not counts. (Arabic `1部` stays a count.)
-CN_ONE_BLOCKED_UNITS = {"部", "条", "种", "类", "班", "组", "队", "本", "门", "块", "张", "份", "轮", "届", "间", "处", "位", "台", "件"}
+CN_ONE_BLOCKED_UNITS = {"支", "部", "条", "种", "类", "班", "组", "队", "本", "门", "块", "张", "份", "轮", "届", "间", "处", "位", "台", "件"}
 
 # Currencies: written word -> ISO code. Money is normalised to 亿 of its currency.
 CURRENCIES = {"元": "CNY", "人民币": "CNY", "美元": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY", "英镑": "GBP"}
@@ -119,14 +119,24 @@ DEADLINE_WORDS = ("年内", "年底前", "年底", "年末", "年底之前", "�
 
 # --- exclusions ------------------------------------------------------------------------------
 # Characters that turn a following numeral into an ordinal or label.
-ORDINAL_PREFIXES = ("第", "初", "No.", "NO.", "#")
+ORDINAL_PREFIXES = ("第", "初", "届", "No.", "NO.", "#")
+# Right before a count, these make it a promise about none (`不让一名学生因贫失学`).
+NEGATION_BEFORE = ("不让", "不使", "不落下", "不漏掉", "无一")
+# After `一`+measure word, these make it a description (`一项重要内容`, `一个好心态`).
+CN_ONE_DESCRIPTIVE_AFTER = ("重要", "主要", "基本", "关键", "好", "新的", "全新")
 # Characters glued before `一` that make it part of a word (统一, 唯一, 之一, 进一步 …).
 CN_ONE_WORD_PREFIXES = set("统唯之同划单专逐如归万合均择择其另某任每")
 # After the measure word: the count is part of a name or rule (`八项规定`, `十项准则`).
-NAME_SUFFIXES_AFTER_UNIT = ("规定", "准则", "禁令", "纪律", "原则", "要求", "精神", "讲话", "方针",
+NAME_SUFFIXES_AFTER_UNIT = ("全会", "代表大会", "规定", "准则", "禁令", "纪律", "原则", "要求", "精神", "讲话", "方针",
                             "性", "化", "体", "致", "起", "道")
 # Before the number, makes the whole quantity a condition, not a commitment (`40周岁以下`).
 # Ages and spans carry their own units (岁, 周岁, 年, 小时) that are not measure words at all.
+
+# After a count of people with 以上/以下, these nouns show the count is a condition on them
+# (`5人以上随班就读的学校`, `56人以上的大班额`), not people to reach.
+CONDITION_HEADS = ("学校", "幼儿园", "班级", "大班额", "班额", "家庭", "单位")
+# Fixed expressions built on a numeral: `两节` (元旦、春节) before these words is the holiday pair.
+FIXED_NUMERAL_EXPRESSIONS = {"两节": ("期间", "送温暖", "慰问", "走访", "前后")}
 
 # Vague quantity words (not numbers at all: listed for documentation and for the corpus).
 VAGUE_WORDS = ("一批", "若干", "多项", "部分", "一些", "一系列")

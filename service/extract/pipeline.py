@@ -41,7 +41,7 @@ def _refine_category(category: str, unit: str, metric: str | None, after: str) -
         if not noun:
             continue
         for cat, suffixes in METRIC_CATEGORY_SUFFIXES:
-            if noun.endswith(suffixes) or (noun is after and noun.startswith(suffixes)):
+            if noun.endswith(suffixes) or (noun is after and cat == "seats" and noun.startswith(suffixes)):
                 return cat
     return category
 

@@ -37,7 +37,7 @@ QUANTITY = regex.compile(
     + rf"(?:[ \t]*(?P<dash>{_DASH})[ \t]*" + _number("b") + ")?"
     + rf"{_SP}(?P<infix>{_alternation(COMPARATORS_INFIX)})?{_SP}"
     + rf"(?P<unit>{_alternation(list(PERCENT_UNITS) + list(CURRENCIES) + list(MEASURE_WORDS))})"
-    + r"(?P<alt>\([^()\n]{1,4}\))?"
+    + rf"(?P<alt>\((?:{_alternation(MEASURE_WORDS)})+\))?"
     + ")"
 )
 

@@ -88,6 +88,12 @@ def download_json():
                      download_name=download_name(plan.source, "json"))
 
 
+@bp.post("/ui/review.csv")
+def download_csv():
+    """The targets of the form's plan in the store's CSV layout (one row per target)."""
+    abort(501, "CSV export waits for the store's CSV layout.")
+
+
 # --------------------------------------------------------------------------- stored plans
 
 PAGE_SIZE = 50
