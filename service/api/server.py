@@ -31,11 +31,13 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
-def spawn_gunicorn(port: int, host: str = "127.0.0.1", workers: int = 2, timeout: int = 60,
-                   env: dict | None = None, log=None) -> subprocess.Popen:
-    """Start gunicorn as `serve` would, in the background; pair with `wait_until_healthy`."""
-    return subprocess.Popen(gunicorn_argv(host, port, workers, timeout),
-                            env={**os.environ, **(env or {})},
+def spawn_server(port: int, host: str = "127.0.0.1", workers: int = 2,
+                 env: dict | None = None, log=None) -> subprocess.Popen:
+    """Run `plan-targets serve` in the background (its pid becomes gunicorn's master, which
+    SIGTERM stops gracefully); pair with `wait_until_healthy`. Used by tests and the benchmark."""
+    argv = [sys.executable, "-m", "service.cli", "serve", "--host", host, "--port", str(port),
+            "--workers", str(workers)]
+    return subprocess.Popen(argv, env={**os.environ, **(env or {})},
                             stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT)
 
 

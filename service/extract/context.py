@@ -192,14 +192,19 @@ def deadline(view: str, q: Quantity, sentence: tuple[int, int]) -> tuple[int, in
     return found
 
 
+_METRIC_AFTER_STOP = regex.compile(r"[,，、;；。\s(（]|以上|以下|以内|左右")
+_METRIC_BEFORE_VERBS = regex.compile(
+    rf"(?:{_alt(COMPARATORS_BEFORE)}|达到|达|为|保持|稳定在|提高至|提升至|提高到|提升到|提高|提升|增加|新增"
+    r"|下降|降低|减少|完成|实现|在|至|到)+$")
+
+
 def metric(view: str, q: Quantity, clause_lo: int, clause_hi: int) -> str | None:
     """A short noun phrase for what is measured: the words after the unit (`新建3所[公办园]`) or,
     when the quantity ends its clause, the words before it (`[普惠率]达到90%`)."""
-    after = view[q.alt_end:clause_hi]
-    after = regex.split(r"[,，、;；。\s(（]|以上|以下|以内|左右", after, maxsplit=1)[0]
-    if len(after) >= 2 and not regex.match(r"^(以上|以下|左右|的)", after):
+    after = _METRIC_AFTER_STOP.split(view[q.alt_end:clause_hi], maxsplit=1)[0]
+    if len(after) >= 2 and not after.startswith(("以上", "以下", "左右", "的")):
         return after[:16].strip("的") or None
     before = view[clause_lo:q.start]
-    before = regex.sub(rf"(?:{_alt(COMPARATORS_BEFORE)}|达到|达|为|保持|稳定在|提高至|提升至|提高到|提升到|提高|提升|增加|新增|下降|降低|减少|完成|实现|在|至|到)+$", "", before)
+    before = _METRIC_BEFORE_VERBS.sub("", before)
     before = before.strip(" \t“”\"")
     return before[-16:] or None

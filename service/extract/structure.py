@@ -45,6 +45,7 @@ _YEAR = regex.compile(r"(?:19|20)\d{2}(?=[ \t]*年)")
 _DOC_NUMBER = regex.compile(r"^[ \t]*\S{1,12}?[〔\[［(][ \t]*(?:19|20)\d{2}[ \t]*[〕\]］)][ \t]*\d{1,4}[ \t]*号[ \t]*$")
 _ISSUER_ONLY = regex.compile(rf"^[^,，。;；:：《》\d]{{2,40}}(?:{_alt(ISSUER_SUFFIXES)})$")
 _MARKUP = regex.compile(r"\*\*|__")
+_SENTENCE_END = regex.compile(r"[。!?]")
 
 
 @dataclass
@@ -198,7 +199,7 @@ def _issuer(title: str) -> str | None:
                 head = title[:title.index(kw)]
                 break
     head = (head or "").strip()
-    head = regex.sub(r"^关于", "", head).strip()
+    head = head.removeprefix("关于").strip()
     if head and head.endswith(ISSUER_SUFFIXES):
         return head
     return None
@@ -282,9 +283,9 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
                 current = _close(current, line.start)
                 title_start = line.start + m.start("rest")
                 title_end = line.end
-                stop = regex.search(r"[。!?]", view_slice := content[m.start("rest"):])
+                stop = _SENTENCE_END.search(content, m.start("rest"))
                 if stop:
-                    title_end = title_start + stop.start()
+                    title_end = line.start + stop.start()
                 title = _clean(text[title_start:title_end]).rstrip("。")
                 current = Item(id=f"d{doc.index}-i{len(doc.items)}", number=n, title=title,
                                section=subsection or section, span=Span(line.start, end))

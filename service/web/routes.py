@@ -16,6 +16,7 @@ import re
 
 from flask import (Blueprint, Request, abort, current_app, redirect, render_template, request,
                    send_file, url_for)
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..api.errors import Problem
@@ -90,8 +91,15 @@ def download_json():
 
 @bp.post("/ui/review.csv")
 def download_csv():
-    """The targets of the form's plan in the store's CSV layout (one row per target)."""
-    abort(501, "CSV export waits for the store's CSV layout.")
+    """The targets of the form's plan in the store's CSV layout (one row per target), so that
+    a pasted plan and a stored one download alike."""
+    from ..store.routes import targets_csv
+
+    plan = plan_from_form(request)
+    rows = view.store_shaped_targets(extract(plan.text).to_dict(), plan.source)
+    data = targets_csv(rows).encode("utf-8")
+    return send_file(io.BytesIO(data), mimetype="text/csv", as_attachment=True,
+                     download_name=download_name(plan.source, "csv"))
 
 
 # --------------------------------------------------------------------------- stored plans
@@ -99,19 +107,32 @@ def download_csv():
 PAGE_SIZE = 50
 
 
-def _store():
-    from ..store.web import store_of  # the app's Store, made once per app by the store blueprint
+def _check_write_key() -> None:
+    """Saving from the page is a write like POST /documents: when API keys are configured the
+    form carries one (a browser form cannot send an Authorization header)."""
+    from ..store.routes import key_accepted
 
-    return store_of(current_app)
+    keys = current_app.config.get("API_KEYS") or []
+    if not keys:
+        return
+    presented = (request.form.get("api_key") or "").strip()
+    if not presented:
+        raise Problem(401, "API key needed", "Saving needs one of this service's API keys; "
+                      "enter it beside the Save button.", type="unauthorized")
+    if not key_accepted(presented, keys):
+        raise Problem(403, "Forbidden", "That API key is not one this service accepts.",
+                      type="forbidden")
 
 
 @bp.post("/ui/documents")
 def save_plan():
     """Save the form's plan (idempotent: the same text is kept once) and show its stored page."""
+    from ..store.routes import current_store
     from ..store.storing import store_text
 
+    _check_write_key()
     plan = plan_from_form(request)
-    stored = store_text(_store(), plan.text, plan.source)
+    stored = store_text(current_store(), plan.text, plan.source)
     return redirect(url_for("web.stored_plan", document_id=stored.document_id,
                             saved="new" if stored.created else "existing"), code=303)
 
@@ -119,31 +140,46 @@ def save_plan():
 @bp.get("/ui/documents")
 def stored_plans():
     from ..store import repository
+    from ..store.routes import current_store
 
     try:
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         page = 1
-    with _store().reading() as conn:
+    with current_store().reading() as conn:
         documents, total = repository.list_documents(
             conn, repository.DocumentFilters(), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render_template("web/documents.html", nav="stored", documents=documents, total=total,
-                           page=page, pages=max(1, -(-total // PAGE_SIZE)))
+                           page=page, pages=max(1, -(-total // PAGE_SIZE)),
+                           documents_api=url_for("store.list_documents"))
 
 
 @bp.get("/ui/documents/<int:document_id>")
 def stored_plan(document_id: int):
     from ..store import repository
+    from ..store.routes import current_store
 
-    with _store().reading() as conn:
+    with current_store().reading() as conn:
         document = repository.get_document(conn, document_id)
     if document is None:
         abort(404, f"There is no stored plan {document_id}.")
     extraction = view.extraction_from_stored(document)
-    return render_template("web/document.html", nav="stored", document=document,
-                           view=view.review(document["text"], extraction),
-                           heading=heading_of(extraction, document.get("source")),
-                           saved=request.args.get("saved"))
+    return render_template(
+        "web/document.html", nav="stored", document=document,
+        view=view.review(document["text"], extraction),
+        heading=heading_of(extraction, document.get("source")),
+        saved=request.args.get("saved"),
+        json_url=url_for("store.get_document", document_id=document_id),
+        json_name=download_name(document.get("source") or f"plan-{document_id}", "json"),
+        csv_url=url_for("store.list_targets", document=document_id, format="csv"),
+        csv_name=download_name(document.get("source") or f"plan-{document_id}", "csv"))
+
+
+@bp.errorhandler(OperationalError)
+def _store_unavailable_page(exc: OperationalError):
+    current_app.logger.error("store unavailable: %s", exc.__class__.__name__)
+    return _error_page(503, "Store unavailable",
+                       "The database cannot be reached or is busy; try again shortly.")
 
 
 @bp.errorhandler(Problem)

@@ -365,3 +365,26 @@ def extraction_from_stored(document: dict) -> dict:
                      if item else None),
         })
     return {"documents": documents, "targets": targets, "warnings": list(document.get("warnings") or [])}
+
+
+def store_shaped_targets(extraction: dict, source: str | None) -> list[dict]:
+    """The targets of an unsaved extraction shaped like the store's target rows, so that the
+    store's CSV writer (and its column list) serves pasted plans too. There is no database id
+    yet: `id` is the engine's target id and `document_id` is empty."""
+    documents = {d.get("index"): d for d in extraction.get("documents") or []}
+    rows = []
+    for target in extraction.get("targets") or []:
+        document = documents.get(target.get("document"), {})
+        item = target.get("item")
+        rows.append({
+            **target,
+            "id": target.get("id"), "key": target.get("id"), "document_id": None,
+            "source": source, "part": target.get("document"),
+            "document_title": document.get("title"), "issuer": document.get("issuer"),
+            "year": document.get("year"), "doc_number": document.get("doc_number"),
+            "item": ({"id": None, "key": item.get("id"), "number": item.get("number"),
+                      "title": item.get("title")} if item else None),
+            "responsible_units": list(target.get("responsible_units") or []),
+            "responsible_leaders": list(target.get("responsible_leaders") or []),
+        })
+    return rows
