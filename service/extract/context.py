@@ -53,7 +53,6 @@ _DEADLINE = regex.compile(
 )
 _DEADLINE_NEEDS = regex.compile(r"底|末|前|内|旬|贯穿|学期|半年|寒假|暑|完成")
 _PAREN = regex.compile(r"\(([^()\n]{2,24})\)")
-_SLOGAN_REPEAT = regex.compile(rf"^[{CN_NUMERAL_CHARS}]")
 
 
 def clause_start(view: str, pos: int, floor: int = 0) -> int:
@@ -112,8 +111,8 @@ def exclusion(view: str, q: Quantity) -> str | None:
             return "word"  # 一项重要内容, 一个好心态: description, not a count
         if after.startswith(("“", "\"")):
             return "slogan"  # 两个“全覆盖”
-        # `一校一品`, `一人一案`, `三会一课`: a numeral again within two characters is a slogan.
-        if _SLOGAN_REPEAT.match(after):
+        # `一人一案`, `一生一策`: the same numeral again right after the measure word is a slogan.
+        if after[:1] == numeral[:1]:
             return "slogan"
         if before[-1:] and before[-1] in CN_NUMERAL_CHARS:
             return "slogan"

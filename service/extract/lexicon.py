@@ -10,7 +10,7 @@ CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
              "六": 6, "七": 7, "八": 8, "九": 9}
 CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 # Magnitudes that multiply whatever number precedes them (`1.7万`, `十二万`, `3千万`).
-MAGNITUDES = {"万": 10**4, "亿": 10**8, "千万": 10**7, "百万": 10**6, "十万": 10**5, "万亿": 10**12}
+MAGNITUDES = {"千": 10**3, "万": 10**4, "亿": 10**8, "千万": 10**7, "百万": 10**6, "十万": 10**5, "万亿": 10**12}
 
 # --- measure words -----------------------------------------------------------------------------
 # unit as written -> (normalised unit, category). Category may be refined by the metric
@@ -115,7 +115,7 @@ PER_NOUNS = ("学期", "学年", "季度", "周", "月", "天", "日", "年", "�
 
 # --- deadlines -----------------------------------------------------------------------------
 DEADLINE_WORDS = ("年内", "年底前", "年底", "年末", "年底之前", "贯穿全年", "全年内", "上半年", "下半年",
-                  "春季学期", "秋季学期", "寒假", "暑假", "暑期")
+                  "春季学期", "秋季学期", "寒假", "暑假", "暑期", "春季开学", "秋季开学", "开学")
 
 # --- exclusions ------------------------------------------------------------------------------
 # Characters that turn a following numeral into an ordinal or label.
@@ -127,8 +127,8 @@ CN_ONE_DESCRIPTIVE_AFTER = ("重要", "主要", "基本", "关键", "好", "新�
 # Characters glued before `一` that make it part of a word (统一, 唯一, 之一, 进一步 …).
 CN_ONE_WORD_PREFIXES = set("统唯之同划单专逐如归万合均择择其另某任每")
 # After the measure word: the count is part of a name or rule (`八项规定`, `十项准则`).
-NAME_SUFFIXES_AFTER_UNIT = ("全会", "代表大会", "规定", "准则", "禁令", "纪律", "原则", "要求", "精神", "讲话", "方针",
-                            "性", "化", "体", "致", "起", "道")
+NAME_SUFFIXES_AFTER_UNIT = ("一体", "全会", "代表大会", "规定", "准则", "禁令", "纪律", "原则", "要求", "精神", "讲话", "方针",
+                            "性")
 # Before the number, makes the whole quantity a condition, not a commitment (`40周岁以下`).
 # Ages and spans carry their own units (岁, 周岁, 年, 小时) that are not measure words at all.
 
