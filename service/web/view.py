@@ -288,14 +288,18 @@ def table_rows(extraction: dict) -> list[dict]:
             "target": target,
             "position": position + 1,
             "quantity": quantity(target),
-            "sort_value": target.get("value") if target.get("value") is not None
-            else (target.get("low") if target.get("low") is not None else target.get("high")),
+            "sort_value": _first_number(target.get("value"), target.get("low"), target.get("high")),
             "category_label": CATEGORY_LABELS.get(target.get("category"), target.get("category")),
             "comparator_label": COMPARATOR_LABELS.get(target.get("comparator"), target.get("comparator")),
             "item_key": (item or {}).get("id") or PREAMBLE_KEY,
             "item_label": item_label(item, target.get("document"), several),
         })
     return rows
+
+
+def _first_number(*values) -> float | None:
+    """The first of `values` that is set, as a float (the engine may give 90, the store 90.0)."""
+    return next((float(v) for v in values if v is not None), None)
 
 
 def item_choices(extraction: dict) -> list[tuple[str, str]]:
@@ -377,7 +381,7 @@ def store_shaped_targets(extraction: dict, source: str | None) -> list[dict]:
         document = documents.get(target.get("document"), {})
         item = target.get("item")
         rows.append({
-            **target,
+            **{k: v for k, v in target.items() if k != "document"},
             "id": target.get("id"), "key": target.get("id"), "document_id": None,
             "source": source, "part": target.get("document"),
             "document_title": document.get("title"), "issuer": document.get("issuer"),
