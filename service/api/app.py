@@ -37,8 +37,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(service_config.settings())
     if config:
         app.config.update(config)
-    # Werkzeug stops reading a body past this size (also bodies sent without Content-Length).
-    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BYTES"]
+    # Werkzeug stops reading a body past this size, also a chunked one sent without Content-Length;
+    # one byte more than allowed, so that `read_plan` can tell a body over the limit from one at it.
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BYTES"] + 1
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_BYTES"]
     app.json.ensure_ascii = False  # Chinese text stays readable in responses
     app.json.sort_keys = False

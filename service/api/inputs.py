@@ -50,10 +50,14 @@ def _check_size(request: Request) -> None:
 
 
 def _body(request: Request) -> bytes:
-    # Werkzeug also stops a body without Content-Length at MAX_CONTENT_LENGTH (set in create_app).
-    data = request.get_data(cache=True)
+    """The whole body, read once and cached (multipart parsing then reads the cache).
+
+    A chunked body has no Content-Length to check first: Werkzeug stops reading it at
+    MAX_CONTENT_LENGTH, one byte past our limit (see create_app), which shows it is too large.
+    """
+    data = request.get_data(cache=True, parse_form_data=False)
     if len(data) > max_bytes():
-        raise too_large(len(data))
+        raise too_large(len(data) if request.content_length is not None else None)
     return data
 
 
@@ -133,6 +137,7 @@ def _decode(data: bytes, decoder) -> str:
 
 
 def _from_upload(request: Request) -> PlanInput:
+    _body(request)  # size check; the form is then parsed from the cached body
     upload = request.files.get("file")
     if upload is None:
         raise no_text("The multipart form has no `file` field.")
