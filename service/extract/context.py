@@ -13,6 +13,7 @@ from .lexicon import (
     CN_ONE_DESCRIPTIVE_AFTER,
     CN_ONE_WORD_PREFIXES,
     CONDITION_HEADS,
+    DURATION_AFTER_GE,
     FIXED_NUMERAL_EXPRESSIONS,
     NEGATION_BEFORE,
     COMPARATORS_ADJACENT_ONLY,
@@ -90,6 +91,8 @@ def exclusion(view: str, q: Quantity) -> str | None:
     after = view[q.alt_end:q.alt_end + 3]
     if any(after.startswith(s) for s in NAME_SUFFIXES_AFTER_UNIT):
         return "name"
+    if q.unit_written == "个" and after.startswith(DURATION_AFTER_GE):
+        return "duration"
     fixed = FIXED_NUMERAL_EXPRESSIONS.get(view[q.start:q.end])
     if fixed and after.startswith(fixed):
         return "fixed expression"
@@ -99,7 +102,7 @@ def exclusion(view: str, q: Quantity) -> str | None:
             head = _CLAUSE_BREAK.split(view[m.end():m.end() + 14], maxsplit=1)[0]
             if any(noun in head for noun in CONDITION_HEADS):
                 return "condition"  # 5人以上随班就读的学校: which schools, not how many people
-    if q.chinese is not None and not q.is_range:
+    if q.chinese is not None and not q.is_range and q.unit_written != "%":
         numeral = q.chinese
         if numeral in ("百", "千", "万", "二") or numeral.startswith(("百", "千")):
             return "name"  # 百名讲师团, 千名教师: programme names, not counts
@@ -149,7 +152,7 @@ def direction(view: str, q: Quantity, clause_lo: int, unit_norm: str) -> str | N
     if not m:
         return None
     between = left[m.end():]
-    if len(between) > 12 or _LEVEL.match(between.lstrip()) or "达" in between or "为" in between:
+    if len(between) > 20 or _LEVEL.match(between.lstrip()) or "达" in between or "为" in between:
         return None
     return "increase" if m.group("inc") else "decrease"
 
@@ -194,7 +197,7 @@ def deadline(view: str, q: Quantity, sentence: tuple[int, int]) -> tuple[int, in
 _METRIC_AFTER_STOP = regex.compile(r"[,，、;；。\s(（]|以上|以下|以内|左右")
 _METRIC_BEFORE_VERBS = regex.compile(
     rf"(?:{_alt(COMPARATORS_BEFORE)}|达到|达|为|保持|稳定在|提高至|提升至|提高到|提升到|提高|提升|增加|新增"
-    r"|下降|降低|减少|完成|实现|在|至|到)+$")
+    r"|下降|降低|减少|完成|实现|在|至|到|共计|合计|总计|累计|共)+$")
 
 
 def metric(view: str, q: Quantity, clause_lo: int, clause_hi: int) -> str | None:

@@ -103,7 +103,7 @@ COMPARATORS_AFTER = {
 COMPARATORS_INFIX = {"余": "gt", "多": "gt"}
 
 # --- direction -----------------------------------------------------------------------------
-INCREASE_VERBS = ("新增", "增加", "增长", "增设", "扩大", "提高", "提升", "增至", "增幅", "扩增", "新扩", "增量", "多增")
+INCREASE_VERBS = ("新增", "增加", "增长", "增设", "扩大", "提高", "提升", "增幅", "扩增", "新扩", "增量", "多增")
 DECREASE_VERBS = ("下降", "降低", "减少", "压减", "缩减", "压缩", "降幅")
 # After a direction verb these make the number a level (`提升至56%`), not an amount of change.
 LEVEL_MARKERS = ("至", "到", "为", "达到", "达")
@@ -137,6 +137,9 @@ NAME_SUFFIXES_AFTER_UNIT = ("一体", "全会", "代表大会", "规定", "准�
 CONDITION_HEADS = ("学校", "幼儿园", "班级", "大班额", "班额", "家庭", "单位")
 # Fixed expressions built on a numeral: `两节` (元旦、春节) before these words is the holiday pair.
 FIXED_NUMERAL_EXPRESSIONS = {"两节": ("期间", "送温暖", "慰问", "走访", "前后")}
+
+# After `N个`, these make it a span of time (`为期三个月`), not a count.
+DURATION_AFTER_GE = ("月", "星期", "工作日", "小时", "学期", "学年", "年度")
 
 # Vague quantity words (not numbers at all: listed for documentation and for the corpus).
 VAGUE_WORDS = ("一批", "若干", "多项", "部分", "一些", "一系列")

@@ -17,6 +17,8 @@ def chinese_value(numeral: str) -> Decimal | None:
     """`两` -> 2, `一百二十` -> 120, `十二` -> 12, `三点五` -> 3.5; None when not a number."""
     if len(numeral) == 1 and numeral in CN_DIGITS:
         return Decimal(CN_DIGITS[numeral])
+    if numeral[0] in "百千":  # 百分之百, 千分之…: a bare 百 is 一百
+        numeral = "一" + numeral
     try:
         value = cn2an.cn2an(numeral.replace("两", "二"), "strict")
     except (ValueError, KeyError, TypeError):

@@ -47,6 +47,7 @@ _FULLWIDTH = _fullwidth_table()
 
 _WIDE = re.compile("[" + "".join(chr(c) for c in _FULLWIDTH) + "]")
 _collected = threading.local()
+_TRADITIONAL_IN_GB2312 = {"於": "于", "後": "后", "麽": "么"}
 
 
 def _collect(exc: UnicodeEncodeError):
@@ -71,9 +72,13 @@ def normalise(text: str) -> str:
     GB2312 codec and one small character class is far faster than mapping every character."""
     table, traditional = _traditional_table()
     replace = {ch: chr(_FULLWIDTH[ord(ch)]) for ch in set(_WIDE.findall(text))}
-    # GB2312 is a simplified character set: what it encodes needs no conversion.
+    # GB2312 is a simplified character set: what it encodes needs no conversion, but for a few
+    # traditional forms it also holds (不少於, 之後).
     for ch in _outside_gb2312(text) & traditional:
         replace[ch] = chr(table[ord(ch)])
+    for ch, simple in _TRADITIONAL_IN_GB2312.items():
+        if ch in text:
+            replace[ch] = simple
     view = text
     for src, dst in replace.items():
         view = view.replace(src, dst)

@@ -102,19 +102,20 @@ def _names(body: str, kind: str) -> list[str]:
     tokens = [t for t in _NAME_SPLIT.split(_MARKUP.sub("", body).strip(" \t。.")) if t]
     if kind != "leader":
         return tokens
-    # `崔 茜`: a name printed with a space between its characters is one name.
+    # `崔 茜`: a name printed with a space between its characters is one name; a run of single
+    # characters (`王 芳 李 军`) is read as two-character names, a run of three as one name.
     merged: list[str] = []
-    single = ""
-    for t in tokens:
+    run: list[str] = []
+    for t in tokens + [""]:
         if len(t) == 1:
-            single += t
+            run.append(t)
             continue
-        if single:
-            merged.append(single)
-            single = ""
-        merged.append(t)
-    if single:
-        merged.append(single)
+        while run:
+            size = 3 if len(run) in (3, 5) else 2
+            merged.append("".join(run[:size]) if len(run) > 1 else run[0])
+            run = run[size:] if len(run) > 1 else []
+        if t:
+            merged.append(t)
     return merged
 
 
@@ -187,6 +188,11 @@ def _document_header(text: str, lines: list[Line], title_index: int, floor: int)
             doc_number = text[prev.start:prev.end].strip()
             start = min(start, prev.start)
             break
+    if doc_number is None:  # some print the number right under the title
+        for line in lines[title_index + 1:title_index + 4]:
+            if _DOC_NUMBER.match(line.text):
+                doc_number = text[line.start:line.end].strip()
+                break
     return title, start, doc_number
 
 
