@@ -1,0 +1,45 @@
+# plan-targets REST service: gunicorn serving service.api.app:create_app() on port 8000.
+#   docker build -t plan-targets .
+#   docker run --rm -p 8000:8000 -v plan-targets-data:/var/lib/plan-targets plan-targets
+
+# --- build: the package and every dependency as wheels (no compiler needed in the image) ---
+FROM python:3.11-slim AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+# service/api/openapi.yaml is a symlink to ../../openapi.yaml: copy both so the wheel gets the file.
+COPY pyproject.toml openapi.yaml ./
+COPY service ./service
+RUN pip wheel --wheel-dir /wheels .
+
+# --- runtime -------------------------------------------------------------------------------
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PLAN_TARGETS_HOST=0.0.0.0 \
+    PLAN_TARGETS_PORT=8000 \
+    PLAN_TARGETS_DATA_DIR=/var/lib/plan-targets
+
+RUN useradd --system --uid 10001 --user-group --home-dir /app --create-home app \
+ && mkdir -p /var/lib/plan-targets \
+ && chown app:app /var/lib/plan-targets
+
+COPY --from=build /wheels /tmp/wheels
+RUN pip install --no-index --find-links /tmp/wheels plan-targets \
+ && rm -rf /tmp/wheels
+
+WORKDIR /app
+# The same settings file `plan-targets serve` uses (workers from the core count, timeouts,
+# JSON access log); it reads PLAN_TARGETS_* from the environment.
+COPY --chown=app:app service/api/gunicorn.conf.py /app/gunicorn.conf.py
+
+USER app
+VOLUME ["/var/lib/plan-targets"]
+EXPOSE 8000
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PLAN_TARGETS_PORT', '8000'), timeout=4)"]
+
+ENTRYPOINT ["gunicorn", "--config", "/app/gunicorn.conf.py"]
+CMD ["service.api.app:create_app()"]
