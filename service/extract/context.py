@@ -14,6 +14,7 @@ from .lexicon import (
     CN_ONE_WORD_PREFIXES,
     CONDITION_HEADS,
     DURATION_AFTER_GE,
+    VAGUE_BEFORE,
     FIXED_NUMERAL_EXPRESSIONS,
     NEGATION_BEFORE,
     COMPARATORS_ADJACENT_ONLY,
@@ -66,6 +67,18 @@ def clause_start(view: str, pos: int, floor: int = 0) -> int:
     return lo + last if last >= 0 else lo
 
 
+_COMMA_BREAK = regex.compile(r"[,，;；:：。!?！？\n]")
+
+
+def _comma_start(view: str, pos: int) -> int:
+    """Start of the comma-delimited stretch holding `pos` (an enumeration with `、` inside)."""
+    lo = max(0, pos - 80)
+    last = lo
+    for m in _COMMA_BREAK.finditer(view, lo, pos):
+        last = m.end()
+    return last
+
+
 def sentence_bounds(view: str, start: int, end: int) -> tuple[int, int]:
     lo = max(0, start - 200)
     left = lo
@@ -91,6 +104,8 @@ def exclusion(view: str, q: Quantity) -> str | None:
     after = view[q.alt_end:q.alt_end + 3]
     if any(after.startswith(s) for s in NAME_SUFFIXES_AFTER_UNIT):
         return "name"
+    if before[-1:] in VAGUE_BEFORE and (q.chinese or before[-1:] == "数"):
+        return "vague"  # 数十所, 上百名
     if q.unit_written == "个" and after.startswith(DURATION_AFTER_GE):
         return "duration"
     fixed = FIXED_NUMERAL_EXPRESSIONS.get(view[q.start:q.end])
@@ -137,7 +152,7 @@ def comparator(view: str, q: Quantity, clause_lo: int) -> str:
     if m:
         word = m.group()
         gap = left[m.end():]
-        if word in COMPARATORS_ADJACENT_ONLY and gap.strip():
+        if word in COMPARATORS_ADJACENT_ONLY and gap.strip() not in ("", "为", "是", "有"):
             return "eq"
         # 控制在…以内 is `le` with or without 以内; a verb between keeps the comparator.
         return COMPARATORS_BEFORE[word]
@@ -149,6 +164,9 @@ def direction(view: str, q: Quantity, clause_lo: int, unit_norm: str) -> str | N
     m = None
     for m in _DIRECTION.finditer(left):
         pass
+    if not m and clause_lo > 0 and view[clause_lo - 1] == "、":
+        # `新增公办园3所、学位900个`: an enumeration shares the verb that opens it.
+        return direction(view, q, clause_start(view, clause_lo - 1, _comma_start(view, clause_lo)), unit_norm)
     if not m:
         return None
     between = left[m.end():]

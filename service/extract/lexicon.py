@@ -141,6 +141,9 @@ FIXED_NUMERAL_EXPRESSIONS = {"两节": ("期间", "送温暖", "慰问", "走访
 # After `N个`, these make it a span of time (`为期三个月`), not a count.
 DURATION_AFTER_GE = ("月", "星期", "工作日", "小时", "学期", "学年", "年度")
 
+# Right before a number these make it vague: `数十所`, `几个`.
+VAGUE_BEFORE = ("数", "几")
+
 # Vague quantity words (not numbers at all: listed for documentation and for the corpus).
 VAGUE_WORDS = ("一批", "若干", "多项", "部分", "一些", "一系列")
 

@@ -20,7 +20,7 @@ def _alternation(words) -> str:
 
 
 _AR = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_CN = rf"[{CN_NUMERAL_CHARS}]+(?:点[{CN_NUMERAL_CHARS}]+)?"
+_CN = rf"[{CN_NUMERAL_CHARS}]+(?:[万亿][{CN_NUMERAL_CHARS}]+)*(?:点[{CN_NUMERAL_CHARS}]+)?"
 _MAG = _alternation(MAGNITUDES)
 _SP = r"[ \t]?"
 _DASH = r"(?:-{1,2}|—{1,2}|–|~|至|到)"

@@ -14,6 +14,7 @@ import regex
 
 from .lexicon import ISSUER_SUFFIXES, MEASURE_WORDS, RESPONSIBILITY_LABELS, TITLE_KEYWORDS
 from .model import Document, Item, Span
+from .source import normalise
 
 _CN = "一二三四五六七八九十"
 
@@ -197,7 +198,7 @@ def _document_header(text: str, lines: list[Line], title_index: int, floor: int)
 
 
 def _issuer(title: str) -> str | None:
-    m = _YEAR.search(title)
+    m = _YEAR.search(normalise(title))
     head = title[:m.start()] if m else None
     if head is None:
         for kw in TITLE_KEYWORDS:
@@ -231,7 +232,7 @@ def parse_structure(text: str, view: str) -> Structure:
     line_starts = [ln.start for ln in lines]
     for d, (title, start, doc_number, body_line) in enumerate(headers):
         end = headers[d + 1][1] if d + 1 < len(headers) else len(text)
-        year_match = _YEAR.search(title or "")
+        year_match = _YEAR.search(normalise(title or ""))
         doc = Document(index=d, title=title, issuer=_issuer(title) if title else None,
                        year=int(year_match.group()) if year_match else None,
                        doc_number=doc_number, span=Span(start, end))
