@@ -1,0 +1,61 @@
+"""Benchmark (not a test): characters per second of `extract` over the seed plans, beside the
+floor of one regex scan for digit and Chinese-numeral runs over the same text.
+
+    .venv/bin/python bench/bench_extract.py [--repeat N] [--max-ratio R]
+
+Exits non-zero when extract is more than R times slower than the floor (default 20).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import regex
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from service.extract import extract  # noqa: E402
+
+SHARED = Path(os.environ.get("PLAN_TARGETS_SHARED", Path(__file__).resolve().parent.parent.parent / "shared"))
+FLOOR = regex.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百千万亿]+")
+
+
+def best_of(fn, texts, repeat):
+    """Best wall time of `repeat` passes over all texts (the least disturbed by other work)."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for text in texts:
+            fn(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--max-ratio", type=float, default=20.0)
+    args = ap.parse_args()
+    texts = [p.read_text(encoding="utf-8") for p in sorted((SHARED / "seeds").glob("*.txt"))]
+    if not texts:
+        print(f"no seeds under {SHARED}/seeds", file=sys.stderr)
+        return 2
+    chars = sum(map(len, texts))
+    for text in texts:  # warm caches (compiled patterns, OpenCC table, cn2an)
+        extract(text)
+    floor = best_of(lambda t: sum(1 for _ in FLOOR.finditer(t)), texts, args.repeat)
+    full = best_of(extract, texts, args.repeat)
+    targets = sum(len(extract(t).targets) for t in texts)
+    ratio = full / floor
+    print(f"seeds: {len(texts)} files, {chars:,} characters, {targets} targets")
+    print(f"floor   (one regex scan for numerals): {chars / floor:>14,.0f} chars/s  ({floor * 1000:.2f} ms)")
+    print(f"extract (whole pipeline):              {chars / full:>14,.0f} chars/s  ({full * 1000:.2f} ms)")
+    print(f"ratio extract/floor: {ratio:.1f}x (limit {args.max_ratio:.0f}x); goal 1,500,000 chars/s: "
+          f"{'met' if chars / full >= 1_500_000 else 'NOT met'}")
+    return 0 if ratio <= args.max_ratio else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
