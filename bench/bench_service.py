@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""Benchmark the running service over loopback: POST /extract on the seed plans, GET /healthz as the floor.
+
+Starts `plan-targets serve` on a free port (or uses --url), then for each scenario runs a fixed
+number of requests from N concurrent client threads and prints requests per second and
+p50/p99 latency. Not a test: it asserts nothing beyond every answer being 200.
+
+  .venv/bin/python bench/bench_service.py [--url http://127.0.0.1:8000] [--clients 8]
+      [--requests 400] [--workers N] [--seeds DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import signal
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from service.api.server import free_port, spawn_server, wait_until_healthy  # noqa: E402
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def default_seeds() -> Path:
+    return Path(os.environ.get("PLAN_TARGETS_SHARED") or REPO.parent / "shared") / "seeds"
+
+
+def one_request(host: str, port: int, method: str, path: str, body: bytes | None,
+                headers: dict) -> tuple[int, float]:
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection(host, port, timeout=120)
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        status = response.status
+    finally:
+        connection.close()
+    return status, time.perf_counter() - started
+
+
+def run_scenario(base_url: str, method: str, path: str, bodies: list[bytes | None],
+                 content_type: str | None, clients: int, total: int) -> dict:
+    """`total` requests spread over `clients` threads; bodies are used round-robin."""
+    parts = urlsplit(base_url)
+    host, port = parts.hostname, parts.port or 80
+    headers = {"Content-Type": content_type} if content_type else {}
+    latencies: list[float] = []
+    failures: list[str] = []
+    counter = iter(range(total))
+    lock = threading.Lock()
+
+    def client():
+        while True:
+            with lock:
+                n = next(counter, None)
+            if n is None:
+                return
+            body = bodies[n % len(bodies)]
+            try:
+                status, elapsed = one_request(host, port, method, path, body, headers)
+            except OSError as exc:
+                with lock:
+                    failures.append(f"{exc.__class__.__name__}: {exc}")
+                continue
+            with lock:
+                if status == 200:
+                    latencies.append(elapsed)
+                else:
+                    failures.append(f"HTTP {status}")
+
+    for body in bodies[: min(len(bodies), 4)]:  # warm up every worker's caches a little
+        one_request(host, port, method, path, body, headers)
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+
+    def pct(p):
+        return latencies[min(len(latencies) - 1, int(round(p / 100 * (len(latencies) - 1))))] * 1000
+
+    return {"requests": len(latencies), "errors": len(failures), "seconds": wall,
+            "rps": len(latencies) / wall if wall else 0.0,
+            "p50": pct(50) if latencies else float("nan"),
+            "p99": pct(99) if latencies else float("nan"),
+            "mean": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
+            "first_error": failures[0] if failures else ""}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", help="benchmark this running service (loopback only) instead of starting one")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads (default 8)")
+    parser.add_argument("--requests", type=int, default=400, help="requests per scenario (default 400)")
+    parser.add_argument("--workers", type=int, help="gunicorn workers for the started server (default: serve's)")
+    parser.add_argument("--seeds", type=Path, default=default_seeds(), help="directory of seed plans (*.txt)")
+    args = parser.parse_args(argv)
+
+    seeds = sorted(args.seeds.glob("*.txt"))
+    if not seeds:
+        print(f"no seed plans in {args.seeds}", file=sys.stderr)
+        return 2
+    plans = [p.read_bytes() for p in seeds]
+
+    process = None
+    if args.url:
+        base_url = args.url.rstrip("/")
+        if urlsplit(base_url).hostname not in LOOPBACK:
+            print("this benchmark only talks to a service on the loopback interface", file=sys.stderr)
+            return 2
+    else:
+        from service import config
+        workers = args.workers or config.settings()["WORKERS"]
+        port = free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        process = spawn_server(port, workers=workers)
+        wait_until_healthy(base_url, process, deadline_s=60)
+        print(f"started plan-targets serve on {base_url} with {workers} workers "
+              f"({os.cpu_count()} cores)")
+
+    try:
+        sizes = ", ".join(f"{p.name[:3]} {len(b) // 1024} KB" for p, b in zip(seeds, plans))
+        print(f"{args.clients} concurrent clients, {args.requests} requests per scenario; "
+              f"seed plans: {sizes}\n")
+        scenarios = [
+            ("GET /healthz (floor)", "GET", "/healthz", [None], None),
+            ("POST /extract, all seeds", "POST", "/extract", plans, "text/plain; charset=utf-8"),
+        ]
+        smallest = min(range(len(plans)), key=lambda i: len(plans[i]))
+        largest = max(range(len(plans)), key=lambda i: len(plans[i]))
+        for index in (smallest, largest):
+            scenarios.append((f"POST /extract, {seeds[index].name[:3]} only", "POST", "/extract",
+                              [plans[index]], "text/plain; charset=utf-8"))
+        print(f"{'scenario':<28} {'ok':>6} {'err':>4} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'mean ms':>9}")
+        for name, method, path, bodies, content_type in scenarios:
+            r = run_scenario(base_url, method, path, bodies, content_type, args.clients, args.requests)
+            print(f"{name:<28} {r['requests']:>6} {r['errors']:>4} {r['rps']:>9.1f} "
+                  f"{r['p50']:>9.1f} {r['p99']:>9.1f} {r['mean']:>9.1f}"
+                  + (f"   first error: {r['first_error']}" if r["errors"] else ""))
+    finally:
+        if process is not None:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
