@@ -244,3 +244,74 @@ def test_saving_stores_the_plan_and_it_appears_under_stored_plans(page, server, 
     row.get_by_role("link").click()
     page.wait_for_url(re.compile(rf"/ui/documents/{document_id}$"))
     assert page.locator("#plan-text mark.target").count() == len(targets)
+
+
+CONTRAST_JS = """
+() => {
+  // WCAG relative luminance and contrast of an element's text on its own (opaque) background,
+  // or the nearest ancestor's when its own is transparent.
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = c => {
+    const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const background = el => {
+    for (let node = el; node; node = node.parentElement) {
+      const c = rgb(getComputedStyle(node).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c;
+    }
+    return [255, 255, 255];
+  };
+  const ratio = el => {
+    const a = lum(rgb(getComputedStyle(el).color)), b = lum(background(el));
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  };
+  const seen = {};
+  const samples = ['#plan-text mark.target', '.muted', '.help', 'label', 'a', 'button', 'th', 'td', '.legend li', '#plan-text'];
+  for (const selector of samples) {
+    for (const el of document.querySelectorAll(selector)) {
+      if (!el.offsetParent || !el.textContent.trim()) continue;
+      const key = selector + ' ' + (el.className || el.tagName);
+      const r = ratio(el);
+      if (!(key in seen) || r < seen[key]) seen[key] = r;
+    }
+  }
+  return seen;
+}
+"""
+
+
+def test_page_is_labelled_contrasted_and_keyboard_reachable(page, server, seed):
+    text, targets = seed
+    review(page, server, text)
+    # every form control has a label (or an accessible name of its own)
+    unlabelled = page.evaluate("""() => Array.from(document.querySelectorAll('input, select, textarea'))
+        .filter(el => el.type !== 'hidden' && el.labels.length === 0 && !el.getAttribute('aria-label'))
+        .map(el => el.outerHTML)""")
+    assert unlabelled == []
+    # text on every background reaches WCAG AA (4.5:1)
+    ratios = page.evaluate(CONTRAST_JS)
+    assert any(k.startswith("#plan-text mark.target") for k in ratios)
+    low = {k: round(v, 2) for k, v in ratios.items() if v < 4.5}
+    assert low == {}, f"contrast below 4.5:1: {low}"
+    # the highlights are in the tab order, in text order, and a focused one is visibly outlined
+    page.locator("#plan-text").evaluate("el => el.scrollTop = 0")
+    page.get_by_role("button", name="Save to stored plans").focus()
+    first = sorted(targets, key=lambda t: t["span"]["start"])[:3]
+    focused = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        current = page.evaluate("document.activeElement.dataset.target || null")
+        if current:
+            focused.append(current)
+            outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+            assert outline != "none"
+        if len(focused) == 3:
+            break
+    assert focused == [t["id"] for t in first]
+    # the skip link is the first stop and leads to the main content
+    page.goto(f"{server}/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"

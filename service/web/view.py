@@ -112,8 +112,8 @@ def details(target: dict, several_documents: bool = False) -> dict:
         ("deadline", "Deadline", target.get("deadline") or "—"),
         ("metric", "Metric", target.get("metric") or "—"),
         ("item", "Item", item_label(target.get("item"), target.get("document"), several_documents)),
-        ("units", "Responsible units", "、".join(target.get("responsible_units") or []) or "—"),
-        ("leaders", "Responsible leaders", "、".join(target.get("responsible_leaders") or []) or "—"),
+        ("units", "Units", "、".join(target.get("responsible_units") or []) or "—"),
+        ("leaders", "Leaders", "、".join(target.get("responsible_leaders") or []) or "—"),
         ("sentence", "Sentence", target.get("text") or ""),
     ]
     return {"id": target.get("id"), "category": target.get("category"),
