@@ -123,7 +123,9 @@ ORDINAL_PREFIXES = ("第", "初", "届", "No.", "NO.", "#")
 # Right before a count, these make it a promise about none (`不让一名学生因贫失学`).
 NEGATION_BEFORE = ("不让", "不使", "不落下", "不漏掉", "无一")
 # After `一`+measure word, these make it a description (`一项重要内容`, `一个好心态`).
-CN_ONE_DESCRIPTIVE_AFTER = ("重要", "主要", "基本", "关键", "好", "新的", "全新")
+# `一个都不能少`, `上一个新台阶` likewise.
+CN_ONE_DESCRIPTIVE_AFTER = ("重要", "主要", "基本", "关键", "好", "新的", "全新", "都", "也", "不",
+                            "新台阶", "新水平", "新高度", "新阶段", "新局面", "新境界")
 # Characters glued before `一` that make it part of a word (统一, 唯一, 之一, 进一步 …).
 CN_ONE_WORD_PREFIXES = set("统唯之同划单专逐如归万合均择择其另某任每")
 # After the measure word: the count is part of a name or rule (`八项规定`, `十项准则`).
@@ -152,6 +154,7 @@ SENTENCE_ENDS = "。;!?\n"
 CLAUSE_ENDS = "。;!?\n,:，、"
 
 # --- structure --------------------------------------------------------------------------------
+# Every title keyword holds 工作 (structure.py uses that as a quick test).
 TITLE_KEYWORDS = ("工作要点", "工作计划", "工作安排", "工作思路", "重点工作", "工作意见", "工作任务")
 ISSUER_SUFFIXES = ("局", "委", "厅", "府", "会", "部", "室", "中心", "办", "处", "院", "所", "校", "工委")
 RESPONSIBILITY_LABELS = {

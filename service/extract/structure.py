@@ -46,6 +46,7 @@ _YEAR = regex.compile(r"(?:19|20)\d{2}(?=[ \t]*年)")
 _DOC_NUMBER = regex.compile(r"^[ \t]*\S{1,12}?[〔\[［(][ \t]*(?:19|20)\d{2}[ \t]*[〕\]］)][ \t]*\d{1,4}[ \t]*号[ \t]*$")
 _ISSUER_ONLY = regex.compile(rf"^[^,，。;；:：《》\d]{{2,40}}(?:{_alt(ISSUER_SUFFIXES)})$")
 _MARKUP = regex.compile(r"\*\*|__")
+_LABEL_FIRST_CHARS = frozenset(label[0] for label in RESPONSIBILITY_LABELS)
 _SENTENCE_END = regex.compile(r"[。!?]")
 
 
@@ -137,6 +138,8 @@ def _parse_labelled(item: Item, text: str) -> None:
 
 
 def _is_title(line: Line) -> bool:
+    if len(line.text) > 60 or "工作" not in line.text:  # every title keyword holds 工作
+        return False
     text = line.text.strip().strip("*").strip()
     if not text or len(text) > 48 or not _TITLE.match(text):
         return False
@@ -190,10 +193,9 @@ def _document_header(text: str, lines: list[Line], title_index: int, floor: int)
             start = min(start, prev.start)
             break
     if doc_number is None:  # some print the number right under the title
-        for line in lines[title_index + 1:title_index + 4]:
-            if _DOC_NUMBER.match(line.text):
-                doc_number = text[line.start:line.end].strip()
-                break
+        following = next((ln for ln in lines[title_index + 1:title_index + 4] if ln.text.strip()), None)
+        if following is not None and _DOC_NUMBER.match(following.text):
+            doc_number = text[following.start:following.end].strip()
     return title, start, doc_number
 
 
@@ -253,13 +255,13 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
         if line.start >= end:
             break
         content = line.text
-        if not content.strip():
+        lead = content.lstrip(" \t*")[:1]
+        if not lead:
             continue
-        rm = _RESPONSIBILITY_LINE.match(content)
-        if rm and current is not None:
+        if lead in _LABEL_FIRST_CHARS and current is not None and _RESPONSIBILITY_LINE.match(content):
             _parse_labelled(current, content)
             continue
-        if _SECTION.match(content):
+        if lead in _CN and _SECTION.match(content):
             section = _clean(text[line.start:line.end])
             subsection = None
             section_changed = True
@@ -267,13 +269,13 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
             structure._section_starts.append(line.start)
             current = _close(current, line.start)
             continue
-        if _SUBSECTION.match(content):
+        if lead == "(" and _SUBSECTION.match(content):
             subsection = _clean(text[line.start:line.end])
             structure._sections.append((line.start, doc.index, subsection))
             structure._section_starts.append(line.start)
             current = _close(current, line.start)
             continue
-        m = _ITEM.match(content)
+        m = _ITEM.match(content) if lead.isdigit() else None
         if m:
             n = int(m.group("num"))
             sep = m.group("sep")
@@ -301,7 +303,7 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
                 structure._items.append((doc.index, current))
                 last_number = n
                 section_changed = False
-        if current is not None:
+        if current is not None and "(" in content and ":" in content:
             for pm in _RESPONSIBILITY_PAREN.finditer(content):
                 _parse_labelled(current, pm.group("body"))
     if current is not None:
