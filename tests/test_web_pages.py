@@ -276,3 +276,36 @@ def test_saving_needs_a_key_when_the_service_has_keys(tmp_path, seed):
     assert wrong.status_code == 403 and wrong.mimetype == "text/html"
     assert "No plans are stored yet" in client.get("/ui/documents").get_data(as_text=True)
     assert client.post("/ui/documents", data={"text": text, "api_key": "s3cret"}).status_code == 303
+
+
+def test_a_docx_file_is_reviewed_from_its_paragraphs(client):
+    import docx
+
+    from service.sources import docx_text
+
+    plan = docx.Document()
+    for line in seed_text().splitlines():
+        plan.add_paragraph(line)
+    buffer = io.BytesIO()
+    plan.save(buffer)
+    data = buffer.getvalue()
+    response = client.post("/ui/review", data={"file": (io.BytesIO(data), "plan.docx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200
+    page = parse(response.get_data(as_text=True))
+    text = docx_text(data)
+    assert "".join(page.plan_text) == text
+    assert len(page.marks) == len(extract(text).targets) > 0
+
+
+def test_an_oversized_plan_is_refused_on_the_page(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'small.db'}", "MAX_BYTES": 2000})
+    response = app.test_client().post("/ui/review", data={"text": "新建3所。" * 400})
+    assert response.status_code == 413
+    assert response.mimetype == "text/html"
+    assert 'role="alert"' in response.get_data(as_text=True)
+
+
+def test_reloading_the_result_page_returns_to_the_form(client):
+    response = client.get("/ui/review")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/")

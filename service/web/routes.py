@@ -76,6 +76,12 @@ def review_plan():
                            heading=heading_of(extraction, plan.source))
 
 
+@bp.get("/ui/review")
+def review_again():
+    """A reload or bookmark of the result page has no plan to show: back to the form."""
+    return redirect(url_for("web.index"), code=303)
+
+
 @bp.post("/ui/review.json")
 def download_json():
     """The extraction of the form's plan, as POST /extract gives it, as a file."""
