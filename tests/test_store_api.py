@@ -1,0 +1,694 @@
+"""The store's HTTP API on SQLite and on PostgreSQL: every endpoint, filter, page, CSV and summary.
+
+Expectations are computed from what `extract()` returns for the same texts (never hard-coded
+counts), plus one hand-written extraction (`SYNTHETIC`) that pins down the edge cases the
+seeds may not hold: a range, a preamble target, a second plan with another issuer and year,
+USD money, a unit name with a LIKE wildcard in it. Every exchange is checked against openapi.yaml.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from urllib.parse import quote, urlencode
+
+import pytest
+from sqlalchemy import text
+
+from service.api.app import create_app
+from service.store.db import Store
+from service.store.storing import store_text
+from store_support import (  # noqa: F401  (fixtures)
+    StoreCaller, app, backend_url, client, empty_database_url, extraction_of, seeds, store,
+    store_url,
+)
+
+SYNTHETIC_TEXT = (
+    "甲区教育局2023年工作要点\n"
+    "全年计划投资2亿元。\n"
+    "1. 建设学校。新建学校3-5所。（责任单位：教研室、100%办公室）\n"
+    "2. 提高比例。近视率下降2个百分点，年底前完成。\n"
+    "乙县教育局2024年工作要点\n"
+    "1. 引进外资。力争使用外资300万美元。（责任单位：外事科）\n"
+)
+
+
+def _span(raw: str, nth: int = 1) -> dict:
+    start = -1
+    for _ in range(nth):
+        start = SYNTHETIC_TEXT.index(raw, start + 1)
+    return {"start": start, "end": start + len(raw)}
+
+
+def _line_span(prefix: str) -> dict:
+    start = SYNTHETIC_TEXT.index(prefix)
+    return {"start": start, "end": SYNTHETIC_TEXT.index("\n", start)}
+
+
+def _target(tid, doc, item, raw, value, low, high, unit, currency, category, comparator,
+            direction=None, deadline=None, units=(), leaders=(), metric=None):
+    return {"id": tid, "document": doc, "item": item, "section": None, "text": raw, "span": _span(raw),
+            "raw": raw, "value": value, "low": low, "high": high, "unit": unit, "currency": currency,
+            "category": category, "comparator": comparator, "direction": direction, "per": None,
+            "metric": metric, "deadline": deadline, "responsible_units": list(units),
+            "responsible_leaders": list(leaders)}
+
+
+SYNTHETIC = {
+    "documents": [
+        {"index": 0, "title": "甲区教育局2023年工作要点", "issuer": "甲区教育局", "year": 2023,
+         "doc_number": "甲教〔2023〕1号", "span": {"start": 0, "end": SYNTHETIC_TEXT.index("乙县")},
+         "items": [
+             {"id": "d0-i1", "number": 1, "title": "建设学校", "section": None,
+              "span": _line_span("1. 建设学校"), "responsible_units": ["教研室", "100%办公室"],
+              "responsible_leaders": ["张三"]},
+             {"id": "d0-i2", "number": 2, "title": "提高比例", "section": None,
+              "span": _line_span("2. 提高比例"), "responsible_units": [], "responsible_leaders": []},
+         ]},
+        {"index": 1, "title": "乙县教育局2024年工作要点", "issuer": "乙县教育局", "year": 2024,
+         "doc_number": None, "span": {"start": SYNTHETIC_TEXT.index("乙县"), "end": len(SYNTHETIC_TEXT)},
+         "items": [
+             {"id": "d1-i1", "number": 1, "title": "引进外资", "section": None,
+              "span": _line_span("1. 引进外资"), "responsible_units": ["外事科"],
+              "responsible_leaders": []},
+         ]},
+    ],
+    "targets": [
+        _target("t0-0", 0, None, "2亿元", 2.0, 2.0, 2.0, "亿元", "CNY", "funding", "eq",
+                metric="计划投资"),
+        _target("t0-1", 0, {"id": "d0-i1", "number": 1, "title": "建设学校"}, "3-5所", None, 3.0, 5.0,
+                "所", None, "schools", "between", units=["教研室", "100%办公室"], leaders=["张三"]),
+        _target("t0-2", 0, {"id": "d0-i2", "number": 2, "title": "提高比例"}, "2个百分点", 2.0, 2.0, 2.0,
+                "百分点", None, "rate", "eq", direction="decrease", deadline="年底前完成"),
+        _target("t1-0", 1, {"id": "d1-i1", "number": 1, "title": "引进外资"}, "300万美元", 0.03, 0.03,
+                0.03, "亿美元", "USD", "funding", "eq", units=["外事科"]),
+    ],
+    "warnings": [],
+}
+
+TARGET_FIELDS = ("section", "text", "span", "raw", "value", "low", "high", "unit", "currency",
+                 "category", "comparator", "direction", "per", "metric", "deadline",
+                 "responsible_units", "responsible_leaders")
+
+
+# --------------------------------------------------------------------------- a seeded store
+
+
+class Seeded:
+    """Every seed posted through the API, plus SYNTHETIC stored directly, on one backend."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.app = create_app({"DATABASE_URL": url, "API_KEYS": [], "TESTING": True})
+        self.call = StoreCaller(self.app)
+        self.documents: list[tuple[int, str, dict]] = []  # (id, source, extraction)
+        for name, plan in seeds():
+            response = self.call.post_json({"text": plan, "source": name})
+            assert response.status_code == 201, response.get_json()
+            self.documents.append((response.get_json()["id"], name, extraction_of(plan)))
+        stored = store_text(Store(url), SYNTHETIC_TEXT, "synthetic.txt", extract=lambda _: SYNTHETIC)
+        self.documents.append((stored.document_id, "synthetic.txt", SYNTHETIC))
+        self.synthetic_id = stored.document_id
+
+    def records(self) -> list[dict]:
+        """Every target as the API should give it back, from the extractions, in id order."""
+        out = []
+        for document_id, source, extraction in self.documents:
+            parts = {d["index"]: d for d in extraction["documents"]}
+            for t in extraction["targets"]:
+                part = parts.get(t["document"], {})
+                out.append({**t, "document_id": document_id, "source": source,
+                            "issuer": part.get("issuer"), "year": part.get("year"),
+                            "item_number": t["item"]["number"] if t["item"] else None})
+        return out
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def seeded(request, tmp_path_factory):
+    url = empty_database_url(request.param, tmp_path_factory.mktemp("seeded"), request)
+    return Seeded(url)
+
+
+def keys(targets) -> list[tuple[int, str]]:
+    return [(t["document_id"], t.get("key", t.get("id"))) for t in targets]
+
+
+def expected_keys(records) -> list[tuple[int, str]]:
+    return [(r["document_id"], r["id"]) for r in records]
+
+
+def get_all_targets(call, query: str = "") -> list[dict]:
+    response = call.get(f"/targets?limit=1000{'&' + query if query else ''}")
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["next_cursor"] is None
+    return body["targets"]
+
+
+# --------------------------------------------------------------------------- migration
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_migration_builds_the_schema_of_the_models_from_an_empty_database(backend, tmp_path, request):
+    from sqlalchemy import inspect
+
+    from service.store.db import current_revision, head_revision
+    from service.store.models import Base
+
+    url = empty_database_url(backend, tmp_path, request)
+    store = Store(url)
+    try:
+        assert current_revision(store.engine) is None
+        assert not set(inspect(store.engine).get_table_names()) & set(Base.metadata.tables)
+        store.upgrade()
+        store.upgrade()  # a second run (every worker runs it at start) changes nothing
+        assert current_revision(store.engine) == head_revision()
+        inspector = inspect(store.engine)
+        assert set(Base.metadata.tables) <= set(inspector.get_table_names())
+        for name, table in Base.metadata.tables.items():
+            assert {c["name"] for c in inspector.get_columns(name)} == set(table.columns.keys()), name
+            assert ({i["name"] for i in inspector.get_indexes(name)}
+                    >= {i.name for i in table.indexes}), name
+        assert "target_rows" in inspector.get_view_names()
+    finally:
+        store.dispose()
+
+
+def test_cli_db_upgrade_migrates_the_configured_database(tmp_path, monkeypatch):
+    from service.cli import main
+    from service.store.db import current_revision, head_revision
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["db", "upgrade"]) == 0
+    store = Store(url)
+    assert current_revision(store.engine) == head_revision()
+    store.dispose()
+
+
+# --------------------------------------------------------------------------- POST /documents
+
+
+def test_post_stores_exactly_what_extract_returns(client, store_url):
+    call = StoreCaller(client.application)
+    name, plan = seeds()[2]
+    expected = extraction_of(plan)
+    response = call.post_json({"text": plan, "source": name})
+    assert response.status_code == 201
+    body = response.get_json()
+    assert response.headers["Location"].endswith(f"/documents/{body['id']}")
+    assert body["source"] == name and body["text"] == plan
+    assert len(body["sha256"]) == 64
+    assert body["target_count"] == len(expected["targets"]) == len(body["targets"])
+    assert [(p["index"], p["title"], p["issuer"], p["year"], p["doc_number"], p["span"])
+            for p in body["parts"]] == [
+        (d["index"], d["title"], d["issuer"], d["year"], d["doc_number"], d["span"])
+        for d in expected["documents"]]
+    assert [[(i["key"], i["number"], i["title"], i["section"], i["span"], i["responsible_units"],
+              i["responsible_leaders"]) for i in p["items"]] for p in body["parts"]] == [
+        [(i["id"], i["number"], i["title"], i["section"], i["span"], i["responsible_units"],
+          i["responsible_leaders"]) for i in d["items"]] for d in expected["documents"]]
+    for got, want in zip(body["targets"], expected["targets"]):
+        assert got["key"] == want["id"] and got["part"] == want["document"]
+        assert {f: got[f] for f in TARGET_FIELDS} == {f: want[f] for f in TARGET_FIELDS}
+        assert plan[got["span"]["start"]:got["span"]["end"]] == got["raw"]
+        if want["item"]:
+            assert (got["item"]["key"], got["item"]["number"], got["item"]["title"]) == (
+                want["item"]["id"], want["item"]["number"], want["item"]["title"])
+        else:
+            assert got["item"] is None
+        part = expected["documents"][want["document"]]
+        assert (got["issuer"], got["year"], got["document_id"]) == (part["issuer"], part["year"], body["id"])
+    assert call.get(f"/documents/{body['id']}").get_json() == body
+
+
+def test_same_text_again_returns_the_stored_document_in_any_input_form(client, store_url):
+    call = StoreCaller(client.application)
+    name, plan = seeds()[0]
+    first = call.post_json({"text": plan, "source": name})
+    assert first.status_code == 201
+    again = [call.post_json({"text": plan, "source": "other.txt"}),
+             call.post_text(plan),
+             call.upload("copy.txt", plan.encode("gb18030"))]
+    for response in again:
+        assert response.status_code == 200
+        assert response.get_json() == first.get_json()
+        assert response.headers["Location"] == first.headers["Location"]
+    assert call.get("/documents").get_json()["total"] == 1
+
+
+def test_plain_text_and_upload_give_their_source(client, store_url):
+    call = StoreCaller(client.application)
+    (_, plan_a), (_, plan_b) = seeds()[:2]
+    a = call.post_text(plan_a, path="/documents?source=" + quote("a 计划.txt"))
+    b = call.upload("乙计划.txt", plan_b.encode("gb18030"))
+    assert (a.status_code, b.status_code) == (201, 201)
+    assert a.get_json()["source"] == "a 计划.txt"
+    assert b.get_json()["source"] == "乙计划.txt" and b.get_json()["text"] == plan_b
+
+
+def test_include_text_0_leaves_the_text_out(client, store_url):
+    call = StoreCaller(client.application)
+    _, plan = seeds()[3]
+    body = call.post_json({"text": plan}, path="/documents?include_text=0").get_json()
+    assert "text" not in body
+    assert "text" not in call.get(f"/documents/{body['id']}?include_text=0").get_json()
+    assert call.get(f"/documents/{body['id']}").get_json()["text"] == plan
+
+
+@pytest.mark.parametrize("payload, status", [
+    ({"text": "   "}, 400), ({"source": "x"}, 400), ({"text": "x", "extra": 1}, 400)])
+def test_bad_input_is_refused_and_stores_nothing(client, store_url, payload, status):
+    call = StoreCaller(client.application)
+    assert call.post_json(payload).status_code == status
+    assert call("POST", "/documents", b"<p>", "text/html").status_code == 415
+    assert call.get("/documents").get_json()["total"] == 0
+
+
+# --------------------------------------------------------------------------- GET / DELETE one
+
+
+def test_unknown_document_is_404(client, store_url):
+    call = StoreCaller(client.application)
+    for method in ("GET", "DELETE"):
+        response = call(method, "/documents/999999")
+        assert response.status_code == 404
+        assert response.get_json()["type"] == "urn:plan-targets:problem:no-document"
+
+
+def test_delete_removes_the_document_and_everything_extracted_from_it(client, store_url, store):
+    call = StoreCaller(client.application)
+    (_, plan_a), (_, plan_b) = seeds()[1:3]
+    a = call.post_json({"text": plan_a}).get_json()
+    b = call.post_json({"text": plan_b}).get_json()
+    response = call.delete(f"/documents/{a['id']}")
+    assert response.status_code == 204 and response.get_data() == b""
+    assert call.get(f"/documents/{a['id']}").status_code == 404
+    assert call.delete(f"/documents/{a['id']}").status_code == 404
+    assert get_all_targets(call, f"document={a['id']}") == []
+    assert keys(get_all_targets(call)) == keys(b["targets"])
+    with store.reading() as conn:
+        for table in ("parts", "items", "targets"):
+            left = conn.execute(text(f"SELECT count(*) FROM {table} WHERE document_id = :d"),
+                                {"d": a["id"]}).scalar()
+            assert left == 0, table
+        orphans = conn.execute(text("SELECT count(*) FROM responsibilities r WHERE NOT EXISTS "
+                                    "(SELECT 1 FROM items i WHERE i.id = r.item_id)")).scalar()
+        assert orphans == 0
+    # deleted text can be stored again, as a new document
+    again = call.post_json({"text": plan_a})
+    assert again.status_code == 201 and again.get_json()["id"] != a["id"]
+
+
+def test_wrong_method_on_documents_is_405(client, store_url):
+    response = client.put("/documents/1")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "DELETE"}
+
+
+# --------------------------------------------------------------------------- auth
+
+
+@pytest.fixture
+def guarded(store_url):
+    app = create_app({"DATABASE_URL": store_url, "API_KEYS": ["alpha-key", "beta-key"],
+                      "TESTING": True})
+    return StoreCaller(app)
+
+
+def test_writes_need_a_bearer_key_when_keys_are_set(guarded):
+    _, plan = seeds()[3]
+    no_header = guarded.post_json({"text": plan})
+    assert no_header.status_code == 401
+    assert no_header.headers["WWW-Authenticate"].startswith("Bearer")
+    assert no_header.get_json()["type"] == "urn:plan-targets:problem:unauthorized"
+    assert guarded.post_json({"text": plan}, headers={"Authorization": "Basic YTpi"}).status_code == 401
+    wrong = guarded.post_json({"text": plan}, headers={"Authorization": "Bearer alpha-kex"})
+    assert wrong.status_code == 403
+    assert wrong.get_json()["type"] == "urn:plan-targets:problem:forbidden"
+    assert guarded.get("/documents").get_json()["total"] == 0
+    created = guarded.post_json({"text": plan}, headers={"Authorization": "Bearer beta-key"})
+    assert created.status_code == 201
+    document_id = created.get_json()["id"]
+    assert guarded.delete(f"/documents/{document_id}").status_code == 401
+    assert guarded.delete(f"/documents/{document_id}",
+                          headers={"Authorization": "Bearer nope"}).status_code == 403
+    assert guarded.delete(f"/documents/{document_id}",
+                          headers={"Authorization": "Bearer alpha-key"}).status_code == 204
+
+
+def test_reads_and_extract_stay_open_when_keys_are_set(guarded):
+    for path in ("/documents", "/targets", "/summary?group_by=issuer", "/targets?format=csv"):
+        assert guarded.get(path).status_code == 200, path
+    assert guarded.get("/documents/1").status_code == 404
+    response = guarded.client.post("/extract", json={"text": seeds()[3][1]})
+    assert response.status_code == 200
+
+
+def test_key_comparison_accepts_only_exact_keys():
+    from service.store.routes import key_accepted
+
+    assert key_accepted("k2", ["k1", "k2"])
+    assert not key_accepted("k", ["k1", "k2"]) and not key_accepted("k22", ["k1", "k2"])
+    assert not key_accepted("k1", [])
+    assert key_accepted("钥匙", ["钥匙"])
+
+
+# --------------------------------------------------------------------------- GET /documents
+
+
+def test_list_documents_filters_and_pages(seeded):
+    call = seeded.call
+    body = call.get("/documents").get_json()
+    assert body["total"] == len(seeded.documents)
+    assert [d["id"] for d in body["documents"]] == sorted((d[0] for d in seeded.documents), reverse=True)
+    for doc in body["documents"]:
+        assert {"items", "targets", "text"}.isdisjoint(doc)
+    by_id = {d[0]: d for d in seeded.documents}
+    for doc in body["documents"]:
+        extraction = by_id[doc["id"]][2]
+        assert doc["target_count"] == len(extraction["targets"])
+        assert [p["issuer"] for p in doc["parts"]] == [d["issuer"] for d in extraction["documents"]]
+
+    def ids(query: str) -> set[int]:
+        response = call.get("/documents?" + query)
+        assert response.status_code == 200
+        page = response.get_json()
+        assert page["total"] == len(page["documents"])
+        return {d["id"] for d in page["documents"]}
+
+    issuers = {d["issuer"] for _, _, e in seeded.documents for d in e["documents"] if d["issuer"]}
+    assert "乙县教育局" in issuers
+    for issuer in issuers:
+        assert ids(urlencode({"issuer": issuer})) == {
+            i for i, _, e in seeded.documents if any(d["issuer"] == issuer for d in e["documents"])}
+    for year in (2023, 2024):
+        assert ids(f"year={year}") == {
+            i for i, _, e in seeded.documents if any(d["year"] == year for d in e["documents"])}
+    assert ids(urlencode({"q": "乙县"})) == {seeded.synthetic_id}
+    assert ids(urlencode({"q": "工作要点"})) >= {seeded.synthetic_id}
+    assert ids(urlencode({"q": "没有这个标题"})) == set()
+
+    pages, offset = [], 0
+    while True:
+        page = call.get(f"/documents?limit=4&offset={offset}").get_json()
+        assert page["total"] == len(seeded.documents)
+        if not page["documents"]:
+            break
+        pages += [d["id"] for d in page["documents"]]
+        offset += 4
+    assert pages == [d["id"] for d in body["documents"]]
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=501", "offset=-1", "year=二〇二三", "color=red"])
+def test_bad_document_list_parameters_are_400(seeded, query):
+    response = seeded.call.get("/documents?" + query)
+    assert response.status_code == 400
+    assert response.get_json()["type"] == "urn:plan-targets:problem:invalid-request"
+
+
+# --------------------------------------------------------------------------- GET /targets
+
+
+FILTER_CASES = [
+    ("category=funding", lambda r: r["category"] == "funding"),
+    ("category=funding,seats", lambda r: r["category"] in ("funding", "seats")),
+    ("unit=%25", lambda r: r["unit"] == "%"),
+    ("unit=" + quote("所,人"), lambda r: r["unit"] in ("所", "人")),
+    ("currency=USD", lambda r: r["currency"] == "USD"),
+    ("issuer=" + quote("乙县教育局"), lambda r: r["issuer"] == "乙县教育局"),
+    ("issuer=" + quote("市教育局"), lambda r: r["issuer"] == "市教育局"),
+    ("year=2024", lambda r: r["year"] == 2024),
+    ("year=2023&category=rate", lambda r: r["year"] == 2023 and r["category"] == "rate"),
+    ("item=3", lambda r: r["item_number"] == 3),
+    ("responsible_unit=" + quote("办公室"), lambda r: any("办公室" in u for u in r["responsible_units"])),
+    ("responsible_unit=%25", lambda r: any("%" in u for u in r["responsible_units"])),
+    ("responsible_unit=" + quote("教研"), lambda r: any("教研" in u for u in r["responsible_units"])),
+    ("comparator=ge,gt", lambda r: r["comparator"] in ("ge", "gt")),
+    ("comparator=between", lambda r: r["comparator"] == "between"),
+    ("direction=increase", lambda r: r["direction"] == "increase"),
+    ("direction=none", lambda r: r["direction"] is None),
+    ("direction=decrease,none", lambda r: r["direction"] in ("decrease", None)),
+    ("min_value=10", lambda r: next(v for v in (r["value"], r["high"], r["low"]) if v is not None) >= 10),
+    ("max_value=4", lambda r: next(v for v in (r["value"], r["low"], r["high"]) if v is not None) <= 4),
+    ("min_value=3&max_value=3", lambda r: (r["value"] == 3) if r["value"] is not None
+     else r["low"] <= 3 <= r["high"]),
+    ("has_deadline=true", lambda r: r["deadline"] is not None),
+    ("has_deadline=false", lambda r: r["deadline"] is None),
+    ("category=rate&min_value=90&has_deadline=false",
+     lambda r: r["category"] == "rate" and r["value"] is not None and r["value"] >= 90
+     and r["deadline"] is None),
+]
+
+
+@pytest.mark.parametrize("query, predicate", FILTER_CASES, ids=[c[0] for c in FILTER_CASES])
+def test_target_filters_select_exactly_the_matching_targets(seeded, query, predicate):
+    records = seeded.records()
+    assert keys(get_all_targets(seeded.call, query)) == expected_keys(filter(predicate, records))
+
+
+def test_filters_are_not_vacuous(seeded):
+    """The cases above select something on this data (else they would prove nothing)."""
+    records = seeded.records()
+    for query, predicate in FILTER_CASES:
+        if query.startswith(("category=rate&min", "issuer=" + quote("市"), "item=")):
+            continue  # depend on what the engine finds in the seeds
+        assert any(map(predicate, records)), query
+
+
+def test_document_filter_and_all_targets_match_the_extractions(seeded):
+    records = seeded.records()
+    everything = get_all_targets(seeded.call)
+    assert keys(everything) == expected_keys(records)
+    for got, want in zip(everything, records):
+        assert {f: got[f] for f in TARGET_FIELDS} == {f: want[f] for f in TARGET_FIELDS}
+        assert (got["issuer"], got["year"], got["source"]) == (want["issuer"], want["year"], want["source"])
+    for document_id, _, extraction in seeded.documents:
+        assert [t["key"] for t in get_all_targets(seeded.call, f"document={document_id}")] == [
+            t["id"] for t in extraction["targets"]]
+
+
+SORTS = ["id", "-id", "value", "-value", "year", "-issuer", "category", "unit", "deadline", "-document"]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_cursor_pages_walk_every_target_once_in_sort_order(seeded, sort):
+    call = seeded.call
+    whole = get_all_targets(call, f"sort={sort}")
+    assert len(whole) == len(seeded.records())
+    walked, cursor, pages = [], None, 0
+    while True:
+        query = {"sort": sort, "limit": 7, **({"cursor": cursor} if cursor else {})}
+        response = call.get("/targets?" + urlencode(query))
+        body = response.get_json()
+        assert len(body["targets"]) <= 7
+        walked += body["targets"]
+        pages += 1
+        cursor = body["next_cursor"]
+        if cursor is None:
+            assert "Link" not in response.headers
+            break
+        assert response.headers["X-Next-Cursor"] == cursor
+        assert 'rel="next"' in response.headers["Link"]
+    assert [t["id"] for t in walked] == [t["id"] for t in whole]
+    assert len({t["id"] for t in walked}) == len(walked)
+    assert pages == -(-len(whole) // 7) or (len(whole) % 7 == 0 and pages == len(whole) // 7 + 1)
+    field = {"document": "document_id"}.get(sort.lstrip("-"), sort.lstrip("-"))
+    values = [t[field] for t in whole]
+    present = [v for v in values if v is not None]
+    assert values == present + [None] * (len(values) - len(present)), "nulls come last"
+    assert present == sorted(present, reverse=sort.startswith("-")) or field == "issuer"
+
+
+def test_filtered_pages_keep_the_filter(seeded):
+    call = seeded.call
+    query = "category=" + quote("schools,rate") + "&sort=-value&limit=3"
+    walked, cursor = [], None
+    while True:
+        body = call.get(f"/targets?{query}{'&cursor=' + cursor if cursor else ''}").get_json()
+        walked += body["targets"]
+        cursor = body["next_cursor"]
+        if not cursor:
+            break
+    assert [t["id"] for t in walked] == [
+        t["id"] for t in get_all_targets(call, "category=schools,rate&sort=-value")]
+    assert {t["category"] for t in walked} <= {"schools", "rate"}
+
+
+@pytest.mark.parametrize("query", [
+    "limit=0", "limit=1001", "sort=colour", "category=money", "comparator=around",
+    "direction=up", "year=2023.5", "min_value=abc", "min_value=nan", "has_deadline=maybe",
+    "document=x", "format=xml", "cursor=not-a-cursor", "colour=red"])
+def test_bad_target_parameters_are_400(seeded, query):
+    response = seeded.call.get("/targets?" + query)
+    assert response.status_code == 400
+    assert response.get_json()["type"] == "urn:plan-targets:problem:invalid-request"
+
+
+def test_a_cursor_only_works_with_its_own_sort(seeded):
+    cursor = seeded.call.get("/targets?sort=value&limit=2").get_json()["next_cursor"]
+    assert cursor
+    assert seeded.call.get(f"/targets?sort=-value&limit=2&cursor={cursor}").status_code == 400
+    assert seeded.call.get(f"/targets?sort=value&limit=2&cursor={cursor}").status_code == 200
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _csv_rows(response) -> list[dict]:
+    data = response.get_data()
+    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 byte order mark first"
+    assert response.headers["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_csv_has_one_row_per_target_with_the_json_values(seeded):
+    call = seeded.call
+    whole = get_all_targets(call)
+    by_format = _csv_rows(call.get("/targets?format=csv"))
+    by_accept = call.get("/targets", headers={"Accept": "text/csv"})
+    assert _csv_rows(by_accept) == by_format
+    assert "Accept" in by_accept.headers.get("Vary", "")
+    assert len(by_format) == len(whole)
+    for row, t in zip(by_format, whole):
+        assert int(row["id"]) == t["id"] and int(row["document_id"]) == t["document_id"]
+        assert row["raw"] == t["raw"] and row["unit"] == t["unit"] and row["text"] == t["text"]
+        assert row["issuer"] == (t["issuer"] or "")
+        assert row["responsible_units"] == "、".join(t["responsible_units"])
+        for field in ("value", "low", "high"):
+            assert (float(row[field]) if row[field] else None) == t[field]
+        assert row["item_number"] == (str(t["item"]["number"]) if t["item"] else "")
+
+
+def test_csv_takes_filters_and_pages(seeded):
+    call = seeded.call
+    funding = _csv_rows(call.get("/targets?format=csv&category=funding"))
+    assert [int(r["id"]) for r in funding] == [t["id"] for t in get_all_targets(call, "category=funding")]
+    first = call.get("/targets?format=csv&limit=5")
+    assert len(_csv_rows(first)) == 5
+    cursor = first.headers["X-Next-Cursor"]
+    second = call.get(f"/targets?format=csv&limit=5&cursor={cursor}")
+    assert [int(r["id"]) for r in _csv_rows(second)] == [t["id"] for t in get_all_targets(call)[5:10]]
+    json_anyway = call.get("/targets?format=json&limit=1", headers={"Accept": "text/csv"})
+    assert json_anyway.headers["Content-Type"].startswith("application/json")
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def _expected_groups(records, fields, unit_filter=None):
+    groups = defaultdict(lambda: {"count": 0, "sum": 0.0, "ranges": 0})
+    for r in records:
+        names = r["responsible_units"] if "responsible_unit" in fields else [None]
+        if "responsible_unit" in fields:
+            if unit_filter:
+                names = [n for n in names if unit_filter in n]
+            names = names or [None]
+        for name in names:
+            row = {**r, "responsible_unit": name, "document": r["document_id"]}
+            g = groups[tuple(row[f] for f in fields)]
+            g["count"] += 1
+            if r["value"] is None:
+                g["ranges"] += 1
+            else:
+                g["sum"] += r["value"]
+    return groups
+
+
+def _got_groups(body, fields):
+    return {tuple(g[f] for f in fields): {"count": g["count"], "sum": g["sum"], "ranges": g["ranges"]}
+            for g in body["groups"]}
+
+
+@pytest.mark.parametrize("group_by", [
+    "", "issuer", "year", "category", "issuer,year", "issuer,year,category,unit,responsible_unit",
+    "responsible_unit", "document,category", "currency,direction,comparator"])
+def test_summary_counts_and_sums_per_group(seeded, group_by):
+    response = seeded.call.get(f"/summary?group_by={group_by}" if group_by else "/summary")
+    assert response.status_code == 200
+    body = response.get_json()
+    fields = [f for f in group_by.split(",") if f]
+    fields += [] if "unit" in fields else ["unit"]
+    assert body["group_by"] == fields
+    for g in body["groups"]:
+        assert set(g) == set(fields) | {"count", "sum", "ranges"}
+    expected = _expected_groups(seeded.records(), fields)
+    got = _got_groups(body, fields)
+    assert got.keys() == expected.keys()
+    for key, want in expected.items():
+        assert got[key]["count"] == want["count"] and got[key]["ranges"] == want["ranges"], key
+        assert got[key]["sum"] == pytest.approx(want["sum"], rel=1e-9, abs=1e-9), key
+
+
+@pytest.mark.parametrize("query", [
+    "category=funding", "year=2024&category=schools", "responsible_unit=" + quote("办公室"),
+    "min_value=5&direction=none", "issuer=" + quote("甲区教育局")])
+def test_summary_takes_the_target_filters(seeded, query):
+    fields = ["issuer", "responsible_unit", "unit"]
+    body = seeded.call.get(f"/summary?group_by=issuer,responsible_unit&{query}").get_json()
+    matching = {t["id"] for t in get_all_targets(seeded.call, query)}
+    records = [r for r, t in zip(seeded.records(), get_all_targets(seeded.call)) if t["id"] in matching]
+    unit_filter = "办公室" if "responsible_unit" in query else None
+    expected = _expected_groups(records, fields, unit_filter)
+    got = _got_groups(body, fields)
+    assert got.keys() == expected.keys()
+    for key in expected:
+        assert got[key]["count"] == expected[key]["count"]
+        assert got[key]["sum"] == pytest.approx(expected[key]["sum"])
+
+
+def test_summary_never_adds_different_units(seeded):
+    body = seeded.call.get("/summary?group_by=category&category=funding").get_json()
+    units = {g["unit"] for g in body["groups"]}
+    assert {"亿元", "亿美元"} <= units  # the synthetic plan has both
+    assert len(body["groups"]) == len({(g["category"], g["unit"]) for g in body["groups"]})
+
+
+def test_range_targets_add_nothing_to_sum_and_are_counted(seeded):
+    body = seeded.call.get(
+        f"/summary?group_by=category&document={seeded.synthetic_id}&category=schools").get_json()
+    assert body["groups"] == [{"category": "schools", "unit": "所", "count": 1, "sum": 0.0, "ranges": 1}]
+
+
+def test_summary_funding_of_each_seed_equals_its_extract_funding(seeded):
+    """The acceptance check: per stored seed, summed funding == the sum of /extract's funding targets."""
+    for document_id, source, extraction in seeded.documents:
+        response = seeded.call.get(f"/summary?group_by=document&category=funding&document={document_id}")
+        got = {g["unit"]: g["sum"] for g in response.get_json()["groups"]}
+        want = defaultdict(float)
+        for t in extraction["targets"]:
+            if t["category"] == "funding":
+                want[t["unit"]] += t["value"] or 0.0
+        assert got.keys() == want.keys(), source
+        for unit in want:
+            assert got[unit] == pytest.approx(want[unit], rel=1e-9), (source, unit)
+
+
+@pytest.mark.parametrize("query", ["group_by=colour", "group_by=issuer,colour", "year=x", "format=csv"])
+def test_bad_summary_parameters_are_400(seeded, query):
+    assert seeded.call.get("/summary?" + query).status_code == 400
+
+
+# --------------------------------------------------------------------------- BI view
+
+
+def test_target_rows_view_flattens_each_target(seeded):
+    store = Store(seeded.url)
+    try:
+        with store.reading() as conn:
+            rows = conn.execute(text(
+                "SELECT target_id, document_id, issuer, year, item_number, raw, value, unit, "
+                "category, responsible_units, responsible_leaders, source "
+                "FROM target_rows ORDER BY target_id")).mappings().all()
+    finally:
+        store.dispose()
+    whole = get_all_targets(seeded.call)
+    assert len(rows) == len(whole)
+    for row, t in zip(rows, whole):
+        assert (row["target_id"], row["document_id"], row["issuer"], row["year"], row["raw"],
+                row["value"], row["unit"], row["category"], row["source"]) == (
+            t["id"], t["document_id"], t["issuer"], t["year"], t["raw"], t["value"], t["unit"],
+            t["category"], t["source"])
+        assert row["item_number"] == (t["item"]["number"] if t["item"] else None)
+        assert (row["responsible_units"] or "") == "、".join(t["responsible_units"])
+        assert (row["responsible_leaders"] or "") == "、".join(t["responsible_leaders"])
