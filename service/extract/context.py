@@ -50,7 +50,7 @@ _PER = regex.compile(
 _MONTH = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
 _DEADLINE = regex.compile(
     r"(?:到|至|于)?(?:\d{4}年)?"
-    rf"(?:{_MONTH}(?:[、,和及至-]{_MONTH})*(?:底|末|中旬|上旬|下旬|初|份|中)?(?:前|之前|以前)?(?:完成)?"
+    rf"(?:{_MONTH}(?:[、,和及至-]{_MONTH})*(?:\d{{1,2}}[日号]|底|末|中旬|上旬|下旬|初|份|中)?(?:前|之前|以前)?(?:完成)?"
     rf"|(?:{_alt(DEADLINE_WORDS)})(?:前|之前)?(?:完成)?)"
 )
 _DEADLINE_NEEDS = regex.compile(r"底|末|前|内|旬|贯穿|学期|半年|寒假|暑|完成")
@@ -221,7 +221,11 @@ _METRIC_BEFORE_VERBS = regex.compile(
 def metric(view: str, q: Quantity, clause_lo: int, clause_hi: int) -> str | None:
     """A short noun phrase for what is measured: the words after the unit (`新建3所[公办园]`) or,
     when the quantity ends its clause, the words before it (`[普惠率]达到90%`)."""
-    after = _METRIC_AFTER_STOP.split(view[q.alt_end:clause_hi], maxsplit=1)[0]
+    after = view[q.alt_end:clause_hi]
+    m = _COMPARATOR_AFTER.match(after)
+    if m:
+        after = after[m.end():]
+    after = _METRIC_AFTER_STOP.split(after, maxsplit=1)[0]
     if len(after) >= 2 and not after.startswith(("以上", "以下", "左右", "的")):
         return after[:16].strip("的") or None
     before = view[clause_lo:q.start]
