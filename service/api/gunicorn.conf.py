@@ -29,3 +29,10 @@ forwarded_allow_ips = "127.0.0.1"
 # Gunicorn 23+ opens a control socket at a fixed path in $HOME: several instances (tests, the
 # benchmark, a developer's server) would clash over it, and nothing here uses it.
 control_socket_disable = True
+
+
+def on_starting(server):
+    """Bring the store's schema up to date once, in the master, before any worker forks."""
+    from service.store.db import migrate_at_start
+
+    migrate_at_start(_settings["DATABASE_URL"])

@@ -151,3 +151,24 @@ class Store:
         if self._engine is not None and self._pid == os.getpid():
             self._engine.dispose()
         self._engine = None
+
+
+def migrate_at_start(url: str) -> bool:
+    """Migrate before a server takes requests (gunicorn's master calls this once).
+
+    A database that cannot be reached now must not keep /extract from being served: the
+    failure is logged, and each worker tries again when it first needs the store.
+    """
+    import logging
+
+    log = logging.getLogger("service.store")
+    store = Store(url)
+    try:
+        store.upgrade()
+        return True
+    except Exception as exc:  # logged, and retried lazily by the workers
+        log.error("store migration at start failed (%s: %s); workers will retry on first use",
+                  exc.__class__.__name__, str(exc)[:300])
+        return False
+    finally:
+        store.dispose()
