@@ -120,6 +120,7 @@ def test_compilation_is_split_and_its_table_of_contents_yields_nothing():
         (0, "3所", 1), (0, "900个", 1), (1, "1200人次", 1)]
     assert result["targets"][2]["responsible_units"] == ["人事股", "教研室"]
     assert docs[1]["items"][0]["title"] == "加强培训"
+    assert any("before the first document title" in w for w in result["warnings"])
 
 
 def test_text_without_title_is_one_untitled_document_and_targets_have_no_item():
@@ -127,6 +128,14 @@ def test_text_without_title_is_one_untitled_document_and_targets_have_no_item():
     assert len(result["documents"]) == 1 and result["documents"][0]["title"] is None
     assert [(t["raw"], t["item"]) for t in result["targets"]] == [("12所", None), ("1.5万个", None)]
     assert result["targets"][1]["value"] == 15000
+    assert result["warnings"] == ["no document title found: the text is read as one untitled document"]
+
+
+def test_gap_in_item_numbers_is_warned_and_the_item_kept():
+    text = "某县教育局2025年工作要点\n一、总体\n1.甲项。新建幼儿园1所。\n3.丙项。新建小学2所。\n"
+    result = extract(text).to_dict()
+    assert [it["number"] for it in result["documents"][0]["items"]] == [1, 3]
+    assert result["warnings"] == ["document 0: item numbers jump from 1 to 3"]
 
 
 def _run_cli(*args, cwd=None):

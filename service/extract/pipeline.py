@@ -66,7 +66,7 @@ def extract(text: str) -> Extraction:
     quoted_starts = [s for s, _ in quoted]
     quantities = list(find_quantities(view))
     targets: list[Target] = []
-    warnings: list[str] = []
+    warnings: list[str] = list(structure.warnings)
     counters: dict[int, int] = {}
 
     for q in quantities:

@@ -66,6 +66,7 @@ class Structure:
     _doc_starts: list[int] = field(default_factory=list)
     _sections: list[tuple[int, int, str]] = field(default_factory=list)  # (start, doc, text)
     _section_starts: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def locate(self, pos: int) -> tuple[int | None, Item | None, str | None]:
         """(document index, item, section) holding position `pos`."""
@@ -230,7 +231,16 @@ def parse_structure(text: str, view: str) -> Structure:
         if first and _TITLE.match(first.text.strip()):
             headers = [(_clean(text[first.start:first.end]), 0, None, lines.index(first) + 1)]
 
+    if title_indexes and headers[0][1] > 0 and not any(
+            _ITEM.match(ln.text) or _SECTION.match(ln.text) for ln in lines[:title_indexes[0]]):
+        headers[0] = (headers[0][0], 0) + headers[0][2:]  # a letterhead opens the first document
     structure = Structure(documents=[])
+    if title_indexes and headers[0][1] > 0 and view[:headers[0][1]].strip():
+        structure.warnings.append(
+            f"the {headers[0][1]} characters before the first document title (a table of contents, "
+            "an outline or a cover letter) belong to no document and yield no targets")
+    elif not title_indexes and view.strip():
+        structure.warnings.append("no document title found: the text is read as one untitled document")
     line_starts = [ln.start for ln in lines]
     for d, (title, start, doc_number, body_line) in enumerate(headers):
         end = headers[d + 1][1] if d + 1 < len(headers) else len(text)
@@ -289,6 +299,9 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
             else:
                 ok = n == last_number + 1 and not _NOT_BARE_ITEM.match(rest) and not rest[:1].isascii()
             if ok:
+                if n > last_number + 1:
+                    structure.warnings.append(
+                        f"document {doc.index}: item numbers jump from {last_number} to {n}")
                 current = _close(current, line.start)
                 title_start = line.start + m.start("rest")
                 title_end = line.end
