@@ -120,7 +120,8 @@ DEADLINE_WORDS = ("年内", "年底前", "年底", "年末", "年底之前", "�
 
 # --- exclusions ------------------------------------------------------------------------------
 # Characters that turn a following numeral into an ordinal or label.
-ORDINAL_PREFIXES = ("第", "初", "届", "No.", "NO.", "#")
+# `前10名` is a rank, not a count.
+ORDINAL_PREFIXES = ("第", "初", "届", "前", "No.", "NO.", "#")
 # Right before a count, these make it a promise about none (`不让一名学生因贫失学`).
 NEGATION_BEFORE = ("不让", "不使", "不落下", "不漏掉", "无一")
 # After `一`+measure word, these make it a description (`一项重要内容`, `一个好心态`).
