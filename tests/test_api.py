@@ -234,6 +234,12 @@ def test_body_over_the_limit_is_413_in_every_form(small_call):
         assert "1000 bytes" in body["detail"]
 
 
+def test_body_exactly_at_the_limit_is_accepted(small_call):
+    body = ("新建公办园3所。" * 45).encode().ljust(1000)
+    assert len(body) == 1000
+    assert small_call.post_text(body).status_code == 200
+
+
 def test_default_limit_is_five_megabytes(call):
     assert create_app().config["MAX_BYTES"] == 5 * 1024 * 1024
     response = call.post_text(b"a" * (5 * 1024 * 1024 + 1), check_request=False)

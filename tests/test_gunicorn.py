@@ -92,6 +92,17 @@ def test_body_over_the_limit_is_413_with_or_without_content_length(server):
         check_exchange(url, "post", 413, response.content, response.headers, check_request=False)
 
 
+def test_a_chunked_body_exactly_at_the_limit_is_accepted(server):
+    """The limit is inclusive: reading one byte past it is how an over-long chunked body shows."""
+    plan = seed_path().read_bytes()
+    padded = plan + b" " * (MAX_BYTES - len(plan))
+    assert len(padded) == MAX_BYTES
+    response = requests.post(server["url"] + "/extract", data=iter([padded[:50_000], padded[50_000:]]),
+                             headers={"Content-Type": "text/plain"}, timeout=60)
+    assert response.status_code == 200
+    assert response.json()["meta"]["chars"] == len(padded.decode("utf-8"))
+
+
 def test_bad_requests_get_problems_and_the_workers_keep_serving(server):
     url = server["url"] + "/extract"
     cases = [
