@@ -309,3 +309,12 @@ def test_an_oversized_plan_is_refused_on_the_page(tmp_path):
 def test_reloading_the_result_page_returns_to_the_form(client):
     response = client.get("/ui/review")
     assert response.status_code == 303 and response.headers["Location"].endswith("/")
+
+
+def test_a_plan_without_targets_still_shows_its_text(client):
+    text = "加强党的建设，办好人民满意的教育。"
+    response = client.post("/ui/review", data={"text": text})
+    assert response.status_code == 200
+    page = parse(response.get_data(as_text=True))
+    assert page.marks == [] and "".join(page.plan_text) == text
+    assert "No funding, seats, schools or people targets" in response.get_data(as_text=True)
