@@ -212,6 +212,9 @@ def deadline(view: str, q: Quantity, sentence: tuple[int, int]) -> tuple[int, in
     return found
 
 
+_METRIC_LEAD = regex.compile(r"^(?:力争|争取|确保|努力|全力|推动|实现|使|让|其中|全年|今年|年内|全市|全区|全县"
+                            r"|创建|新建|建设|建成|打造|培养|评选|认定|开展|组织|举办|争创)+")
+_METRIC_PAREN = regex.compile(r"\([^()]*\)")
 _METRIC_AFTER_STOP = regex.compile(r"[,，、;；。\s(（]|以上|以下|以内|左右")
 _METRIC_BEFORE_VERBS = regex.compile(
     rf"(?:{_alt(COMPARATORS_BEFORE)}|达到|达|为|保持|稳定在|提高至|提升至|提高到|提升到|提高|提升|增加|新增"
@@ -229,6 +232,11 @@ def metric(view: str, q: Quantity, clause_lo: int, clause_hi: int) -> str | None
     if len(after) >= 2 and not after.startswith(("以上", "以下", "左右", "的")):
         return after[:16].strip("的") or None
     before = view[clause_lo:q.start]
+    for m in _DEADLINE.finditer(before):  # `到年底党支部规范化率…`: the metric follows the deadline
+        if m.group() and _is_deadline(m.group()):
+            before = before[m.end():]
+            break
+    before = _METRIC_LEAD.sub("", _METRIC_PAREN.sub("", before))
     before = _METRIC_BEFORE_VERBS.sub("", before)
-    before = before.strip(" \t“”\"")
+    before = before.replace("”“", "、").strip(" \t“”\"")
     return before[-16:] or None
