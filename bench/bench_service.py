@@ -1,21 +1,26 @@
 #!/usr/bin/env python3
 """Benchmark the running service over loopback: POST /extract on the seed plans, GET /healthz as the floor.
 
-Starts `plan-targets serve` on a free port (or uses --url), then for each scenario runs a fixed
-number of requests from N concurrent client threads and prints requests per second and
-p50/p99 latency. Not a test: it asserts nothing beyond every answer being 200.
+Starts `plan-targets serve` on a free port (or uses --url), then for each scenario drives it with
+N concurrent clients and prints requests per second and p50/p99 latency. The load comes from
+wrk (Debian's `wrk` package: `apt-get install wrk`) when installed, for a fixed duration, else
+from a Python client that sends a fixed number of requests from N threads (it competes with the
+server for the CPU, so its figures are a lower bound). Not a test: it asserts nothing.
 
   .venv/bin/python bench/bench_service.py [--url http://127.0.0.1:8000] [--clients 8]
-      [--requests 400] [--workers N] [--seeds DIR]
+      [--tool auto|wrk|python] [--duration 10] [--requests 400] [--workers N] [--seeds DIR]
 """
 from __future__ import annotations
 
 import argparse
 import http.client
 import os
+import shutil
 import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -99,11 +104,59 @@ def run_scenario(base_url: str, method: str, path: str, bodies: list[bytes | Non
             "first_error": failures[0] if failures else ""}
 
 
+# Each wrk thread posts the given files round-robin (or GETs when given none) and, when done,
+# prints one line with the totals and latency percentiles in milliseconds.
+WRK_SCRIPT = r"""
+local bodies = {}
+local n = 0
+init = function(args)
+  for _, path in ipairs(args) do
+    local f = assert(io.open(path, "rb")); bodies[#bodies + 1] = f:read("*a"); f:close()
+  end
+end
+request = function()
+  if #bodies == 0 then return wrk.format("GET", wrk.path) end
+  n = n + 1
+  return wrk.format("POST", wrk.path, {["Content-Type"] = "text/plain; charset=utf-8"},
+                    bodies[(n % #bodies) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK %d %d %d %.3f %.3f %.3f\n", summary.requests,
+    e.connect + e.read + e.write + e.timeout + e.status, summary.duration,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.mean / 1000))
+end
+"""
+
+
+def run_wrk(base_url: str, path: str, files: list[Path], clients: int, duration: int) -> dict:
+    """One scenario under wrk: `clients` connections for `duration` seconds."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT)
+    try:
+        threads = max(1, min(clients, os.cpu_count() or 1))
+        argv = ["wrk", f"-t{threads}", f"-c{clients}", f"-d{duration}s", "--timeout", "60s",
+                "-s", script.name, base_url + path, "--", *map(str, files)]
+        out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(script.name)
+    line = next(l for l in out.splitlines() if l.startswith("WRK "))
+    total, errors, micros, p50, p99, mean = line.split()[1:]
+    seconds = int(micros) / 1e6
+    ok = int(total) - int(errors)
+    return {"requests": ok, "errors": int(errors), "seconds": seconds, "rps": ok / seconds,
+            "p50": float(p50), "p99": float(p99), "mean": float(mean), "first_error": ""}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="benchmark this running service (loopback only) instead of starting one")
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads (default 8)")
-    parser.add_argument("--requests", type=int, default=400, help="requests per scenario (default 400)")
+    parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto",
+                        help="load generator: wrk if installed (auto), or the Python client")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per scenario under wrk (default 10)")
+    parser.add_argument("--requests", type=int, default=400,
+                        help="requests per scenario with the Python client (default 400)")
     parser.add_argument("--workers", type=int, help="gunicorn workers for the started server (default: serve's)")
     parser.add_argument("--seeds", type=Path, default=default_seeds(), help="directory of seed plans (*.txt)")
     args = parser.parse_args(argv)
@@ -113,6 +166,12 @@ def main(argv=None) -> int:
         print(f"no seed plans in {args.seeds}", file=sys.stderr)
         return 2
     plans = [p.read_bytes() for p in seeds]
+    tool = args.tool
+    if tool == "auto":
+        tool = "wrk" if shutil.which("wrk") else "python"
+    elif tool == "wrk" and not shutil.which("wrk"):
+        print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
+        return 2
 
     process = None
     if args.url:
@@ -132,20 +191,23 @@ def main(argv=None) -> int:
 
     try:
         sizes = ", ".join(f"{p.name[:3]} {len(b) // 1024} KB" for p, b in zip(seeds, plans))
-        print(f"{args.clients} concurrent clients, {args.requests} requests per scenario; "
-              f"seed plans: {sizes}\n")
-        scenarios = [
-            ("GET /healthz (floor)", "GET", "/healthz", [None], None),
-            ("POST /extract, all seeds", "POST", "/extract", plans, "text/plain; charset=utf-8"),
-        ]
+        amount = (f"{args.duration} s per scenario (wrk)" if tool == "wrk"
+                  else f"{args.requests} requests per scenario (Python client)")
+        print(f"{args.clients} concurrent clients, {amount}; seed plans: {sizes}\n")
         smallest = min(range(len(plans)), key=lambda i: len(plans[i]))
         largest = max(range(len(plans)), key=lambda i: len(plans[i]))
+        scenarios = [("GET /healthz (floor)", "GET", "/healthz", []),
+                     ("POST /extract, all seeds", "POST", "/extract", list(range(len(plans))))]
         for index in (smallest, largest):
-            scenarios.append((f"POST /extract, {seeds[index].name[:3]} only", "POST", "/extract",
-                              [plans[index]], "text/plain; charset=utf-8"))
+            scenarios.append((f"POST /extract, {seeds[index].name[:3]} only", "POST", "/extract", [index]))
         print(f"{'scenario':<28} {'ok':>6} {'err':>4} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'mean ms':>9}")
-        for name, method, path, bodies, content_type in scenarios:
-            r = run_scenario(base_url, method, path, bodies, content_type, args.clients, args.requests)
+        for name, method, path, indexes in scenarios:
+            if tool == "wrk":
+                r = run_wrk(base_url, path, [seeds[i] for i in indexes], args.clients, args.duration)
+            else:
+                bodies = [plans[i] for i in indexes] or [None]
+                content_type = "text/plain; charset=utf-8" if indexes else None
+                r = run_scenario(base_url, method, path, bodies, content_type, args.clients, args.requests)
             print(f"{name:<28} {r['requests']:>6} {r['errors']:>4} {r['rps']:>9.1f} "
                   f"{r['p50']:>9.1f} {r['p99']:>9.1f} {r['mean']:>9.1f}"
                   + (f"   first error: {r['first_error']}" if r["errors"] else ""))
