@@ -14,6 +14,8 @@ import uuid
 from flask import Flask, Response, g, has_request_context, json, request
 from werkzeug.exceptions import HTTPException
 
+from .schemas import ProblemSchema
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:plan-targets:problem:"
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -22,6 +24,8 @@ log = logging.getLogger("service.api")
 
 # A client-supplied request id is echoed back only if it is a short printable token.
 _CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=@-]{1,128}")
+
+_problem_schema = ProblemSchema()
 
 
 def problem_type(slug: str) -> str:
@@ -51,7 +55,7 @@ class Problem(Exception):
         self.headers = headers or {}
 
     def to_dict(self) -> dict:
-        return {"type": self.type, "title": self.title, "status": self.status, "detail": self.detail}
+        return _problem_schema.dump(self)
 
 
 def request_id() -> str:

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, request
 from ..extract import extract
 from .errors import Problem
 from .inputs import read_plan
-from .schemas import ExtractResponseSchema
+from .schemas import ExtractResponseSchema, HealthSchema
 
 bp = Blueprint("extraction", __name__)
 
@@ -23,6 +23,7 @@ _TRUE = {"1", "true", "yes"}
 _FALSE = {"", "0", "false", "no"}
 
 _response_schema = ExtractResponseSchema()
+_health_schema = HealthSchema()
 
 
 @lru_cache(maxsize=1)
@@ -63,7 +64,7 @@ def extract_targets():
 @bp.get("/healthz")
 def healthz():
     """Liveness only: answers without touching the engine or any store."""
-    return {"status": "ok"}
+    return current_app.json.response(_health_schema.dump({"status": "ok"}))
 
 
 @bp.get("/openapi.yaml")

@@ -99,3 +99,16 @@ class ExtractMetaSchema(Schema):
 
 class ExtractResponseSchema(ExtractionSchema):
     meta = fields.Nested(ExtractMetaSchema)
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, the body of every error response."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+
+
+class HealthSchema(Schema):
+    status = fields.String(required=True)
