@@ -184,7 +184,9 @@ def main(argv=None) -> int:
         workers = args.workers or config.settings()["WORKERS"]
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
-        process = spawn_server(port, workers=workers)
+        # its own empty data directory, so the benchmark leaves no database behind
+        scratch = tempfile.mkdtemp(prefix="plan-targets-bench-")
+        process = spawn_server(port, workers=workers, env={"PLAN_TARGETS_DATA_DIR": scratch})
         wait_until_healthy(base_url, process, deadline_s=60)
         print(f"started plan-targets serve on {base_url} with {workers} workers "
               f"({os.cpu_count()} cores)")
@@ -215,6 +217,7 @@ def main(argv=None) -> int:
         if process is not None:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=30)
+            shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 
