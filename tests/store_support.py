@@ -2,11 +2,12 @@
 
 Every test that takes `store_url` runs twice, once per backend. PostgreSQL tests use a schema
 of their own in database `test` (dropped at the end), so they never touch anyone's tables.
-The PostgreSQL run is skipped only when no server answers; with PLAN_TARGETS_REQUIRE_POSTGRES=1
-(as CI sets it) an unreachable server fails the run instead.
+The PostgreSQL run is skipped only when no server answers; under CI (CI=true, as .ci/run is
+run) or with PLAN_TARGETS_REQUIRE_POSTGRES=1 an unreachable server fails the run instead.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import uuid
@@ -26,6 +27,7 @@ PG_URL = os.environ.get("PLAN_TARGETS_TEST_PG_URL",
 TABLES_CHILD_FIRST = ("targets", "responsibilities", "items", "parts", "documents")
 
 
+@functools.lru_cache(maxsize=1)
 def postgres_unavailable_reason() -> str | None:
     """None when PostgreSQL answers at PG_URL, else why not."""
     import psycopg
@@ -45,12 +47,18 @@ def postgres_schema_url(schema: str) -> str:
     return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
 
 
+def postgres_required() -> bool:
+    """CI (CI=true) and PLAN_TARGETS_REQUIRE_POSTGRES=1 turn a missing server into a failure."""
+    return (os.environ.get("PLAN_TARGETS_REQUIRE_POSTGRES") == "1"
+            or os.environ.get("CI", "").lower() in ("true", "1"))
+
+
 def _skip_or_fail_without_postgres() -> None:
     reason = postgres_unavailable_reason()
     if reason is None:
         return
-    if os.environ.get("PLAN_TARGETS_REQUIRE_POSTGRES") == "1":
-        pytest.fail(reason + " (PLAN_TARGETS_REQUIRE_POSTGRES=1)")
+    if postgres_required():
+        pytest.fail(reason + " (PostgreSQL is required under CI or PLAN_TARGETS_REQUIRE_POSTGRES=1)")
     pytest.skip(reason)
 
 
