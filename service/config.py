@@ -32,6 +32,16 @@ def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 1) 
     return value
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level(environ: Mapping[str, str]) -> str:
+    level = (environ.get("LOG_LEVEL") or "INFO").strip().upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
+    return level
+
+
 def default_workers() -> int:
     """Gunicorn's rule of thumb, (2 x cores) + 1: extraction is CPU-bound, the spare workers keep
     /healthz and small requests answered while long plans are being read."""
@@ -57,7 +67,7 @@ def settings(environ: Mapping[str, str] | None = None) -> dict:
         or "sqlite:///" + os.path.join(directory, "plan-targets.db"),
         # keys accepted for write access; empty means the service is open
         "API_KEYS": keys,
-        "LOG_LEVEL": (environ.get("LOG_LEVEL") or "INFO").upper(),
+        "LOG_LEVEL": _log_level(environ),
         # `plan-targets serve` defaults (the command-line options override them)
         "HOST": environ.get("PLAN_TARGETS_HOST") or DEFAULT_HOST,
         "PORT": _int(environ, "PLAN_TARGETS_PORT", DEFAULT_PORT),

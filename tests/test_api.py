@@ -351,3 +351,10 @@ def test_settings_read_the_environment():
 def test_bad_limit_is_refused(value):
     with pytest.raises(config.ConfigError, match="PLAN_TARGETS_MAX_BYTES"):
         config.settings({"PLAN_TARGETS_MAX_BYTES": value})
+
+
+@pytest.mark.parametrize("name, value", [("PLAN_TARGETS_WORKERS", "many"), ("PLAN_TARGETS_PORT", "http"),
+                                         ("LOG_LEVEL", "verbose")])
+def test_other_bad_settings_are_refused_by_name(name, value):
+    with pytest.raises(config.ConfigError, match=name):
+        config.settings({name: value})
