@@ -335,6 +335,19 @@ def test_a_problem_raised_by_any_blueprint_is_answered_alike():
     assert problem_of(response, 409)["type"] == "urn:plan-targets:problem:duplicate"
 
 
+def test_werkzeugs_own_size_check_answers_the_same_413():
+    """A route that reads the body itself (not through read_plan) still gets our 413."""
+    app = create_app({"TESTING": True, "MAX_BYTES": 10})
+
+    @app.post("/raw")
+    def raw():
+        from flask import request
+        return {"bytes": len(request.get_data())}
+
+    body = problem_of(app.test_client().post("/raw", data=b"x" * 100), 413)
+    assert body["type"] == "urn:plan-targets:problem:too-large" and "10 bytes" in body["detail"]
+
+
 # --- configuration -------------------------------------------------------------------------
 
 def test_settings_read_the_environment():

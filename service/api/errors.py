@@ -11,7 +11,7 @@ import logging
 import re
 import uuid
 
-from flask import Flask, Response, g, has_request_context, json, request
+from flask import Flask, Response, current_app, g, has_request_context, json, request
 from werkzeug.exceptions import HTTPException
 
 from .schemas import ProblemSchema
@@ -58,6 +58,14 @@ class Problem(Exception):
         return _problem_schema.dump(self)
 
 
+def too_large(size: int | None = None) -> Problem:
+    """413 for a body over PLAN_TARGETS_MAX_BYTES, whether we or Werkzeug noticed it."""
+    limit = current_app.config["MAX_BYTES"]
+    said = f"The request body is {size} bytes; " if size else "The request body is over the limit; "
+    return Problem(413, "Payload Too Large",
+                   said + f"the limit is {limit} bytes (PLAN_TARGETS_MAX_BYTES).", type="too-large")
+
+
 def request_id() -> str:
     """The id of the current request: the client's `X-Request-ID` if usable, else a new one."""
     if not has_request_context():
@@ -90,6 +98,8 @@ def _handle_problem(problem: Problem) -> Response:
 
 
 def _handle_http_exception(exc: HTTPException) -> Response:
+    if exc.code == 413:  # Werkzeug's own limit check (MAX_CONTENT_LENGTH), e.g. in form parsing
+        return _handle_problem(too_large())
     headers = {}
     if exc.code == 405 and getattr(exc, "valid_methods", None):
         headers["Allow"] = ", ".join(exc.valid_methods)

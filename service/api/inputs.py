@@ -13,7 +13,7 @@ from flask import Request, current_app, json
 from marshmallow import ValidationError
 
 from ..sources import UndecodableText, UnsupportedFileType, decode_text, file_text
-from .errors import Problem
+from .errors import Problem, too_large
 from .schemas import SOURCE_MAX_LENGTH, ExtractRequestSchema
 
 ACCEPTED_MEDIA_TYPES = ("application/json", "text/plain", "multipart/form-data")
@@ -30,13 +30,6 @@ class PlanInput:
 
 def max_bytes() -> int:
     return current_app.config["MAX_BYTES"]
-
-
-def too_large(size: int | None = None) -> Problem:
-    limit = max_bytes()
-    said = f"The request body is {size} bytes; " if size else "The request body is over the limit; "
-    return Problem(413, "Payload Too Large",
-                   said + f"the limit is {limit} bytes (PLAN_TARGETS_MAX_BYTES).", type="too-large")
 
 
 def no_text(detail: str) -> Problem:
