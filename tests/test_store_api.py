@@ -170,6 +170,12 @@ def test_migration_builds_the_schema_of_the_models_from_an_empty_database(backen
             assert ({i["name"] for i in inspector.get_indexes(name)}
                     >= {i.name for i in table.indexes}), name
         assert "target_rows" in inspector.get_view_names()
+        from alembic.autogenerate import compare_metadata
+        from alembic.runtime.migration import MigrationContext
+
+        with store.engine.connect() as conn:  # the migration builds exactly what the models say
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
     finally:
         store.dispose()
 
