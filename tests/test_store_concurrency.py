@@ -19,7 +19,7 @@ import requests
 
 from service.api.server import free_port, spawn_server, wait_until_healthy
 from service.store import repository
-from service.store.db import Store
+from service.store.db import Store, current_revision, head_revision
 from service.store.storing import store_text
 from store_support import empty_database_url, extraction_of, seeds
 
@@ -49,6 +49,9 @@ def test_parallel_posts_to_gunicorn_lose_nothing_and_duplicate_nothing(backend, 
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(base, process, deadline_s=60)
+        probe = Store(url)  # migrated by gunicorn's master at start, before any store request
+        assert current_revision(probe.engine) == head_revision()
+        probe.dispose()
         plans = distinct_plans()
         jobs = [plan for plan in plans for _ in range(COPIES)]
         random.Random(7).shuffle(jobs)

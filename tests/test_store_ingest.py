@@ -116,3 +116,22 @@ def test_ingest_reports_a_missing_path_and_ingests_the_rest(tmp_path):
     assert "nowhere: no such file or directory" in result.stderr
     assert result.stdout.startswith("files: 1  documents stored: 1  already stored: 0")
     assert len(snapshot(url)["documents"]) == 1
+
+
+def test_progress_bar_draws_on_a_terminal_only():
+    import io
+
+    from service.store.ingest import IngestReport, ProgressBar
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    report = IngestReport(files=2, stored=1, skipped=1)
+    terminal, pipe = Terminal(), io.StringIO()
+    for stream in (terminal, pipe):
+        bar = ProgressBar(4, stream=stream, width=8)
+        bar.update(2, report)
+        bar.close()
+    assert terminal.getvalue() == "\r[####....] 2/4 stored 1 skipped 1 failed 0\n"
+    assert pipe.getvalue() == ""
