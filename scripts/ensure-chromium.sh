@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# The browser tests drive Debian's Chromium (/usr/bin/chromium). CI starts from a clean machine
-# that can reach package registries only, so install it here, and only when it is missing.
+# The browser tests drive Debian's Chromium (/usr/bin/chromium), and the screenshot they write
+# needs a font with Chinese glyphs. CI starts from a clean machine that can reach package
+# registries only, so install both here, and only when they are missing.
 set -euo pipefail
 
-if [ -x /usr/bin/chromium ]; then
+packages=()
+[ -x /usr/bin/chromium ] || packages+=(chromium)
+dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || packages+=(fonts-wqy-microhei)
+if [ ${#packages[@]} -eq 0 ]; then
     exit 0
 fi
 
@@ -11,6 +15,6 @@ as_root=()
 if [ "$(id -u)" -ne 0 ]; then
     as_root=(sudo)
 fi
-echo "ensure-chromium: /usr/bin/chromium is missing; installing Debian's chromium" >&2
+echo "ensure-chromium: installing Debian's ${packages[*]}" >&2
 "${as_root[@]}" apt-get update
-"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${packages[@]}"

@@ -213,7 +213,7 @@ def deadline(view: str, q: Quantity, sentence: tuple[int, int]) -> tuple[int, in
 
 
 _METRIC_LEAD = regex.compile(r"^(?:力争|争取|确保|努力|全力|推动|实现|使|让|其中|全年|今年|年内|全市|全区|全县"
-                            r"|创建|新建|建设|建成|打造|培养|评选|认定|开展|组织|举办|争创)+")
+                            r"|创建|新建|建设|建成|打造|培养|评选|认定|开展|组织|举办|争创|新增|增加|增设|新开工|改扩建|续建)+")
 _METRIC_PAREN = regex.compile(r"\([^()]*\)")
 _METRIC_AFTER_STOP = regex.compile(r"[,，、;；。\s(（]|以上|以下|以内|左右")
 _METRIC_BEFORE_VERBS = regex.compile(
