@@ -236,7 +236,7 @@ def metric(view: str, q: Quantity, clause_lo: int, clause_hi: int) -> str | None
         if m.group() and _is_deadline(m.group()):
             before = before[m.end():]
             break
-    before = _METRIC_LEAD.sub("", _METRIC_PAREN.sub("", before))
+    before = _METRIC_LEAD.sub("", _METRIC_PAREN.sub("", before).lstrip(" \t\ufeff"))
     before = _METRIC_BEFORE_VERBS.sub("", before)
     before = before.replace("”“", "、").strip(" \t“”\"")
     return before[-16:] or None
