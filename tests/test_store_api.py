@@ -698,3 +698,29 @@ def test_target_rows_view_flattens_each_target(seeded):
         assert row["item_number"] == (t["item"]["number"] if t["item"] else None)
         assert (row["responsible_units"] or "") == "、".join(t["responsible_units"])
         assert (row["responsible_leaders"] or "") == "、".join(t["responsible_leaders"])
+
+
+# --------------------------------------------------------------------------- database settings
+
+
+def test_postgres_urls_from_hosting_platforms_use_psycopg():
+    from service.store.db import normalise_url
+
+    assert normalise_url("postgres://u:p@db:5432/x") == "postgresql+psycopg://u:p@db:5432/x"
+    assert normalise_url("postgresql://u@db/x") == "postgresql+psycopg://u@db/x"
+    assert normalise_url("postgresql+psycopg://u@db/x") == "postgresql+psycopg://u@db/x"
+    assert normalise_url("sqlite:///a.db") == "sqlite:///a.db"
+
+
+def test_unreachable_database_is_503_and_extract_still_works():
+    from service.api.server import free_port
+
+    app = create_app({"DATABASE_URL": f"postgresql://postgres@127.0.0.1:{free_port()}/none",
+                      "TESTING": True})
+    call = StoreCaller(app)
+    for path in ("/documents", "/targets", "/summary"):
+        response = call.get(path)
+        assert response.status_code == 503, path
+        assert response.headers["Retry-After"]
+        assert response.get_json()["type"] == "urn:plan-targets:problem:store-unavailable"
+    assert app.test_client().post("/extract", json={"text": seeds()[3][1]}).status_code == 200

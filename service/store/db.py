@@ -23,8 +23,18 @@ _PG_MIGRATION_LOCK = 0x706C616E
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
+def normalise_url(url: str) -> str:
+    """`postgres://` and `postgresql://` (as hosting platforms hand them out) use psycopg 3,
+    the driver this package installs, rather than SQLAlchemy's default psycopg2."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`; creates the directory of a SQLite file when missing."""
+    url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
@@ -123,9 +133,10 @@ class Store:
     """
 
     def __init__(self, url: str):
-        self.url = url
+        self.url = normalise_url(url)
         self._engine: Engine | None = None
         self._pid: int | None = None
+        self._migrated_pid: int | None = None
 
     @property
     def engine(self) -> Engine:
@@ -140,6 +151,12 @@ class Store:
 
     def upgrade(self, revision: str = "head") -> None:
         upgrade(self.engine, revision)
+
+    def ensure_schema(self) -> None:
+        """Migrate to head once per process (a no-op after the first success)."""
+        if self._migrated_pid != os.getpid():
+            self.upgrade()
+            self._migrated_pid = os.getpid()
 
     def reading(self):
         return read_transaction(self.engine)

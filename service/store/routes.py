@@ -48,24 +48,9 @@ def current_store() -> Store:
     """The app's store; its schema is brought to head once per process, on first use."""
     store = current_app.extensions.get(_EXTENSION)
     if store is None:
-        store = current_app.extensions[_EXTENSION] = MigratedStore(current_app.config["DATABASE_URL"])
+        store = current_app.extensions[_EXTENSION] = Store(current_app.config["DATABASE_URL"])
     store.ensure_schema()
     return store
-
-
-class MigratedStore(Store):
-    """A Store that runs the migrations (under their lock) the first time a process uses it."""
-
-    def __init__(self, url: str):
-        super().__init__(url)
-        self._migrated_pid: int | None = None
-
-    def ensure_schema(self) -> None:
-        import os
-
-        if self._migrated_pid != os.getpid():
-            self.upgrade()
-            self._migrated_pid = os.getpid()
 
 
 def _invalid(detail: str) -> Problem:
