@@ -14,6 +14,7 @@ from .lexicon import (
     CN_ONE_WORD_PREFIXES,
     CONDITION_HEADS,
     DURATION_AFTER_GE,
+    FORMULA_AFTER_CN_COUNT,
     VAGUE_BEFORE,
     FIXED_NUMERAL_EXPRESSIONS,
     NEGATION_BEFORE,
@@ -40,7 +41,7 @@ def _alt(words) -> str:
 QUOTED = regex.compile(r"“[^”\n]{1,24}”|\"[^\"\n]{1,24}\"|‘[^’\n]{1,24}’|《[^》\n]{1,60}》")
 _CLAUSE_BREAK = regex.compile(r"[,，、;；:：。!?！？\n]")
 _SENTENCE_BREAK = regex.compile(r"[。;；!?！？\n]")
-_COMPARATOR_BEFORE = regex.compile(rf"(?:{_alt(COMPARATORS_BEFORE)})(?=[^,、;。\n]{{0,6}}$)")
+_COMPARATOR_BEFORE = regex.compile(rf"(?:{_alt(COMPARATORS_BEFORE)})(?=[^,、;。\n0-9%]{{0,20}}$)")
 _COMPARATOR_AFTER = regex.compile(rf"[ \t]*(?P<w>{_alt(COMPARATORS_AFTER)})")
 _DIRECTION = regex.compile(rf"(?P<inc>{_alt(INCREASE_VERBS)})|(?P<dec>{_alt(DECREASE_VERBS)})")
 _LEVEL = regex.compile(rf"^(?:{_alt(LEVEL_MARKERS)})")
@@ -127,6 +128,8 @@ def exclusion(view: str, q: Quantity) -> str | None:
             return "word"
         if numeral == "一" and after.startswith(CN_ONE_DESCRIPTIVE_AFTER):
             return "word"  # 一项重要内容, 一个好心态: description, not a count
+        if q.unit_written == "个" and after.startswith(FORMULA_AFTER_CN_COUNT):
+            return "slogan"  # 两个维护, 四个意识
         if after.startswith(("“", "\"")):
             return "slogan"  # 两个“全覆盖”
         # `一人一案`, `一生一策`: the same numeral again right after the measure word is a slogan.
@@ -154,6 +157,8 @@ def comparator(view: str, q: Quantity, clause_lo: int) -> str:
         gap = left[m.end():]
         if word in COMPARATORS_ADJACENT_ONLY and gap.strip() not in ("", "为", "是", "有"):
             return "eq"
+        if len(gap) > 6 and not gap.endswith("的"):
+            return "eq"  # far from the number, it qualifies something else (`不低于…总额的5%` is near)
         # 控制在…以内 is `le` with or without 以内; a verb between keeps the comparator.
         return COMPARATORS_BEFORE[word]
     return "eq"

@@ -18,6 +18,8 @@ import threading
 def _fullwidth_table() -> dict[int, int]:
     table = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}  # ！..～ -> !..~
     table[0x3000] = 0x20  # ideographic space
+    for cp in (0xA0, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x202F, 0x205F):
+        table[cp] = 0x20  # no-break and typographic spaces
     for ch, repl in {"—": "—", "～": "~", "〜": "~", "﹪": "%", "﹣": "-", "－": "-", "．": ".",
                      "％": "%", "﹐": ",", "﹑": "、"}.items():
         table[ord(ch)] = ord(repl)
