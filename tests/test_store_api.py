@@ -724,3 +724,14 @@ def test_unreachable_database_is_503_and_extract_still_works():
         assert response.headers["Retry-After"]
         assert response.get_json()["type"] == "urn:plan-targets:problem:store-unavailable"
     assert app.test_client().post("/extract", json={"text": seeds()[3][1]}).status_code == 200
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'nested' / 'dir' / 'wal.db'}")  # directories are made
+    try:
+        with store.reading() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 10_000
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        store.dispose()
