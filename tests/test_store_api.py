@@ -735,3 +735,15 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         store.dispose()
+
+
+def test_whole_csv_is_streamed_in_batches_without_losing_a_row(seeded, monkeypatch):
+    from service.store import routes
+
+    whole = get_all_targets(seeded.call, "sort=-value")
+    monkeypatch.setattr(routes, "CSV_BATCH", 7)
+    rows = _csv_rows(seeded.call.get("/targets?format=csv&sort=-value"))
+    assert [int(r["id"]) for r in rows] == [t["id"] for t in whole]
+    cursor = seeded.call.get("/targets?sort=-value&limit=10").get_json()["next_cursor"]
+    rest = _csv_rows(seeded.call.get(f"/targets?format=csv&sort=-value&cursor={cursor}"))
+    assert [int(r["id"]) for r in rest] == [t["id"] for t in whole[10:]]

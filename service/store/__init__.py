@@ -1,0 +1,10 @@
+"""The store: extracted plans kept in SQLite (default) or PostgreSQL, served to dashboards.
+
+models.py      the tables (documents, parts, items, responsibilities, targets)
+migrations/    Alembic migrations, configured in code (db.alembic_config); view target_rows
+db.py          engines, read/write transactions, migrating under a lock (Store)
+repository.py  writing an extraction, reading documents, target pages and summaries
+storing.py     store_text: extract and keep a text once (idempotent by sha256)
+routes.py      the HTTP blueprint: /documents, /targets, /summary
+ingest.py      batch ingestion in parallel processes; cli.py: `ingest` and `db` commands
+"""

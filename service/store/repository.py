@@ -398,18 +398,6 @@ def query_targets(conn: Connection, filters: TargetFilters, *, sort: str = "id",
     return TargetPage(list(_target_dicts(conn, rows)), next_cursor)
 
 
-def iter_targets(conn: Connection, filters: TargetFilters, *, sort: str = "id",
-                 batch: int = 1000) -> Iterator[dict]:
-    """Every matching target, fetched a page at a time (for CSV export)."""
-    cursor = None
-    while True:
-        page = query_targets(conn, filters, sort=sort, limit=batch, cursor=cursor)
-        yield from page.targets
-        if page.next_cursor is None:
-            return
-        cursor = page.next_cursor
-
-
 # --------------------------------------------------------------------------- summary
 
 GROUP_FIELDS = ("issuer", "year", "category", "unit", "currency", "responsible_unit",

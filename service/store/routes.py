@@ -11,9 +11,10 @@ import hmac
 import io
 import math
 from functools import wraps
+from typing import Iterable, Iterator
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
 from sqlalchemy.exc import OperationalError
 
 from ..api.errors import Problem, problem_response
@@ -33,6 +34,7 @@ FILTER_PARAMS = ("category", "unit", "currency", "issuer", "year", "document", "
                  "has_deadline")
 DEFAULT_TARGET_LIMIT, MAX_TARGET_LIMIT = 100, 1000
 DEFAULT_DOCUMENT_LIMIT, MAX_DOCUMENT_LIMIT = 50, 500
+CSV_BATCH = 1000  # targets per read while streaming a whole CSV
 CSV_COLUMNS = ("id", "document_id", "source", "part", "document_title", "issuer", "year",
                "doc_number", "item_number", "item_title", "section", "raw", "value", "low", "high",
                "unit", "currency", "category", "comparator", "direction", "per", "metric",
@@ -269,22 +271,24 @@ def list_targets():
     limit = _int("limit", default_limit, 1, MAX_TARGET_LIMIT)
     cursor = _text("cursor")
     try:
-        with current_store().reading() as conn:
-            if limit is None:
-                rows, next_cursor = list(repository.iter_targets(conn, filters, sort=sort)), None
-            else:
+        if cursor:
+            repository.decode_cursor(cursor, sort)  # refuse a bad cursor before answering
+        if limit is None:  # CSV of everything: streamed, one short read per batch
+            rows, next_cursor = _all_target_pages(filters, sort, cursor), None
+        else:
+            with current_store().reading() as conn:
                 page = repository.query_targets(conn, filters, sort=sort, limit=limit,
                                                 cursor=cursor)
-                rows, next_cursor = page.targets, page.next_cursor
+            rows, next_cursor = [page.targets], page.next_cursor
     except BadCursor as exc:
         raise _invalid(f"cursor: {exc}.") from None
     if as_csv:
-        response = Response(targets_csv(rows), mimetype="text/csv")
+        response = Response(stream_with_context(targets_csv_chunks(rows)), mimetype="text/csv")
         response.headers["Content-Type"] = "text/csv; charset=utf-8"
         response.headers["Content-Disposition"] = 'attachment; filename="targets.csv"'
     else:
         response = current_app.json.response(
-            {"targets": rows, "next_cursor": next_cursor, "limit": limit})
+            {"targets": rows[0], "next_cursor": next_cursor, "limit": limit})
     if next_cursor:
         response.headers["Link"] = _next_link(next_cursor)
         response.headers["X-Next-Cursor"] = next_cursor
@@ -292,20 +296,52 @@ def list_targets():
     return response
 
 
-def targets_csv(rows: list[dict]) -> str:
-    """One line per target, UTF-8 with a byte order mark so spreadsheets read Chinese right."""
+def _all_target_pages(filters: TargetFilters, sort: str, cursor: str | None) -> Iterator[list[dict]]:
+    """Every matching target from `cursor` on, a batch per read transaction. The first batch
+    is read now, so that a failing database is still answered with a problem, not a cut CSV."""
+    store = current_store()
+
+    def read(after: str | None) -> repository.TargetPage:
+        with store.reading() as conn:
+            return repository.query_targets(conn, filters, sort=sort, limit=CSV_BATCH, cursor=after)
+
+    first = read(cursor)
+
+    def pages() -> Iterator[list[dict]]:
+        page = first
+        yield page.targets
+        while page.next_cursor is not None:
+            page = read(page.next_cursor)
+            yield page.targets
+
+    return pages()
+
+
+def targets_csv_chunks(pages: Iterable[list[dict]]) -> Iterator[str]:
+    """CSV text, one chunk per page of targets: a byte order mark and the header come first,
+    so that spreadsheet programs read the UTF-8 Chinese right; then one line per target."""
     out = io.StringIO()
-    out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
+    out.write("\ufeff")
     writer.writerow(CSV_COLUMNS)
-    for t in rows:
-        item = t["item"] or {}
-        flat = {**t, "item_number": item.get("number"), "item_title": item.get("title"),
-                "span_start": t["span"]["start"], "span_end": t["span"]["end"],
-                "responsible_units": "、".join(t["responsible_units"]),
-                "responsible_leaders": "、".join(t["responsible_leaders"])}
-        writer.writerow(["" if flat[c] is None else _csv_number(flat[c]) for c in CSV_COLUMNS])
-    return out.getvalue()
+    for targets in pages:
+        for t in targets:
+            item = t["item"] or {}
+            flat = {**t, "item_number": item.get("number"), "item_title": item.get("title"),
+                    "span_start": t["span"]["start"], "span_end": t["span"]["end"],
+                    "responsible_units": "、".join(t["responsible_units"]),
+                    "responsible_leaders": "、".join(t["responsible_leaders"])}
+            writer.writerow(["" if flat[c] is None else _csv_number(flat[c]) for c in CSV_COLUMNS])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    if out.tell():
+        yield out.getvalue()
+
+
+def targets_csv(rows: list[dict]) -> str:
+    """The CSV of some targets, as one string."""
+    return "".join(targets_csv_chunks([rows]))
 
 
 def _csv_number(value):
