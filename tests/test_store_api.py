@@ -747,3 +747,20 @@ def test_whole_csv_is_streamed_in_batches_without_losing_a_row(seeded, monkeypat
     cursor = seeded.call.get("/targets?sort=-value&limit=10").get_json()["next_cursor"]
     rest = _csv_rows(seeded.call.get(f"/targets?format=csv&sort=-value&cursor={cursor}"))
     assert [int(r["id"]) for r in rest] == [t["id"] for t in whole[10:]]
+
+
+def test_overlong_names_are_cut_to_their_columns_not_refused(store):
+    """A misread responsibility line can make a very long 'unit'; the document is still kept."""
+    import copy
+
+    extraction = copy.deepcopy(SYNTHETIC)
+    extraction["documents"][0]["items"][0]["responsible_units"].append("很长的单位名称" * 100)
+    extraction["documents"][0]["issuer"] = "局" * 300
+    stored = store_text(store, SYNTHETIC_TEXT + "（长名）", "long.txt", extract=lambda _: extraction)
+    with store.reading() as conn:
+        from service.store import repository
+
+        document = repository.get_document(conn, stored.document_id)
+    assert len(document["parts"][0]["issuer"]) == 200
+    long_unit = document["parts"][0]["items"][0]["responsible_units"][-1]
+    assert long_unit == ("很长的单位名称" * 100)[:200]

@@ -47,9 +47,9 @@ def insert_document(conn: Connection, *, text: str, source: str | None, extracti
     first = min(parts_in, key=lambda d: d["index"]) if parts_in else {}
     document_id = conn.execute(
         insert(documents).returning(documents.c.id),
-        {
+        _fit(documents, {
             "sha256": text_sha256(text),
-            "source": (source or None) and source[:500],
+            "source": source or None,
             "title": first.get("title"),
             "issuer": first.get("issuer"),
             "year": first.get("year"),
@@ -57,7 +57,7 @@ def insert_document(conn: Connection, *, text: str, source: str | None, extracti
             "text": text,
             "warnings": list(extraction.get("warnings") or []),
             "created_at": datetime.now(timezone.utc),
-        },
+        }),
     ).scalar_one()
 
     # A target may name a document index the extraction did not describe; give it a bare part.
@@ -71,25 +71,27 @@ def insert_document(conn: Connection, *, text: str, source: str | None, extracti
     for part in sorted(parts_in, key=lambda d: d["index"]):
         part_id = conn.execute(
             insert(parts).returning(parts.c.id),
-            {"document_id": document_id, "position": part["index"], "title": part.get("title"),
-             "issuer": part.get("issuer"), "year": part.get("year"),
-             "doc_number": part.get("doc_number"),
-             "span_start": part["span"]["start"], "span_end": part["span"]["end"]},
+            _fit(parts, {"document_id": document_id, "position": part["index"],
+                         "title": part.get("title"), "issuer": part.get("issuer"),
+                         "year": part.get("year"), "doc_number": part.get("doc_number"),
+                         "span_start": part["span"]["start"], "span_end": part["span"]["end"]}),
         ).scalar_one()
         part_ids[part["index"]] = part_id
         for item in part.get("items") or []:
             item_id = conn.execute(
                 insert(items).returning(items.c.id),
-                {"document_id": document_id, "part_id": part_id, "key": item["id"],
-                 "number": item["number"], "title": item["title"], "section": item.get("section"),
-                 "span_start": item["span"]["start"], "span_end": item["span"]["end"]},
+                _fit(items, {"document_id": document_id, "part_id": part_id, "key": item["id"],
+                             "number": item["number"], "title": item["title"],
+                             "section": item.get("section"), "span_start": item["span"]["start"],
+                             "span_end": item["span"]["end"]}),
             ).scalar_one()
             item_ids[item["id"]] = item_id
             names = [(UNIT, n) for n in item.get("responsible_units") or []]
             names += [(LEADER, n) for n in item.get("responsible_leaders") or []]
             if names:
                 conn.execute(insert(responsibilities), [
-                    {"item_id": item_id, "kind": kind, "name": name[:200], "position": i}
+                    _fit(responsibilities, {"item_id": item_id, "kind": kind, "name": name,
+                                            "position": i})
                     for i, (kind, name) in enumerate(names)])
 
     rows = []
@@ -103,8 +105,18 @@ def insert_document(conn: Connection, *, text: str, source: str | None, extracti
             **{name: t.get(name) for name in TARGET_VALUE_FIELDS},
         })
     if rows:
-        conn.execute(insert(targets), rows)
+        conn.execute(insert(targets), [_fit(targets, row) for row in rows])
     return document_id
+
+
+def _fit(table, row: dict) -> dict:
+    """Cut strings to their column's length: PostgreSQL refuses a longer value, and a run-away
+    name from a misread line must not cost the whole document."""
+    for name, value in row.items():
+        length = getattr(table.c[name].type, "length", None)
+        if length and isinstance(value, str) and len(value) > length:
+            row[name] = value[:length]
+    return row
 
 
 def delete_document(conn: Connection, document_id: int) -> bool:
