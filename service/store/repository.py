@@ -68,6 +68,7 @@ def insert_document(conn: Connection, *, text: str, source: str | None, extracti
 
     part_ids: dict[int, int] = {}
     item_ids: dict[str, int] = {}
+    name_rows: list[dict] = []
     for part in sorted(parts_in, key=lambda d: d["index"]):
         part_id = conn.execute(
             insert(parts).returning(parts.c.id),
@@ -77,22 +78,26 @@ def insert_document(conn: Connection, *, text: str, source: str | None, extracti
                          "span_start": part["span"]["start"], "span_end": part["span"]["end"]}),
         ).scalar_one()
         part_ids[part["index"]] = part_id
-        for item in part.get("items") or []:
-            item_id = conn.execute(
-                insert(items).returning(items.c.id),
-                _fit(items, {"document_id": document_id, "part_id": part_id, "key": item["id"],
-                             "number": item["number"], "title": item["title"],
-                             "section": item.get("section"), "span_start": item["span"]["start"],
-                             "span_end": item["span"]["end"]}),
-            ).scalar_one()
+        part_items = list(part.get("items") or [])
+        if not part_items:
+            continue
+        # One round trip for all the part's items; ids come back in the order of the rows.
+        new_ids = conn.execute(
+            insert(items).returning(items.c.id, sort_by_parameter_order=True),
+            [_fit(items, {"document_id": document_id, "part_id": part_id, "key": item["id"],
+                          "number": item["number"], "title": item["title"],
+                          "section": item.get("section"), "span_start": item["span"]["start"],
+                          "span_end": item["span"]["end"]}) for item in part_items],
+        ).scalars().all()
+        for item, item_id in zip(part_items, new_ids):
             item_ids[item["id"]] = item_id
             names = [(UNIT, n) for n in item.get("responsible_units") or []]
             names += [(LEADER, n) for n in item.get("responsible_leaders") or []]
-            if names:
-                conn.execute(insert(responsibilities), [
-                    _fit(responsibilities, {"item_id": item_id, "kind": kind, "name": name,
-                                            "position": i})
-                    for i, (kind, name) in enumerate(names)])
+            name_rows += [_fit(responsibilities, {"item_id": item_id, "kind": kind, "name": name,
+                                                  "position": i})
+                          for i, (kind, name) in enumerate(names)]
+    if name_rows:
+        conn.execute(insert(responsibilities), name_rows)
 
     rows = []
     for position, t in enumerate(extraction.get("targets") or []):
