@@ -93,6 +93,18 @@ def test_the_extract_example_is_a_consistent_real_response():
         assert text[target["span"]["start"]:target["span"]["end"]] == target["raw"]
 
 
+def test_the_extract_example_is_what_the_service_answers_today(client):
+    """The documented response is the real one for the documented request (timing aside), so an
+    engine change that alters it must update the contract too."""
+    post = contract_dict()["paths"]["/extract"]["post"]
+    request = post["requestBody"]["content"]["application/json"]["example"]
+    example = copy.deepcopy(post["responses"]["200"]["content"]["application/json"]["example"])
+    answer = client.post("/extract?include_text=1", json=request, base_url=BASE).get_json()
+    for body in (example, answer):
+        body["meta"].pop("elapsed_ms")
+    assert answer == example
+
+
 @pytest.mark.parametrize("seed", seed_paths(), ids=lambda p: p.name)
 def test_real_responses_for_every_seed_plan_fit_the_contract(client, seed):
     data = seed.read_bytes()

@@ -299,7 +299,7 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
             else:
                 ok = n == last_number + 1 and not _NOT_BARE_ITEM.match(rest) and not rest[:1].isascii()
             if ok:
-                if n > last_number + 1:
+                if last_number and n > last_number + 1:
                     structure.warnings.append(
                         f"document {doc.index}: item numbers jump from {last_number} to {n}")
                 current = _close(current, line.start)
