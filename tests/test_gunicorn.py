@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from api_helpers import check_exchange, check_problem, engine_json, seed_path, seed_text
-from service.api.server import free_port, spawn_server, wait_until_healthy
+from service.api.server import free_port, spawn_server, stop_server, wait_until_healthy
 from service.extract import extract
 
 MAX_BYTES = 200_000  # above every seed plan, small enough to test the limit cheaply
@@ -32,13 +32,7 @@ def server(tmp_path_factory):
         wait_until_healthy(base_url, process, deadline_s=60)
         yield {"url": base_url, "process": process, "log": log_path}
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_server(process)
 
 
 def without_meta(body):

@@ -7,8 +7,6 @@ race on the same text past the "already stored?" check, so the unique-sha256 pat
 from __future__ import annotations
 
 import random
-import signal
-import subprocess
 import threading
 import time
 from collections import defaultdict
@@ -17,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from service.api.server import free_port, spawn_server, wait_until_healthy
+from service.api.server import free_port, spawn_server, stop_server, wait_until_healthy
 from service.store import repository
 from service.store.db import Store, current_revision, head_revision
 from service.store.storing import store_text
@@ -90,13 +88,7 @@ def test_parallel_posts_to_gunicorn_lose_nothing_and_duplicate_nothing(backend, 
               f"({len(jobs) / elapsed:.1f} req/s); {DISTINCT_TEXTS} x 201, "
               f"{len(jobs) - DISTINCT_TEXTS} x 200, no loss, no duplicate")
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_server(process)
     assert "Traceback" not in log_path.read_text(errors="replace")
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -39,6 +40,18 @@ def spawn_server(port: int, host: str = "127.0.0.1", workers: int = 2,
             "--workers", str(workers)]
     return subprocess.Popen(argv, env={**os.environ, **(env or {})},
                             stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+
+def stop_server(process: subprocess.Popen, grace_s: float = 30.0) -> None:
+    """SIGTERM (gunicorn's graceful stop), then SIGKILL if it has not gone within `grace_s`."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def wait_until_healthy(base_url: str, process: subprocess.Popen | None = None,
