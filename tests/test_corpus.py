@@ -142,13 +142,11 @@ def test_example_is_well_formed(example):
     position = 0
     for target in example["targets"]:
         assert set(target) <= TARGET_KEYS, set(target) - TARGET_KEYS
-        for key in ("raw", "unit", "category", "comparator"):
-            assert key in target, f"{target['raw']!r} lacks {key}"
-        assert target["category"] in CATEGORIES
-        assert target["comparator"] in COMPARATORS
+        assert "raw" in target
+        assert target.get("category", "other") in CATEGORIES
+        assert target.get("comparator", "eq") in COMPARATORS
         assert target.get("direction") in DIRECTIONS
-        assert ("value" in target) or {"low", "high"} <= set(target)
-        if target["comparator"] == "between":
+        if target.get("comparator") == "between":
             assert target.get("value") is None and target["low"] < target["high"]
         found_at = text.find(target["raw"], position)
         assert found_at >= 0, f"{target['raw']!r} not in the text after offset {position}"
