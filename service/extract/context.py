@@ -180,7 +180,13 @@ def direction(view: str, q: Quantity, clause_lo: int, unit_norm: str) -> str | N
     return "increase" if m.group("inc") else "decrease"
 
 
+_PER_SLASH = regex.compile(rf"[ \t]*/[ \t]*(?P<noun>{_alt(PER_NOUNS)})")
+
+
 def per(view: str, q: Quantity, clause_lo: int) -> str | None:
+    slash = _PER_SLASH.match(view, q.alt_end)
+    if slash:  # `2次/年`, `4节/周`
+        return slash.group("noun")
     m = None
     for m in _PER.finditer(view, clause_lo, q.start):
         pass

@@ -168,4 +168,5 @@ RESPONSIBILITY_LABELS = {
     "责任单位": "unit", "牵头单位": "unit", "配合单位": "unit", "协办单位": "unit", "参与单位": "unit",
     "责任处室": "unit", "责任科室": "unit", "牵头科室": "unit", "配合科室": "unit", "责任部门": "unit",
     "牵头部门": "unit", "配合部门": "unit", "牵头处室": "unit", "配合处室": "unit", "责任股室": "unit",
+    "牵头股室": "unit", "配合股室": "unit", "牵头": "unit", "配合": "unit", "责任股": "unit",
 }
