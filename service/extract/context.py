@@ -13,6 +13,7 @@ from .lexicon import (
     CN_ONE_DESCRIPTIVE_AFTER,
     CN_ONE_WORD_PREFIXES,
     CONDITION_HEADS,
+    COMPOUND_VERB_TAILS,
     DURATION_AFTER_GE,
     FORMULA_AFTER_CN_COUNT,
     VAGUE_BEFORE,
@@ -157,8 +158,6 @@ def comparator(view: str, q: Quantity, clause_lo: int) -> str:
         gap = left[m.end():]
         if word in COMPARATORS_ADJACENT_ONLY and gap.strip() not in ("", "为", "是", "有"):
             return "eq"
-        if len(gap) > 6 and not gap.endswith("的"):
-            return "eq"  # far from the number, it qualifies something else (`不低于…总额的5%` is near)
         # 控制在…以内 is `le` with or without 以内; a verb between keeps the comparator.
         return COMPARATORS_BEFORE[word]
     return "eq"
@@ -175,6 +174,8 @@ def direction(view: str, q: Quantity, clause_lo: int, unit_norm: str) -> str | N
     if not m:
         return None
     between = left[m.end():]
+    if between.startswith(COMPOUND_VERB_TAILS):
+        return None  # 提升改造50所: one verb, not an amount of change
     if len(between) > 20 or _LEVEL.match(between.lstrip()) or "达" in between or "为" in between:
         return None
     return "increase" if m.group("inc") else "decrease"

@@ -106,6 +106,8 @@ COMPARATORS_INFIX = {"余": "gt", "多": "gt"}
 INCREASE_VERBS = ("新增", "增加", "增长", "增设", "扩大", "提高", "提升", "增幅", "扩增", "新扩", "增量", "多增")
 DECREASE_VERBS = ("下降", "降低", "减少", "压减", "缩减", "压缩", "降幅")
 # After a direction verb these make the number a level (`提升至56%`), not an amount of change.
+# Right after 提升/提高 these make one compound verb (`提升改造`), not a change in amount.
+COMPOUND_VERB_TAILS = ("改造", "建设", "打造", "完善", "改建", "改善")
 LEVEL_MARKERS = ("至", "到", "为", "达到", "达")
 
 # --- per --------------------------------------------------------------------------------------

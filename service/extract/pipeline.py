@@ -8,7 +8,7 @@ import bisect
 from decimal import Decimal
 
 from . import context
-from .lexicon import CURRENCIES, MEASURE_WORDS, METRIC_CATEGORY_SUFFIXES, PERCENT_UNITS
+from .lexicon import CURRENCIES, MEASURE_WORDS, METRIC_CATEGORY_SUFFIXES, PERCENT_UNITS, SEAT_NOUNS
 from .model import Extraction, ItemRef, Span, Target
 from .numerals import to_number
 from .quantities import Quantity, find_quantities
@@ -37,6 +37,8 @@ def _refine_category(category: str, unit: str, metric: str | None, after: str) -
     """`个` and `家` take their category from the noun they count (`学位630个`, `基地校150个`)."""
     if category != "other" or unit not in ("个", "家"):
         return category
+    if any(seat in (metric or "") + (after or "") for seat in SEAT_NOUNS):
+        return "seats"  # 扩大学位供给2000个
     for noun in (after, metric or ""):
         if not noun:
             continue

@@ -281,6 +281,7 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
             continue
         if lead == "(" and _SUBSECTION.match(content):
             subsection = _clean(text[line.start:line.end])
+            section_changed = True  # some plans number items afresh in each sub-section
             structure._sections.append((line.start, doc.index, subsection))
             structure._section_starts.append(line.start)
             current = _close(current, line.start)
