@@ -53,7 +53,6 @@ MEASURE_WORDS = {
     "栋": ("栋", "other"),
     "条": ("条", "other"),
     "种": ("种", "other"),
-    "类": ("类", "other"),
     "户": ("户", "other"),
     "批次": ("批次", "other"),
     "块": ("块", "other"),
@@ -68,7 +67,7 @@ MEASURE_WORDS = {
 }
 # Measure words a bare Chinese `一` must not be read with: `一部分`, `一件事` and the like are
 # words, not counts. (Arabic `1部` stays a count.)
-CN_ONE_BLOCKED_UNITS = {"支", "部", "条", "种", "类", "班", "组", "队", "本", "门", "块", "张", "份", "轮", "届", "间", "处", "位", "台", "件"}
+CN_ONE_BLOCKED_UNITS = {"支", "部", "条", "种", "班", "组", "队", "本", "门", "块", "张", "份", "轮", "届", "间", "处", "位", "台", "件"}
 
 # Currencies: written word -> ISO code. Money is normalised to 亿 of its currency.
 CURRENCIES = {"元": "CNY", "人民币": "CNY", "美元": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY", "英镑": "GBP"}
@@ -133,7 +132,7 @@ CN_ONE_DESCRIPTIVE_AFTER = ("重要", "主要", "基本", "关键", "好", "新�
 # Characters glued before `一` that make it part of a word (统一, 唯一, 之一, 进一步 …).
 CN_ONE_WORD_PREFIXES = set("统唯之同划单专逐如归万合均择择其另某任每")
 # After the measure word: the count is part of a name or rule (`八项规定`, `十项准则`).
-NAME_SUFFIXES_AFTER_UNIT = ("一体", "全会", "气", "代表大会", "规定", "准则", "禁令", "纪律", "原则", "要求", "精神", "讲话", "方针",
+NAME_SUFFIXES_AFTER_UNIT = ("一体", "全会", "气", "制", "代表大会", "规定", "准则", "禁令", "纪律", "原则", "要求", "精神", "讲话", "方针",
                             "性")
 # Before the number, makes the whole quantity a condition, not a commitment (`40周岁以下`).
 # Ages and spans carry their own units (岁, 周岁, 年, 小时) that are not measure words at all.
