@@ -23,11 +23,12 @@ def _alt(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
-_LINE = regex.compile(r"[^\n]*\n?")
-_SECTION = regex.compile(rf"^[ \t]*(?:\*\*)?[ \t]*[{_CN}]{{1,3}}[、.][ \t]*\S")
-_SUBSECTION = regex.compile(rf"^[ \t]*(?:\*\*)?[ \t]*\([{_CN}]{{1,3}}\)[ \t]*\S")
+# Line openings may carry Markdown: a heading mark (`## `) and bold (`**`).
+_OPEN = r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?[ \t]*"
+_SECTION = regex.compile(rf"{_OPEN}[{_CN}]{{1,3}}[、.][ \t]*\S")
+_SUBSECTION = regex.compile(rf"{_OPEN}\([{_CN}]{{1,3}}\)[ \t]*\S")
 _ITEM = regex.compile(
-    r"^[ \t]*(?P<md>\*\*)?[ \t]*(?P<num>\d{1,3})(?![\d])[ \t]*(?P<sep>[.、])?[ \t]*(?:\*\*)?[ \t]*(?P<rest>\S)"
+    r"^[ \t]*(?:#{1,6}[ \t]*)?(?P<md>\*\*)?[ \t]*(?P<num>\d{1,3})(?![\d])[ \t]*(?P<sep>[.、])?[ \t]*(?:\*\*)?[ \t]*(?P<rest>\S)"
 )
 # After a bare item number (`27构建…`) these show the number is a quantity, a date or a code.
 _NOT_BARE_ITEM = regex.compile(
@@ -45,7 +46,7 @@ _TITLE = regex.compile(
 _YEAR = regex.compile(r"(?:19|20)\d{2}(?=[ \t]*年)")
 _DOC_NUMBER = regex.compile(r"^[ \t]*\S{1,12}?[〔\[［(][ \t]*(?:19|20)\d{2}[ \t]*[〕\]］)][ \t]*\d{1,4}[ \t]*号[ \t]*$")
 _ISSUER_ONLY = regex.compile(rf"^[^,，。;；:：《》\d]{{2,40}}(?:{_alt(ISSUER_SUFFIXES)})$")
-_MARKUP = regex.compile(r"\*\*|__")
+_MARKUP = regex.compile(r"\*\*|__|^#{1,6}[ \t]*")
 _LABEL_FIRST_CHARS = frozenset(label[0] for label in RESPONSIBILITY_LABELS)
 _SENTENCE_END = regex.compile(r"[。!?]")
 
@@ -141,7 +142,7 @@ def _parse_labelled(item: Item, text: str) -> None:
 def _is_title(line: Line) -> bool:
     if len(line.text) > 60 or "工作" not in line.text:  # every title keyword holds 工作
         return False
-    text = line.text.strip().strip("*").strip()
+    text = line.text.strip().strip("*#").strip()
     if not text or len(text) > 48 or not _TITLE.match(text):
         return False
     if (_ITEM.match(text) and not _YEAR.match(text)) or _SECTION.match(text) or _SUBSECTION.match(text):
@@ -265,7 +266,7 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
         if line.start >= end:
             break
         content = line.text
-        lead = content.lstrip(" \t*")[:1]
+        lead = content.lstrip(" \t*#")[:1]
         if not lead:
             continue
         if lead in _LABEL_FIRST_CHARS and current is not None and _RESPONSIBILITY_LINE.match(content):
