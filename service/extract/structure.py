@@ -273,7 +273,7 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
             _parse_labelled(current, content)
             continue
         if lead in _CN and _SECTION.match(content):
-            section = _clean(text[line.start:line.end])
+            section = _heading(text, line)
             subsection = None
             section_changed = True
             structure._sections.append((line.start, doc.index, section))
@@ -281,7 +281,7 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
             current = _close(current, line.start)
             continue
         if lead == "(" and _SUBSECTION.match(content):
-            subsection = _clean(text[line.start:line.end])
+            subsection = _heading(text, line)
             section_changed = True  # some plans number items afresh in each sub-section
             structure._sections.append((line.start, doc.index, subsection))
             structure._section_starts.append(line.start)
@@ -323,6 +323,12 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
                 _parse_labelled(current, pm.group("body"))
     if current is not None:
         current.span = Span(current.span.start, min(current.span.end, end))
+
+
+def _heading(text: str, line: Line) -> str:
+    """A section heading up to its first sentence end: `（一）加强组织领导。各校…` -> `（一）加强组织领导`."""
+    stop = _SENTENCE_END.search(line.text)
+    return _clean(text[line.start:line.start + stop.start() if stop else line.end])
 
 
 def _close(item: Item | None, at: int) -> None:
