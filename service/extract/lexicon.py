@@ -86,13 +86,13 @@ SEAT_NOUNS = ("学位", "托位")
 # Words before the number. Longest first at match time.
 COMPARATORS_BEFORE = {
     "不低于": "ge", "不少于": "ge", "不小于": "ge", "至少": "ge", "最少": "ge", "不下于": "ge",
-    "超过": "gt", "高于": "gt", "多于": "gt", "大于": "gt", "突破": "gt",
+    "超过": "gt", "逾": "gt", "高于": "gt", "多于": "gt", "大于": "gt", "突破": "gt",
     "不超过": "le", "不高于": "le", "至多": "le", "不多于": "le", "最多": "le", "不大于": "le",
     "控制在": "le", "低于": "lt", "少于": "lt", "不足": "lt", "小于": "lt", "不到": "lt",
     "约": "approx", "大约": "approx", "近": "approx", "接近": "approx", "大概": "approx",
 }
 # Comparator words that only count when they touch the number (`近` is also 近视, `约` 约谈).
-COMPARATORS_ADJACENT_ONLY = {"近", "约"}
+COMPARATORS_ADJACENT_ONLY = {"近", "约", "逾"}
 # Words after the quantity.
 COMPARATORS_AFTER = {
     "以上": "ge", "及以上": "ge", "以下": "le", "及以下": "le", "以内": "le", "之内": "le",
