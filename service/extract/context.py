@@ -163,14 +163,14 @@ def comparator(view: str, q: Quantity, clause_lo: int) -> str:
     return "eq"
 
 
-def direction(view: str, q: Quantity, clause_lo: int, unit_norm: str) -> str | None:
+def direction(view: str, q: Quantity, clause_lo: int) -> str | None:
     left = view[clause_lo:q.start]
     m = None
     for m in _DIRECTION.finditer(left):
         pass
     if not m and clause_lo > 0 and view[clause_lo - 1] == "、":
         # `新增公办园3所、学位900个`: an enumeration shares the verb that opens it.
-        return direction(view, q, clause_start(view, clause_lo - 1, _comma_start(view, clause_lo)), unit_norm)
+        return direction(view, q, clause_start(view, clause_lo - 1, _comma_start(view, clause_lo)))
     if not m:
         return None
     between = left[m.end():]

@@ -102,7 +102,7 @@ def extract(text: str) -> Extraction:
             raw=text[q.start:q.end],
             value=to_number(value), low=to_number(low), high=to_number(high),
             unit=unit, currency=currency, category=category, comparator=comparator,
-            direction=context.direction(view, q, clause_lo, unit),
+            direction=context.direction(view, q, clause_lo),
             per=context.per(view, q, clause_lo),
             metric=metric,
             deadline=deadline,

@@ -304,7 +304,6 @@ def _first_number(*values) -> float | None:
 
 def item_choices(extraction: dict) -> list[tuple[str, str]]:
     """(item id, label) for the table's item filter: every item that holds a target."""
-    several = len(extraction.get("documents", [])) > 1
     seen: "OrderedDict[str, str]" = OrderedDict()
     has_preamble = False
     for row in table_rows(extraction):
