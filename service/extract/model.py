@@ -1,13 +1,22 @@
-"""The result of an extraction: a plain dataclass tree, serialised once by `to_dict`."""
+"""The result of an extraction: a plain dataclass tree, serialised once by `to_dict`.
+
+Targets (what a plan commits to) and results (what a text reports as achieved) are two kinds
+of one thing, a measured quantity; they share every field but the few that only one has
+(`deadline`/`baseline` on a target, `as_of`/`target` on a result). `to_dict` is written out by
+hand: `dataclasses.asdict` deep-copies every value and costs as much as the extraction itself.
+"""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Span:
     start: int
     end: int
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end}
 
 
 @dataclass
@@ -21,6 +30,14 @@ class Item:
     responsible_units: list[str] = field(default_factory=list)
     responsible_leaders: list[str] = field(default_factory=list)
 
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id, "number": self.number, "title": self.title, "section": self.section,
+            "span": self.span.to_dict(),
+            "responsible_units": list(self.responsible_units),
+            "responsible_leaders": list(self.responsible_leaders),
+        }
+
 
 @dataclass
 class Document:
@@ -32,6 +49,13 @@ class Document:
     span: Span
     items: list[Item] = field(default_factory=list)
 
+    def to_dict(self) -> dict:
+        return {
+            "index": self.index, "title": self.title, "issuer": self.issuer, "year": self.year,
+            "doc_number": self.doc_number, "span": self.span.to_dict(),
+            "items": [i.to_dict() for i in self.items],
+        }
+
 
 @dataclass
 class ItemRef:
@@ -39,9 +63,23 @@ class ItemRef:
     number: int
     title: str
 
+    def to_dict(self) -> dict:
+        return {"id": self.id, "number": self.number, "title": self.title}
 
-@dataclass
-class Target:
+
+@dataclass(frozen=True)
+class Baseline:
+    """The starting level a target is measured from (`由85%提高到90%` → 85%)."""
+    raw: str
+    value: float | None
+
+    def to_dict(self) -> dict:
+        return {"raw": self.raw, "value": self.value}
+
+
+@dataclass(kw_only=True)
+class Measure:
+    """Fields shared by a target and a result (targets.md §2 and §5)."""
     id: str
     document: int
     item: ItemRef | None
@@ -59,20 +97,62 @@ class Target:
     direction: str | None
     per: str | None
     metric: str | None
-    deadline: str | None
     responsible_units: list[str] = field(default_factory=list)
     responsible_leaders: list[str] = field(default_factory=list)
+
+    def _common(self) -> dict:
+        return {
+            "id": self.id, "document": self.document,
+            "item": self.item.to_dict() if self.item else None,
+            "section": self.section, "text": self.text, "span": self.span.to_dict(),
+            "raw": self.raw, "value": self.value, "low": self.low, "high": self.high,
+            "unit": self.unit, "currency": self.currency, "category": self.category,
+            "comparator": self.comparator, "direction": self.direction, "per": self.per,
+            "metric": self.metric,
+        }
+
+
+@dataclass(kw_only=True)
+class Target(Measure):
+    """A quantity the plan commits to."""
+    deadline: str | None = None
+    baseline: Baseline | None = None
+
+    def to_dict(self) -> dict:
+        d = self._common()
+        d["deadline"] = self.deadline
+        d["baseline"] = self.baseline.to_dict() if self.baseline else None
+        d["responsible_units"] = list(self.responsible_units)
+        d["responsible_leaders"] = list(self.responsible_leaders)
+        return d
+
+
+@dataclass(kw_only=True)
+class Result(Measure):
+    """A quantity reported as achieved; `target` is the id of the target it reports progress on."""
+    as_of: str | None = None
+    target: str | None = None
+
+    def to_dict(self) -> dict:
+        d = self._common()
+        d["as_of"] = self.as_of
+        d["target"] = self.target
+        d["responsible_units"] = list(self.responsible_units)
+        d["responsible_leaders"] = list(self.responsible_leaders)
+        return d
 
 
 @dataclass
 class Extraction:
     documents: list[Document]
     targets: list[Target]
+    results: list[Result] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
-            "documents": [asdict(d) for d in self.documents],
-            "targets": [asdict(t) for t in self.targets],
+            "documents": [d.to_dict() for d in self.documents],
+            "targets": [t.to_dict() for t in self.targets],
+            "results": [r.to_dict() for r in self.results],
             "warnings": list(self.warnings),
         }
