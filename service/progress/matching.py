@@ -5,7 +5,8 @@ A **result** (what a text reports as achieved) is matched to a **target** (what 
 to) in one of two ways:
 
 - **link**: the result stands in the same stored document as the target and the engine linked
-  it to that target (`Result.target`, kept by the store as the target's key or row id).
+  it to that target (`Result.target`: the store's `{"id", "key"}` of the target row, or the
+  extraction's target id).
   Score 1.0.
 - **evidence**: the result's issuer is the target's and its time (below) falls within the
   target's period. It must then pass every *gate* and reach `MATCH_THRESHOLD`:
@@ -250,12 +251,12 @@ def is_linked(result: dict, target: dict) -> bool:
     """Whether the engine linked this result to this target in their shared document."""
     if result.get("document_id") != target.get("document_id"):
         return False
-    if result.get("target_id") is not None:
-        return result["target_id"] == target.get("id")
     link = result.get("target")
-    if isinstance(link, dict):
-        link = link.get("key", link.get("id"))
-    return link is not None and link in (target.get("key"), target.get("id"))
+    if isinstance(link, dict):  # the store's form: {"id": row id, "key": extraction id}
+        if link.get("id") is not None:
+            return link["id"] == target.get("id")
+        link = link.get("key")
+    return link is not None and link == target.get("key")
 
 
 def in_period(result: dict, target: dict) -> bool:
