@@ -5,11 +5,13 @@ Each stage is a pure function of the previous one's output; nothing here knows a
 from __future__ import annotations
 
 import bisect
+
+import regex
 from decimal import Decimal
 
-from . import context
+from . import context, status
 from .lexicon import CURRENCIES, MEASURE_WORDS, METRIC_CATEGORY_SUFFIXES, PERCENT_UNITS, SEAT_NOUNS
-from .model import Extraction, ItemRef, Span, Target
+from .model import Baseline, Extraction, ItemRef, Result, Span, Target
 from .numerals import to_number
 from .quantities import Quantity, find_quantities
 from .source import normalise
@@ -60,18 +62,128 @@ def _bounds(comparator: str, value, low, high):
     return value, None, None  # approx
 
 
+_CHANGE_TO = regex.compile(
+    r"[ \t]*(?:的水平)?(?:提高|提升|增加|增长|上升|下降|降低|减少|扩大|压减|缩减|降|增|升|调整|调高|调低)?(?:到|至|为)[ \t]*(?:了)?[ \t]*$")
+_FROM = regex.compile(r"(?:由|从)[^,，。;；\n]{0,12}$")
+_COMPARISON_CUES = ("同比", "比上年", "较上年", "比去年", "较去年", "比五年前", "较五年前", "是十年前")
+
+
+def _baselines(view: str, quantities: list[Quantity]) -> dict[int, int]:
+    """`由85%提高到90%`: index of the level reached -> index of the starting level."""
+    found = {}
+    for k in range(1, len(quantities)):
+        a, b = quantities[k - 1], quantities[k]
+        if b.start - a.alt_end > 12 or a.unit_written != b.unit_written and not (
+                a.unit_written in PERCENT_UNITS and b.unit_written in PERCENT_UNITS):
+            continue
+        if _CHANGE_TO.match(view[a.alt_end:b.start]) and _FROM.search(view, max(0, a.start - 14), a.start):
+            found[k] = k - 1
+    return found
+
+
+def _cue_before(view: str, lo: int, hi: int, section_status: str | None) -> str | None:
+    """The status of the nearest decisive cue in view[lo:hi] (searching leftwards)."""
+    comparison = False
+    while hi > lo:
+        cue, cue_end = status.clause_cue(view, lo, hi)
+        if cue is None:
+            break
+        if cue == "plan_noun":
+            if section_status == status.RESULT:
+                hi = cue_end - 2  # `规划总投资…` describes a reported project in a review
+                continue
+            return status.TARGET
+        if cue == status.RESULT and view[max(lo, cue_end - 5):cue_end].endswith(_COMPARISON_CUES):
+            comparison = True  # `比上年增加…`: planned where the clause plans, else a result
+            hi = cue_end - 2
+            continue
+        return cue
+    return "comparison" if comparison else None
+
+
+def _status(view: str, q: Quantity, structure, doc_index: int) -> tuple[str, str | None]:
+    """(target|result|fact, heading that decided it or None). The nearest cue decides: the
+    quantity's own sentence (left of it, or `已` right after its noun), else its section heading
+    or the document's title, else the sentences before it in the same section, else a plan."""
+    section_status, heading = structure.status_at(q.start, doc_index)
+    lo = status.sentence_start(view, q.start)
+    cue = _cue_before(view, lo, q.start, section_status)
+    if cue == "comparison":
+        return section_status or status.RESULT, heading
+    if cue is not None:
+        return cue, None
+    if status.result_after(view, q.alt_end):
+        return status.RESULT, None
+    if section_status:
+        return section_status, heading
+    floor = max(structure.section_start(q.start, doc_index), lo - 400)
+    cue = _cue_before(view, floor, lo, None)
+    if cue in (status.RESULT, "comparison"):
+        return status.RESULT, None
+    return status.TARGET, None
+
+
+def _as_of(text: str, view: str, q: Quantity, structure, openers: list[tuple[int, int]],
+           heading: str | None) -> str | None:
+    """The period a result is reported for: in its sentence, else a paragraph that opened with one
+    (`过去五年，…`) in the same top-level section, else its section heading or the title."""
+    span = status.as_of(view, status.sentence_start(view, q.start), q.start)
+    if span:
+        return text[span[0]:span[1]]
+    k = bisect.bisect_right(openers, (q.start, len(view))) - 1
+    t = bisect.bisect_right(structure.top_section_starts, q.start) - 1
+    floor = structure.top_section_starts[t] if t >= 0 else 0
+    if k >= 0 and openers[k][0] >= floor:
+        return text[openers[k][0]:openers[k][1]]
+    if heading:
+        m = status._AS_OF.search(heading)
+        if m:
+            return m.group()
+    return None
+
+
+def _link_results(targets: list[Target], results: list[Result]) -> None:
+    """A result reports progress on the nearest target before it of the same unit, in its item
+    (or within a few paragraphs when neither stands in an item) whose metric shares a word."""
+    for r in results:
+        best = None
+        for t in reversed(targets):
+            if t.span.start > r.span.start or t.document != r.document:
+                continue
+            if r.span.start - t.span.start > 1500:
+                break
+            if t.unit != r.unit or t.category != r.category:
+                continue
+            if (t.item.id if t.item else None) != (r.item.id if r.item else None):
+                continue
+            if _shares_word(t.metric or "", r.metric or ""):
+                best = t
+                break
+        r.target = best.id if best else None
+
+
+def _shares_word(a: str, b: str) -> bool:
+    grams = {a[i:i + 2] for i in range(len(a) - 1)}
+    return any(b[i:i + 2] in grams for i in range(len(b) - 1))
+
+
 def extract(text: str) -> Extraction:
-    """Every numeric target of a plan (one document or a compilation), tied to its item."""
+    """Every numeric target and result of a plan or report (one document or a compilation)."""
     view = normalise(text)
     structure = parse_structure(text, view)
     quoted = context.quoted_spans(view)
     quoted_starts = [s for s, _ in quoted]
     quantities = list(find_quantities(view))
+    baseline_of = _baselines(view, quantities)
+    baseline_used = set(baseline_of.values())
+    openers = status.paragraph_openers(view)
     targets: list[Target] = []
+    results: list[Result] = []
     warnings: list[str] = list(structure.warnings)
     counters: dict[int, int] = {}
+    result_counters: dict[int, int] = {}
 
-    for q in quantities:
+    for k, q in enumerate(quantities):
         doc_index, item, section = structure.locate(q.start)
         if doc_index is None:
             continue  # a table of contents or outline ahead of the documents
@@ -80,6 +192,9 @@ def extract(text: str) -> Extraction:
         j = bisect.bisect_right(quoted_starts, q.start) - 1
         if j >= 0 and quoted[j][0] <= q.start and q.end <= quoted[j][1]:
             continue  # inside a quoted name, code or slogan
+        kind, heading = _status(view, q, structure, doc_index)
+        if kind == status.FACT or k in baseline_used:
+            continue  # background and starting levels are returned nowhere (a baseline rides on its target)
         unit, currency, category, low, high = _unit_and_category(q)
         clause_lo = context.clause_start(view, q.start)
         sentence = context.sentence_bounds(view, q.start, q.end)
@@ -89,11 +204,7 @@ def extract(text: str) -> Extraction:
         metric = context.metric(view, q, clause_lo, clause_hi)
         after_noun = context.metric(view, q, q.alt_end, clause_hi) if q.alt_end < clause_hi else ""
         category = _refine_category(category, unit, metric, after_noun or "")
-        found = context.deadline(view, q, sentence)
-        deadline = text[found[0]:found[1]].strip() if found else None
-        counters[doc_index] = counters.get(doc_index, 0) + 1
-        targets.append(Target(
-            id=f"t{doc_index}-{counters[doc_index]}",
+        common = dict(
             document=doc_index,
             item=ItemRef(item.id, item.number, item.title) if item else None,
             section=section,
@@ -105,8 +216,26 @@ def extract(text: str) -> Extraction:
             direction=context.direction(view, q, clause_lo),
             per=context.per(view, q, clause_lo),
             metric=metric,
-            deadline=deadline,
             responsible_units=list(item.responsible_units) if item else [],
             responsible_leaders=list(item.responsible_leaders) if item else [],
+        )
+        if kind == status.RESULT:
+            result_counters[doc_index] = result_counters.get(doc_index, 0) + 1
+            results.append(Result(id=f"r{doc_index}-{result_counters[doc_index]}",
+                                  as_of=_as_of(text, view, q, structure, openers, heading), **common))
+            continue
+        found = context.deadline(view, q, sentence)
+        baseline = None
+        if k in baseline_of:
+            b = quantities[baseline_of[k]]
+            b_unit, _, _, b_low, _ = _unit_and_category(b)
+            baseline = Baseline(raw=text[b.start:b.end], value=to_number(b_low))
+        counters[doc_index] = counters.get(doc_index, 0) + 1
+        targets.append(Target(
+            id=f"t{doc_index}-{counters[doc_index]}",
+            deadline=text[found[0]:found[1]].strip() if found else None,
+            baseline=baseline,
+            **common,
         ))
-    return Extraction(documents=structure.documents, targets=targets, warnings=warnings)
+    _link_results(targets, results)
+    return Extraction(documents=structure.documents, targets=targets, results=results, warnings=warnings)

@@ -15,6 +15,7 @@ import regex
 from .lexicon import ISSUER_SUFFIXES, MEASURE_WORDS, RESPONSIBILITY_LABELS, TITLE_KEYWORDS
 from .model import Document, Item, Span
 from .source import normalise
+from .status import heading_status
 
 _CN = "一二三四五六七八九十"
 
@@ -65,8 +66,10 @@ class Structure:
     _item_starts: list[int] = field(default_factory=list)
     _items: list[tuple[int, Item]] = field(default_factory=list)
     _doc_starts: list[int] = field(default_factory=list)
-    _sections: list[tuple[int, int, str]] = field(default_factory=list)  # (start, doc, text)
+    _sections: list[tuple[int, int, str, str | None]] = field(default_factory=list)  # (start, doc, text, status)
     _section_starts: list[int] = field(default_factory=list)
+    _doc_status: list[str | None] = field(default_factory=list)  # from each document's title
+    top_section_starts: list[int] = field(default_factory=list)  # `一、` headings only
     warnings: list[str] = field(default_factory=list)
 
     def locate(self, pos: int) -> tuple[int | None, Item | None, str | None]:
@@ -85,6 +88,23 @@ class Structure:
         if item is not None:
             section = item.section
         return d, item, section
+
+    def section_start(self, pos: int, d: int) -> int:
+        """Start of the section (or document) holding `pos`."""
+        s = bisect.bisect_right(self._section_starts, pos) - 1
+        if s >= 0 and self._sections[s][1] == d:
+            return self._sections[s][0]
+        return self.documents[d].span.start if 0 <= d < len(self.documents) else 0
+
+    def status_at(self, pos: int, d: int) -> tuple[str | None, str | None]:
+        """(status, heading) that the section around `pos` gives a quantity (target/result/None),
+        falling back to the document title's."""
+        s = bisect.bisect_right(self._section_starts, pos) - 1
+        if s >= 0 and self._sections[s][1] == d and self._sections[s][3] is not None:
+            return self._sections[s][3], self._sections[s][2]
+        if 0 <= d < len(self._doc_status) and self._doc_status[d] is not None:
+            return self._doc_status[d], self.documents[d].title
+        return None, None
 
 
 def split_lines(view: str) -> list[Line]:
@@ -251,13 +271,35 @@ def parse_structure(text: str, view: str) -> Structure:
                        doc_number=doc_number, span=Span(start, end))
         structure.documents.append(doc)
         structure._doc_starts.append(start)
+        structure._doc_status.append(heading_status(title, doc.year) if title
+                                     else _headline_status(lines, bisect.bisect_left(line_starts, start), end))
         _parse_items(text, lines, bisect.bisect_left(line_starts, start), body_line, end, doc, structure)
     return structure
+
+
+def _headline_status(lines: list[Line], first: int, end: int) -> str | None:
+    """An untitled text (a web page, a notice) takes the status of a headline among its first
+    short lines: `…民生实事项目完成情况的公示` heads a report."""
+    seen = 0
+    for line in lines[first:first + 12]:
+        if line.start >= end or seen >= 5:
+            break
+        text = line.text.strip()
+        if not text:
+            continue
+        seen += 1
+        if len(text) <= 60 and "。" not in text:
+            found = heading_status(text)
+            if found:
+                return found
+    return None
 
 
 def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> None:
     section = None
     subsection = None
+    doc_status = structure._doc_status[doc.index]
+    section_status = doc_status
     last_number = 0
     section_changed = False
     current: Item | None = None
@@ -276,14 +318,17 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
             section = _heading(text, line)
             subsection = None
             section_changed = True
-            structure._sections.append((line.start, doc.index, section))
+            section_status = heading_status(section, doc.year) or doc_status
+            structure._sections.append((line.start, doc.index, section, section_status))
+            structure.top_section_starts.append(line.start)
             structure._section_starts.append(line.start)
             current = _close(current, line.start)
             continue
         if lead == "(" and _SUBSECTION.match(content):
             subsection = _heading(text, line)
             section_changed = True  # some plans number items afresh in each sub-section
-            structure._sections.append((line.start, doc.index, subsection))
+            structure._sections.append((line.start, doc.index, subsection,
+                                        heading_status(subsection, doc.year) or section_status))
             structure._section_starts.append(line.start)
             current = _close(current, line.start)
             continue

@@ -1,0 +1,70 @@
+"""Language data of status (targets.md §5): the words that tell a plan from a report of what was
+done, kept apart from the code that reads them (status.py), as lexicon.py keeps the rest.
+
+Entries are regular-expression fragments in simplified script with ASCII punctuation, because
+they run on the normalised view. A cue is `target`, `result` or `fact`; the one nearest to a
+quantity (left of it, in its sentence) decides, else the table column, else the section.
+"""
+
+# Section headings (`一、` `（一）` Markdown) and document titles that head a review or a plan.
+REVIEW_HEADINGS = (
+    "工作回顾", "回顾", "工作总结", "总结", "主要工作成效", "工作成效", "主要成效", "取得的成绩",
+    "取得的成效", "主要成绩", "工作成绩", "进展情况", "完成情况", "进度情况", "工作进展", "进度表",
+    "过去一年", "过去五年", "五年来", "十年来", "一年来", "主要做法", "工作开展情况", "落实情况",
+    "执行情况", "成果", "亮点",
+)
+PLAN_HEADINGS = (
+    "工作要点", "工作安排", "工作计划", "主要预期目标", "预期目标", "重点任务", "主要任务",
+    "下一步", "工作打算", "工作思路", "工作建议", "工作任务", "目标任务", "发展目标",
+    "总体要求", "政府工作的建议", "今年", "计划", "打算", "安排", "目标",
+)
+
+# Clause cues. Order inside a tuple does not matter: the alternation is built longest first.
+RESULT_CUES = (
+    r"已经", r"已(?![经知有])", r"累计(?:完成|投入|已|实现|达到|减税|发放|惠及)", r"截至", r"截止(?:到|至)?", r"共完成", r"完成了", r"实现了",
+    r"达到了", r"建成了", r"新增了", r"增加了", r"提高了", r"下降了", r"同比", r"比上年",
+    r"较上年", r"比去年", r"较去年", r"比五年前", r"较五年前", r"是十年前",
+    r"今年以来", r"今年前[一二三四五六七八九十两\d]+(?:个)?月", r"今年上半年", r"前三季度",
+    r"过去一年", r"过去五年", r"过去十年", r"五年来", r"十年来", r"一年来", r"多年来", r"去年",
+    r"去年底", r"目前", r"现已", r"先后", r"共为", r"共增加", r"共新增", r"共计", r"合计",
+    r"占(?:[^,，。;；\n]{0,10})(?:计划|规划|任务|目标)(?:量|数|总量|总数)?的",
+    r"完成(?:年度)?(?:投资)?(?:计划|任务|目标)的", r"全面完成", r"顺利完成", r"超额完成",
+    r"圆满完成", r"如期完成", r"实际完成", r"取得", r"荣获", r"获得",
+)
+TARGET_CUES = (
+    r"(?<![即必])将(?![近来])", r"拟", r"(?<![主重需纲摘提概只])要(?![求点素闻件])",
+    r"力争", r"确保", r"预计", r"预期", r"年内", r"到20\d\d年", r"今年(?!以来|前|上半年|秋季|春季)",
+    r"下一步", r"争取", r"力求", r"年底前", r"明年", r"20\d\d年(?:底|末)?前",
+)
+# Words that name a plan rather than commit to one (`规划总投资`, `年度计划为29个`): they make a
+# target in a plan or in no section, but not in a section headed as a review.
+PLAN_NOUN_CUES = (
+    r"(?<!按)计划(?!量|的|数)", r"(?<!按)规划(?!量|的|数)", r"目标(?!的)", r"任务数",
+)
+FACT_CUES = (
+    r"现有", r"共有", r"拥有", r"基期(?:值)?", r"现状", r"全(?:市|区|县|省|州|国)有", r"目前有",
+)
+
+# Headings of table columns (a header row of a pipe table or of a table flattened one cell a
+# line) and what a number in that column is.
+COLUMN_ROLES = (
+    ("number", ("序号", "编号")),
+    ("units", ("牵头单位", "责任单位", "责任科室", "责任处室", "配合单位", "协办单位", "主办单位", "实施单位", "承办单位", "责任部门", "牵头部门")),
+    ("leaders", ("分管领导", "责任领导", "分管区领导", "分管县领导", "牵头领导", "责任人")),
+    ("deadline", ("完成时限", "时间节点", "完成时间", "时限要求", "时限")),
+    ("result", ("完成情况", "进展情况", "当前进度", "工作进度", "进度", "实际完成", "实际", "执行情况", "落实情况")),
+    ("baseline", ("基期", "现状", "基数", "现值")),
+    ("target", ("目标值", "目标任务", "目标", "任务", "计划", "主要内容", "工作内容", "项目内容", "建设内容", "具体内容", "内容")),
+    ("name", ("项目名称", "指标", "项目", "名称", "事项", "工作事项", "重点工作", "任务名称")),
+    ("note", ("备注", "属性", "类别", "说明", "单位")),
+)
+
+# A time or period a result is reported for (`as_of`), as written.
+AS_OF = (
+    r"截[至止](?:到|至)?[ \t]*(?:20\d\d年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}[日号])?(?:底|末)?",
+    r"截[至止](?:到|至)?[ \t]*(?:目前|今年底|年底|去年底|20\d\d年(?:底|末)?)",
+    r"今年以来", r"今年前[一二三四五六七八九十两\d]+(?:个)?月", r"(?:今年|20\d\d年)?上半年", r"前三季度",
+    r"过去一年", r"过去五年", r"过去十年", r"五年来", r"十年来", r"一年来", r"多年来", r"近年来",
+    r"去年底", r"去年", r"年末", r"全年", r"目前", r"(?:五|十|三|两|八)年(?=[^,，。;；\n]{0,3}(?:年均|累计|增加|增长|下降|共))",
+    r"(?<!\d)20\d\d年(?:底|末|度)?(?=[,，]|[^,，。\n]{0,2}(?:全[市区县省州国]|共|累计))",
+)

@@ -1,0 +1,97 @@
+"""Status of a quantity (targets.md §5): a `target` the text commits to, a `result` it reports
+as achieved, or a `fact` (background, a baseline written as such), which is returned nowhere.
+
+The nearest cue decides: a cue in the quantity's own sentence (the one closest to its left),
+else the column of the table it stands in, else the heading of its section (or the document's
+title), else `target` — a text with no cue at all is read as a plan.
+Every search here is bounded to a window of the text, so the whole pass stays linear.
+"""
+from __future__ import annotations
+
+import regex
+
+from .cues import AS_OF, FACT_CUES, PLAN_HEADINGS, PLAN_NOUN_CUES, RESULT_CUES, REVIEW_HEADINGS, TARGET_CUES
+
+TARGET, RESULT, FACT = "target", "result", "fact"
+
+_WINDOW = 160  # how far left of a quantity its sentence is searched for a cue
+
+
+def _alt(patterns) -> str:
+    return "|".join(sorted(set(patterns), key=len, reverse=True))
+
+
+_CUE = regex.compile(rf"(?P<fact>{_alt(FACT_CUES)})|(?P<result>{_alt(RESULT_CUES)})|(?P<target>{_alt(TARGET_CUES)})"
+                    rf"|(?P<plan_noun>{_alt(PLAN_NOUN_CUES)})")
+# `…5个项目已于3月完工`, `13项指标已完成`: a result cue right after the counted noun.
+_RESULT_AFTER = regex.compile(r"[^,，。;；:：\n]{0,8}?(?:已经|已(?![经知有]))")
+_REVIEW_HEADING = regex.compile(_alt(regex.escape(w) for w in REVIEW_HEADINGS))
+_PLAN_HEADING = regex.compile(_alt(regex.escape(w) for w in PLAN_HEADINGS))
+_AS_OF = regex.compile(_alt(AS_OF))
+_SENTENCE_BREAK = regex.compile(r"[。!?！？\n]")
+_YEAR = regex.compile(r"(?<!\d)(20\d\d)年")
+
+
+def heading_status(heading: str | None, year: int | None = None) -> str | None:
+    """`一、2024年工作回顾` → result, `二、2025年工作安排` → target; both named → the first one
+    (`2024年工作总结及2025年工作计划` opens with the summary); neither → None (inherit)."""
+    if not heading:
+        return None
+    review = _REVIEW_HEADING.search(heading)
+    plan = _PLAN_HEADING.search(heading)
+    if review and plan:
+        return RESULT if review.start() < plan.start() else TARGET
+    if review:
+        return RESULT
+    if plan:
+        return TARGET
+    if year is not None:  # `一、2022年工作` in a 2023 text reviews the past year
+        m = _YEAR.search(heading)
+        if m and int(m.group(1)) < year:
+            return RESULT
+    return None
+
+
+def sentence_start(view: str, pos: int) -> int:
+    lo = max(0, pos - _WINDOW)
+    start = lo
+    for m in _SENTENCE_BREAK.finditer(view, lo, pos):
+        start = m.end()
+    return start
+
+
+def clause_cue(view: str, lo: int, pos: int) -> tuple[str | None, int]:
+    """(status, end of the cue) of the cue nearest to the left of `pos` in view[lo:pos]."""
+    found = None
+    for m in _CUE.finditer(view, lo, pos):
+        found = m
+    if found is None:
+        return None, -1
+    return found.lastgroup, found.end()
+
+
+def result_after(view: str, end: int) -> bool:
+    return _RESULT_AFTER.match(view, end, min(len(view), end + 12)) is not None
+
+
+def as_of(view: str, lo: int, pos: int) -> tuple[int, int] | None:
+    """Span of the period a result is reported for, nearest to its left in view[lo:pos]."""
+    found = None
+    for m in _AS_OF.finditer(view, lo, pos):
+        found = m
+    return (found.start(), found.end()) if found else None
+
+
+
+
+_OPENER = regex.compile(rf"(?m)^[ \t\u3000]*(?:——)?(?:{_alt(AS_OF)})")
+
+
+def paragraph_openers(view: str) -> list[tuple[int, int]]:
+    """Spans of the periods that open paragraphs (`过去一年，…`, `五年来，…`), in text order."""
+    out = []
+    for m in _OPENER.finditer(view):
+        text = m.group()
+        lead = len(text) - len(text.lstrip(" \t\u3000—"))
+        out.append((m.start() + lead, m.end()))
+    return out
