@@ -16,7 +16,7 @@ REVIEW_HEADINGS = (
 PLAN_HEADINGS = (
     "工作要点", "工作安排", "工作计划", "主要预期目标", "预期目标", "重点任务", "主要任务",
     "下一步", "工作打算", "工作思路", "工作建议", "工作任务", "目标任务", "发展目标",
-    "总体要求", "政府工作的建议", "今年", "计划", "打算", "安排", "目标",
+    "总体要求", "政府工作的建议", "主要目标", "目标任务", "工作目标", "下步打算", "工作措施",
 )
 
 # Clause cues. Order inside a tuple does not matter: the alternation is built longest first.
@@ -32,13 +32,15 @@ RESULT_CUES = (
     r"圆满完成", r"如期完成", r"实际完成", r"取得", r"荣获", r"获得",
 )
 TARGET_CUES = (
-    r"(?<![即必])将(?![近来])", r"拟", r"(?<![主重需纲摘提概只])要(?![求点素闻件])",
+    r"拟", r"(?<![主重需纲摘提概只])要(?![求点素闻件])",
     r"力争", r"确保", r"预计", r"预期", r"年内", r"到20\d\d年", r"今年(?!以来|前|上半年|秋季|春季)",
     r"下一步", r"争取", r"力求", r"年底前", r"明年", r"20\d\d年(?:底|末)?前",
 )
-# Words that name a plan rather than commit to one (`规划总投资`, `年度计划为29个`): they make a
-# target in a plan or in no section, but not in a section headed as a review.
-PLAN_NOUN_CUES = (
+# Weak cues: words that name a plan rather than commit to one (`规划总投资`, `年度计划为29个`) and
+# `将`, which is also the disposal marker (`将税率从17%降至13%`): they make a target in a plan or in
+# no section, but not in a section headed as a review.
+WEAK_TARGET_CUES = (
+    r"(?<![即必])将(?![近来])",
     r"(?<!按)计划(?!量|的|数)", r"(?<!按)规划(?!量|的|数)", r"目标(?!的)", r"任务数",
 )
 FACT_CUES = (

@@ -88,7 +88,7 @@ def _cue_before(view: str, lo: int, hi: int, section_status: str | None) -> str 
         cue, cue_end = status.clause_cue(view, lo, hi)
         if cue is None:
             break
-        if cue == "plan_noun":
+        if cue == "weak_target":
             if section_status == status.RESULT:
                 hi = cue_end - 2  # `规划总投资…` describes a reported project in a review
                 continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import regex
 
-from .cues import AS_OF, FACT_CUES, PLAN_HEADINGS, PLAN_NOUN_CUES, RESULT_CUES, REVIEW_HEADINGS, TARGET_CUES
+from .cues import AS_OF, FACT_CUES, PLAN_HEADINGS, WEAK_TARGET_CUES, RESULT_CUES, REVIEW_HEADINGS, TARGET_CUES
 
 TARGET, RESULT, FACT = "target", "result", "fact"
 
@@ -22,7 +22,7 @@ def _alt(patterns) -> str:
 
 
 _CUE = regex.compile(rf"(?P<fact>{_alt(FACT_CUES)})|(?P<result>{_alt(RESULT_CUES)})|(?P<target>{_alt(TARGET_CUES)})"
-                    rf"|(?P<plan_noun>{_alt(PLAN_NOUN_CUES)})")
+                    rf"|(?P<weak_target>{_alt(WEAK_TARGET_CUES)})")
 # `…5个项目已于3月完工`, `13项指标已完成`: a result cue right after the counted noun.
 _RESULT_AFTER = regex.compile(r"[^,，。;；:：\n]{0,8}?(?:已经|已(?![经知有]))")
 _REVIEW_HEADING = regex.compile(_alt(regex.escape(w) for w in REVIEW_HEADINGS))
