@@ -65,6 +65,7 @@ def _bounds(comparator: str, value, low, high):
 _CHANGE_TO = regex.compile(
     r"[ \t]*(?:的水平)?(?:提高|提升|增加|增长|上升|下降|降低|减少|扩大|压减|缩减|降|增|升|调整|调高|调低)?(?:到|至|为)[ \t]*(?:了)?[ \t]*$")
 _FROM = regex.compile(r"(?:由|从)[^,，。;；\n]{0,12}$")
+_NOT_MEASURED_COLUMNS = ("number", "units", "leaders", "deadline", "note")
 _COMPARISON_CUES = ("同比", "比上年", "较上年", "比去年", "较去年", "比五年前", "较五年前", "是十年前")
 
 
@@ -101,6 +102,34 @@ def _cue_before(view: str, lo: int, hi: int, section_status: str | None) -> str 
     return "comparison" if comparison else None
 
 
+def _row_baselines(structure, quantities: list[Quantity]) -> dict[int, int]:
+    """In a table row, the n-th number of the target column starts from the n-th of the baseline
+    column (an indicator table's `2020年` / `2025年`, `基期` / `目标`)."""
+    rows: dict[int, tuple[list[int], list[int]]] = {}
+    for k, q in enumerate(quantities):
+        cell = structure.cell_at(q.start)
+        if cell is None or cell[0] not in ("baseline", "target"):
+            continue
+        base, target = rows.setdefault(id(cell[1]), ([], []))
+        (base if cell[0] == "baseline" else target).append(k)
+    found = {}
+    for base, target in rows.values():
+        if base and (len(base) == len(target) or len(base) == 1):
+            for n, k in enumerate(target):
+                found[k] = base[min(n, len(base) - 1)]
+    return found
+
+
+def _row_deadline(text: str, structure, pos: int) -> str | None:
+    cell = structure.cell_at(pos)
+    if cell is None:
+        return None
+    for start, end, role in cell[1].cells:
+        if role == "deadline":
+            return text[start:end].strip() or None
+    return None
+
+
 def _status(view: str, q: Quantity, structure, doc_index: int) -> tuple[str, str | None]:
     """(target|result|fact, heading that decided it or None). The nearest cue decides: the
     quantity's own sentence (left of it, or `已` right after its noun), else its section heading
@@ -108,17 +137,27 @@ def _status(view: str, q: Quantity, structure, doc_index: int) -> tuple[str, str
     section_status, heading = structure.status_at(q.start, doc_index)
     lo = status.sentence_start(view, q.start)
     cue = _cue_before(view, lo, q.start, section_status)
-    if cue == "comparison":
-        return section_status or status.RESULT, heading
-    if cue is not None:
+    if cue == "comparison" and section_status:
+        return section_status, heading
+    if cue is not None and cue != "comparison":
         return cue, None
     if status.result_after(view, q.alt_end):
         return status.RESULT, None
+    cell = structure.cell_at(q.start)
+    if cell is not None:
+        role = cell[0]
+        if role == "result":
+            return status.RESULT, heading
+        if role == "baseline":
+            return status.FACT, None
+        table_plans = any(r in ("result", "baseline") for r in cell[1].roles)
+        if role in ("target", "name") and (table_plans or section_status != status.RESULT):
+            return status.TARGET, None
     if section_status:
         return section_status, heading
     floor = max(structure.section_start(q.start, doc_index), lo - 400)
     cue = _cue_before(view, floor, lo, None)
-    if cue in (status.RESULT, "comparison"):
+    if cue == status.RESULT:
         return status.RESULT, None
     return status.TARGET, None
 
@@ -175,6 +214,7 @@ def extract(text: str) -> Extraction:
     quoted_starts = [s for s, _ in quoted]
     quantities = list(find_quantities(view))
     baseline_of = _baselines(view, quantities)
+    baseline_of.update(_row_baselines(structure, quantities))
     baseline_used = set(baseline_of.values())
     openers = status.paragraph_openers(view)
     targets: list[Target] = []
@@ -189,6 +229,9 @@ def extract(text: str) -> Extraction:
             continue  # a table of contents or outline ahead of the documents
         if context.exclusion(view, q):
             continue
+        cell = structure.cell_at(q.start)
+        if cell is not None and cell[0] in _NOT_MEASURED_COLUMNS:
+            continue  # a row number, a unit's name, a date or a note
         j = bisect.bisect_right(quoted_starts, q.start) - 1
         if j >= 0 and quoted[j][0] <= q.start and q.end <= quoted[j][1]:
             continue  # inside a quoted name, code or slogan
@@ -222,7 +265,9 @@ def extract(text: str) -> Extraction:
         if kind == status.RESULT:
             result_counters[doc_index] = result_counters.get(doc_index, 0) + 1
             results.append(Result(id=f"r{doc_index}-{result_counters[doc_index]}",
-                                  as_of=_as_of(text, view, q, structure, openers, heading), **common))
+                                  as_of=_as_of(text, view, q, structure, openers,
+                                               heading or section or structure.documents[doc_index].title),
+                                  **common))
             continue
         found = context.deadline(view, q, sentence)
         baseline = None
@@ -233,7 +278,7 @@ def extract(text: str) -> Extraction:
         counters[doc_index] = counters.get(doc_index, 0) + 1
         targets.append(Target(
             id=f"t{doc_index}-{counters[doc_index]}",
-            deadline=text[found[0]:found[1]].strip() if found else None,
+            deadline=text[found[0]:found[1]].strip() if found else _row_deadline(text, structure, q.start),
             baseline=baseline,
             **common,
         ))

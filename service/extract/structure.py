@@ -16,6 +16,7 @@ from .lexicon import ISSUER_SUFFIXES, MEASURE_WORDS, RESPONSIBILITY_LABELS, TITL
 from .model import Document, Item, Span
 from .source import normalise
 from .status import heading_status
+from .tables import Row, Table, find_tables
 
 _CN = "一二三四五六七八九十"
 
@@ -70,6 +71,9 @@ class Structure:
     _section_starts: list[int] = field(default_factory=list)
     _doc_status: list[str | None] = field(default_factory=list)  # from each document's title
     top_section_starts: list[int] = field(default_factory=list)  # `一、` headings only
+    tables: list[Table] = field(default_factory=list)
+    _cells: list[tuple[int, int, str, Row]] = field(default_factory=list)  # sorted by start
+    _cell_starts: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def locate(self, pos: int) -> tuple[int | None, Item | None, str | None]:
@@ -88,6 +92,13 @@ class Structure:
         if item is not None:
             section = item.section
         return d, item, section
+
+    def cell_at(self, pos: int) -> tuple[str, Row] | None:
+        """(column role, row) of the table cell holding `pos`, or None outside tables."""
+        c = bisect.bisect_right(self._cell_starts, pos) - 1
+        if c >= 0 and self._cells[c][0] <= pos < self._cells[c][1]:
+            return self._cells[c][2], self._cells[c][3]
+        return None
 
     def section_start(self, pos: int, d: int) -> int:
         """Start of the section (or document) holding `pos`."""
@@ -238,6 +249,7 @@ def _issuer(title: str) -> str | None:
 
 def parse_structure(text: str, view: str) -> Structure:
     lines = split_lines(view)
+    tables = find_tables(lines, view)
     title_indexes = [i for i, line in enumerate(lines) if _is_title(line) and _has_body(lines, i)]
 
     headers = []  # (title, start, doc_number, first body line index)
@@ -255,7 +267,13 @@ def parse_structure(text: str, view: str) -> Structure:
     if title_indexes and headers[0][1] > 0 and not any(
             _ITEM.match(ln.text) or _SECTION.match(ln.text) for ln in lines[:title_indexes[0]]):
         headers[0] = (headers[0][0], 0) + headers[0][2:]  # a letterhead opens the first document
-    structure = Structure(documents=[])
+    structure = Structure(documents=[], tables=tables)
+    for table in tables:
+        for row in table.rows:
+            for start, end, role in row.cells:
+                structure._cells.append((start, end, role, row))
+    structure._cells.sort(key=lambda c: c[0])
+    structure._cell_starts = [c[0] for c in structure._cells]
     if title_indexes and headers[0][1] > 0 and view[:headers[0][1]].strip():
         structure.warnings.append(
             f"the {headers[0][1]} characters before the first document title (a table of contents, "
@@ -303,10 +321,20 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
     last_number = 0
     section_changed = False
     current: Item | None = None
+    tables = [t for t in structure.tables if doc.span.start <= t.start < end]
+    t_index = 0
     for k in range(max(first_line, body_line), len(lines)):
         line = lines[k]
         if line.start >= end:
             break
+        while t_index < len(tables) and tables[t_index].end < line.start:
+            t_index += 1
+        if t_index < len(tables) and tables[t_index].start <= line.start <= tables[t_index].end:
+            table = tables[t_index]
+            if line.start == table.start or (k and lines[k - 1].start < table.start):
+                current = _close(current, line.start)
+                _table_items(text, table, doc, structure, section or subsection)
+            continue  # a table's rows are its items; its lines are no headings
         content = line.text
         lead = content.lstrip(" \t*#")[:1]
         if not lead:
@@ -368,6 +396,39 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
                 _parse_labelled(current, pm.group("body"))
     if current is not None:
         current.span = Span(current.span.start, min(current.span.end, end))
+
+
+def _table_items(text: str, table: Table, doc: Document, structure: Structure, section) -> None:
+    """A numbered row of a table (a `序号` column) is an item: its title from the content
+    column, its responsible units and leaders from theirs."""
+    if not table.has("number"):
+        return
+    for r, row in enumerate(table.rows):
+        if row.number is None:
+            continue
+        end = table.rows[r + 1].start if r + 1 < len(table.rows) else table.end
+        title = ""
+        for start, cell_end, role in row.cells:
+            if role in ("target", "name") and not title:
+                body = text[start:cell_end]
+                stop = _SENTENCE_END.search(body)
+                title = _clean(body[:stop.start()] if stop else body).rstrip("。")
+        item = Item(id=f"d{doc.index}-i{len(doc.items)}", number=row.number, title=title,
+                    section=section, span=Span(row.start, end))
+        for start, cell_end, role in row.cells:
+            if role == "units":
+                _add_names(item.responsible_units, text[start:cell_end])
+            elif role == "leaders":
+                _add_names(item.responsible_leaders, text[start:cell_end], "leader")
+        doc.items.append(item)
+        structure._item_starts.append(row.start)
+        structure._items.append((doc.index, item))
+
+
+def _add_names(target: list[str], body: str, kind: str = "unit") -> None:
+    for name in _names(body, kind):
+        if name not in target:
+            target.append(name)
 
 
 def _heading(text: str, line: Line) -> str:

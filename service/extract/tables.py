@@ -1,0 +1,242 @@
+"""Tables inside a text: rows of cells with a role per column (targets.md §5, issue "results").
+
+Two written forms are read alike:
+- pipe rows, one row a line, cells joined by `|` (Markdown tables, and what the .docx and PDF
+  converters write for a table);
+- a table flattened one cell a line (what copying a Word table into a web page leaves): a header
+  of short lines naming columns (`序号`, `项目内容`, `当前进度`, `牵头单位` …), then the cells.
+A column's heading gives its role (cues.COLUMN_ROLES): a number in a `完成情况` column is a
+result, in a `基期` column a baseline, under `牵头单位` names are responsible units. Rows are
+found in one pass over the lines; nothing here looks further than the table it reads.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from .cues import COLUMN_ROLES
+
+_YEAR_HEADING = regex.compile(r"^(?:19|20)\d\d年(?:度)?(?:目标(?:值)?|基期(?:值)?|现状|实际)?$")
+_SEPARATOR_ROW = regex.compile(r"^[ \t|:\-—=]+$")
+_ROW_NUMBER = regex.compile(r"^[ \t]*(\d{1,3})[ \t]*$")
+_NUMBERED_ROW = regex.compile(r"^[ \t]*(?:\d{1,3}[.、．](?![\d%])|[一二三四五六七八九十]{1,3}、)")
+_MAX_HEADER_CELL = 14
+
+
+@dataclass
+class Row:
+    start: int
+    end: int
+    cells: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, role)
+    number: int | None = None
+    roles: list[str] = field(default_factory=list)  # the table's column roles
+
+
+@dataclass
+class Table:
+    start: int
+    end: int
+    roles: list[str]
+    rows: list[Row] = field(default_factory=list)
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+
+def column_role(heading: str) -> str | None:
+    """`完成情况` → result, `牵头单位` → units; None for a heading that names no known column."""
+    h = regex.sub(r"[\s*#:：()（）%]", "", heading)
+    if not h:
+        return None
+    for role, words in COLUMN_ROLES:
+        if any(h == w or (len(h) <= 8 and h.endswith(w)) for w in words):
+            return role
+    if _YEAR_HEADING.match(h):
+        return "year"
+    return None
+
+
+def _resolve_years(roles: list[str], headings: list[str]) -> list[str]:
+    """Two year columns (`2020年`, `2025年`): the earlier is the baseline, the later the target."""
+    years = [(int(regex.match(r"\d{4}", headings[k]).group()), k) for k, r in enumerate(roles) if r == "year"]
+    if len(years) >= 2:
+        years.sort()
+        roles[years[0][1]] = "baseline"
+        for _, k in years[1:]:
+            roles[k] = "target"
+    for k, r in enumerate(roles):
+        if r == "year":
+            roles[k] = "target"
+    return roles
+
+
+def _header_ok(roles: list[str | None]) -> bool:
+    known = [r for r in roles if r]
+    return len(known) >= 2 and any(r in ("result", "baseline", "units", "deadline", "target", "year", "number", "leaders")
+                                   for r in known)
+
+
+def find_tables(lines, view: str) -> list[Table]:
+    """Every table in the text, in order. `lines` are structure.Line objects of the view."""
+    tables: list[Table] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        text = line.text
+        if text.count("|") >= 2 and not _SEPARATOR_ROW.match(text):
+            table, i = _pipe_table(lines, i)
+            if table:
+                tables.append(table)
+            continue
+        if text.strip() and len(text.strip()) <= _MAX_HEADER_CELL and column_role(text):
+            table, nxt = _flat_table(lines, i, view)
+            if table:
+                tables.append(table)
+                i = nxt
+                continue
+        i += 1
+    return tables
+
+
+def _cells(line) -> list[tuple[int, int]]:
+    text = line.text
+    out = []
+    pos = 0
+    for part in text.split("|"):
+        a = pos
+        pos += len(part) + 1
+        stripped = part.strip()
+        if not stripped:
+            continue
+        lead = len(part) - len(part.lstrip())
+        out.append((line.start + a + lead, line.start + a + lead + len(stripped)))
+    return out
+
+
+def _pipe_table(lines, i):
+    header = lines[i]
+    spans = _cells(header)
+    headings = [header.text[s - header.start:e - header.start] for s, e in spans]
+    roles = [column_role(h) for h in headings]
+    k = i + 1
+    if not _header_ok(roles):
+        while k < len(lines) and lines[k].text.count("|") >= 2:
+            k += 1
+        return None, k
+    roles = _resolve_years([r or "other" for r in roles], headings)
+    table = Table(start=header.start, end=header.end, roles=roles)
+    while k < len(lines) and (lines[k].text.count("|") >= 1 or not lines[k].text.strip()):
+        line = lines[k]
+        if not line.text.strip():
+            if k + 1 < len(lines) and lines[k + 1].text.count("|") >= 1:
+                k += 1
+                continue
+            break
+        if _SEPARATOR_ROW.match(line.text):
+            k += 1
+            continue
+        spans = _cells(line)
+        row = Row(start=line.start, end=line.end, roles=roles)
+        for c, (s, e) in enumerate(spans):
+            row.cells.append((s, e, roles[c] if c < len(roles) else "other"))
+        _number_row(row, line.text, lines[k].start)
+        table.rows.append(row)
+        table.end = line.end
+        k += 1
+    return table, k
+
+
+def _number_row(row: Row, _text: str, _start: int) -> None:
+    for s, e, role in row.cells:
+        if role == "number":
+            m = _ROW_NUMBER.match(_text[s - _start:e - _start])
+            if m:
+                row.number = int(m.group(1))
+            return
+
+
+def _flat_table(lines, i, view):
+    """A header of short cells one a line (blank lines between), then rows of as many cells."""
+    headings, spans = [], []
+    k = i
+    while k < len(lines) and len(headings) < 12:
+        t = lines[k].text.strip()
+        if not t:
+            k += 1
+            continue
+        if len(t) > _MAX_HEADER_CELL or not column_role(t) and not (headings and len(t) <= 4):
+            break
+        headings.append(t)
+        spans.append(k)
+        k += 1
+    roles = [column_role(h) for h in headings]
+    while roles and roles[-1] is None:  # a trailing short line that is already a cell
+        roles.pop(), headings.pop(), spans.pop()
+    if len(headings) < 3 or not _header_ok(roles):
+        return None, i + 1
+    k = spans[-1] + 1
+    roles = _resolve_years([r or "other" for r in roles], headings)
+    table = Table(start=lines[i].start, end=lines[spans[-1]].end, roles=roles)
+    numbered = roles[0] == "number"
+    cells: list = []
+    expected = 1
+    limit = min(len(lines), k + 60 * len(roles))
+    while k < limit:
+        line = lines[k]
+        t = line.text.strip()
+        k += 1
+        if not t:
+            continue
+        starts_row = (numbered and _ROW_NUMBER.match(t) and int(t) == expected) or (
+            not numbered and _NUMBERED_ROW.match(t))
+        if starts_row:
+            if cells:
+                _flat_row(table, cells, view)
+            cells = []
+            if numbered:
+                expected += 1
+        elif not cells:
+            if table.rows:
+                break  # text after the last row
+            continue
+        lead = len(line.text) - len(line.text.lstrip())
+        cells.append((line.start + lead, line.start + lead + len(t)))
+        table.end = line.end
+    if cells:
+        _flat_row(table, cells, view)
+    return (table if table.rows else None), k
+
+
+_VALUE_CELL = regex.compile(r"^[\d.,]+[ \t]*[^\d\s]{0,4}?(?:以上|以下|以内|左右)?$")
+
+
+def _flat_row(table: Table, cells: list[tuple[int, int]], view: str) -> None:
+    roles = table.roles
+    row = Row(start=cells[0][0], end=cells[-1][1], roles=roles)
+    if len(cells) <= len(roles):
+        assigned = roles[:len(cells)]
+    else:
+        assigned = _by_content(roles, [view[s:e] for s, e in cells])
+    row.cells = [(s, e, r) for (s, e), r in zip(cells, assigned)]
+    table.rows.append(row)
+    if roles[0] == "number":
+        row.number = len(table.rows)
+
+
+def _by_content(roles: list[str], texts: list[str]) -> list[str]:
+    """A row with more lines than columns (`其中:小学 / 初中`, then two values per column): value
+    cells are shared out in column order, the lines before them continue the first column."""
+    value_roles = [r for r in roles if r in ("baseline", "target", "result")]
+    values = [k for k, t in enumerate(texts) if _VALUE_CELL.match(t.strip())]
+    if not value_roles or not values:
+        return [roles[0]] * len(texts)
+    out = [roles[0]] * len(texts)
+    per_column = max(1, len(values) // len(value_roles))
+    for n, k in enumerate(values):
+        out[k] = value_roles[min(n // per_column, len(value_roles) - 1)]
+    tail = roles[roles.index(value_roles[-1]) + 1:]
+    for n, k in enumerate(range(values[-1] + 1, len(texts))):
+        out[k] = tail[n] if n < len(tail) else "other"
+    return out
