@@ -24,7 +24,7 @@ from service.store.db import Store
 
 PG_URL = os.environ.get("PLAN_TARGETS_TEST_PG_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-TABLES_CHILD_FIRST = ("targets", "responsibilities", "items", "parts", "documents")
+TABLES_CHILD_FIRST = ("measures", "responsibilities", "items", "parts", "documents")
 
 
 @functools.lru_cache(maxsize=1)

@@ -371,3 +371,38 @@ def test_bad_limit_is_refused(value):
 def test_other_bad_settings_are_refused_by_name(name, value):
     with pytest.raises(config.ConfigError, match=name):
         config.settings({name: value})
+
+
+def test_the_response_schema_dumps_results_and_baselines_as_the_engine_writes_them():
+    """Results and a target's baseline go through the marshmallow schemas unchanged and fit the
+    contract's ExtractResponse, also before the engine finds any in a given text."""
+    from api_helpers import schema_validator
+    from service.api.schemas import ExtractResponseSchema
+    from service.extract import model
+
+    def fields(mid, raw, start):
+        return dict(id=mid, document=0, item=model.ItemRef("d0-i0", 1, "扩充学位"), section="二、工作安排",
+                    text="计划新建学校5所，截至6月底已建成2所", span=model.Span(start, start + len(raw)),
+                    raw=raw, value=float(raw[0]), low=float(raw[0]), high=float(raw[0]), unit="所",
+                    currency=None, category="schools", comparator="eq", direction=None, per=None,
+                    metric="学校", responsible_units=["基建科"], responsible_leaders=["王五"])
+
+    extraction = model.Extraction(
+        documents=[model.Document(0, "某区2025年工作要点", "某区教育局", 2025, None, model.Span(0, 40))],
+        targets=[model.Target(**fields("t0-0", "5所", 6), deadline="年底前",
+                              baseline=model.Baseline("3所", 3.0))],
+        results=[model.Result(**fields("r0-0", "2所", 17), as_of="截至6月底", target="t0-0")],
+        warnings=[])
+    meta = {"version": "0", "chars": 40, "elapsed_ms": 1.0, "source": None}
+    body = ExtractResponseSchema().dump({"documents": extraction.documents,
+                                         "targets": extraction.targets,
+                                         "results": extraction.results,
+                                         "warnings": extraction.warnings, "meta": meta})
+    assert json.loads(json.dumps(body)) == {**json.loads(json.dumps(extraction.to_dict())), "meta": meta}
+    assert body["results"][0]["as_of"] == "截至6月底" and body["results"][0]["target"] == "t0-0"
+    assert body["targets"][0]["baseline"] == {"raw": "3所", "value": 3.0}
+    schema_validator("ExtractResponse").validate(body)
+    drifted = json.loads(json.dumps(body))
+    drifted["results"][0]["deadline"] = None  # a result has no deadline
+    with pytest.raises(Exception):
+        schema_validator("ExtractResponse").validate(drifted)

@@ -95,14 +95,27 @@ def test_the_extract_example_is_a_consistent_real_response():
 
 def test_the_extract_example_is_what_the_service_answers_today(client):
     """The documented response is the real one for the documented request (timing aside), so an
-    engine change that alters it must update the contract too."""
+    engine change that alters it must update the contract too
+    (`.venv/bin/python scripts/update-openapi-example.py` rewrites it)."""
     post = contract_dict()["paths"]["/extract"]["post"]
     request = post["requestBody"]["content"]["application/json"]["example"]
     example = copy.deepcopy(post["responses"]["200"]["content"]["application/json"]["example"])
     answer = client.post("/extract?include_text=1", json=request, base_url=BASE).get_json()
     for body in (example, answer):
         body["meta"].pop("elapsed_ms")
-    assert answer == example
+    assert answer == example, "run scripts/update-openapi-example.py to document today's answer"
+
+
+def test_the_example_script_reports_an_up_to_date_contract():
+    import subprocess
+    import sys
+
+    from api_helpers import REPO
+
+    check = subprocess.run([sys.executable, str(REPO / "scripts" / "update-openapi-example.py"),
+                            "--check"], capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "the real answer" in check.stdout
 
 
 @pytest.mark.parametrize("seed", seed_paths(), ids=lambda p: p.name)

@@ -3,7 +3,9 @@
 Expectations are computed from what `extract()` returns for the same texts (never hard-coded
 counts), plus one hand-written extraction (`SYNTHETIC`) that pins down the edge cases the
 seeds may not hold: a range, a preamble target, a second plan with another issuer and year,
-USD money, a unit name with a LIKE wildcard in it. Every exchange is checked against openapi.yaml.
+USD money, a unit name with a LIKE wildcard in it, results (one reporting on a target, one on
+none) and a target's baseline, built with the engine's own model classes so that they have
+exactly the shape the engine emits. Every exchange is checked against openapi.yaml.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import pytest
 from sqlalchemy import text
 
 from service.api.app import create_app
+from service.extract import model
 from service.store.db import Store
 from service.store.storing import store_text
 from store_support import (  # noqa: F401  (fixtures)
@@ -25,11 +28,12 @@ from store_support import (  # noqa: F401  (fixtures)
 
 SYNTHETIC_TEXT = (
     "甲区教育局2023年工作要点\n"
-    "全年计划投资2亿元。\n"
-    "1. 建设学校。新建学校3-5所。（责任单位：教研室、100%办公室）\n"
+    "全年计划投资2亿元。截至6月底，已完成投资1.2亿元。\n"
+    "1. 建设学校。新建学校3-5所，已开工2所。（责任单位：教研室、100%办公室）\n"
     "2. 提高比例。近视率下降2个百分点，年底前完成。\n"
     "乙县教育局2024年工作要点\n"
-    "1. 引进外资。力争使用外资300万美元。（责任单位：外事科）\n"
+    "1. 引进外资。力争使用外资300万美元。去年使用外资120万美元。（责任单位：外事科）\n"
+    "2. 提高达标率。达标率由85%提高到90%。\n"
 )
 
 
@@ -45,13 +49,31 @@ def _line_span(prefix: str) -> dict:
     return {"start": start, "end": SYNTHETIC_TEXT.index("\n", start)}
 
 
+def _measure_fields(mid, doc, item, raw, value, low, high, unit, currency, category, comparator,
+                    direction, units, leaders, metric) -> dict:
+    return dict(id=mid, document=doc, item=model.ItemRef(**item) if item else None, section=None,
+                text=raw, span=model.Span(**_span(raw)), raw=raw, value=value, low=low, high=high,
+                unit=unit, currency=currency, category=category, comparator=comparator,
+                direction=direction, per=None, metric=metric, responsible_units=list(units),
+                responsible_leaders=list(leaders))
+
+
 def _target(tid, doc, item, raw, value, low, high, unit, currency, category, comparator,
-            direction=None, deadline=None, units=(), leaders=(), metric=None):
-    return {"id": tid, "document": doc, "item": item, "section": None, "text": raw, "span": _span(raw),
-            "raw": raw, "value": value, "low": low, "high": high, "unit": unit, "currency": currency,
-            "category": category, "comparator": comparator, "direction": direction, "per": None,
-            "metric": metric, "deadline": deadline, "responsible_units": list(units),
-            "responsible_leaders": list(leaders)}
+            direction=None, deadline=None, units=(), leaders=(), metric=None, baseline=None):
+    """A target as the engine's model emits it (`Target.to_dict()`)."""
+    return model.Target(
+        **_measure_fields(tid, doc, item, raw, value, low, high, unit, currency, category,
+                          comparator, direction, units, leaders, metric),
+        deadline=deadline, baseline=model.Baseline(*baseline) if baseline else None).to_dict()
+
+
+def _result(rid, doc, item, raw, value, unit, currency, category, as_of=None, target=None,
+            units=(), leaders=(), metric=None):
+    """A result as the engine's model emits it (`Result.to_dict()`)."""
+    return model.Result(
+        **_measure_fields(rid, doc, item, raw, value, value, value, unit, currency, category,
+                          "eq", None, units, leaders, metric),
+        as_of=as_of, target=target).to_dict()
 
 
 SYNTHETIC = {
@@ -71,6 +93,9 @@ SYNTHETIC = {
              {"id": "d1-i1", "number": 1, "title": "引进外资", "section": None,
               "span": _line_span("1. 引进外资"), "responsible_units": ["外事科"],
               "responsible_leaders": []},
+             {"id": "d1-i2", "number": 2, "title": "提高达标率", "section": None,
+              "span": _line_span("2. 提高达标率"), "responsible_units": [],
+              "responsible_leaders": []},
          ]},
     ],
     "targets": [
@@ -82,13 +107,25 @@ SYNTHETIC = {
                 "百分点", None, "rate", "eq", direction="decrease", deadline="年底前完成"),
         _target("t1-0", 1, {"id": "d1-i1", "number": 1, "title": "引进外资"}, "300万美元", 0.03, 0.03,
                 0.03, "亿美元", "USD", "funding", "eq", units=["外事科"]),
+        _target("t1-1", 1, {"id": "d1-i2", "number": 2, "title": "提高达标率"}, "90%", 90.0, 90.0,
+                90.0, "%", None, "rate", "eq", direction="increase", metric="达标率",
+                baseline=("85%", 85.0)),
+    ],
+    "results": [
+        _result("r0-0", 0, None, "1.2亿元", 1.2, "亿元", "CNY", "funding", as_of="截至6月底",
+                target="t0-0", metric="完成投资"),
+        _result("r0-1", 0, {"id": "d0-i1", "number": 1, "title": "建设学校"}, "2所", 2.0, "所", None,
+                "schools", target="t0-1", units=["教研室", "100%办公室"], leaders=["张三"]),
+        _result("r1-0", 1, {"id": "d1-i1", "number": 1, "title": "引进外资"}, "120万美元", 0.012,
+                "亿美元", "USD", "funding", as_of="去年", units=["外事科"]),
     ],
     "warnings": [],
 }
 
 TARGET_FIELDS = ("section", "text", "span", "raw", "value", "low", "high", "unit", "currency",
-                 "category", "comparator", "direction", "per", "metric", "deadline",
+                 "category", "comparator", "direction", "per", "metric", "deadline", "baseline",
                  "responsible_units", "responsible_leaders")
+RESULT_FIELDS = tuple(f for f in TARGET_FIELDS if f not in ("deadline", "baseline")) + ("as_of",)
 
 
 # --------------------------------------------------------------------------- a seeded store
@@ -110,12 +147,13 @@ class Seeded:
         self.documents.append((stored.document_id, "synthetic.txt", SYNTHETIC))
         self.synthetic_id = stored.document_id
 
-    def records(self) -> list[dict]:
-        """Every target as the API should give it back, from the extractions, in id order."""
+    def records(self, kind: str = "targets") -> list[dict]:
+        """Every target (or result) as the API should give it back, from the extractions, in
+        id order (targets and results are stored one document after the other)."""
         out = []
         for document_id, source, extraction in self.documents:
             parts = {d["index"]: d for d in extraction["documents"]}
-            for t in extraction["targets"]:
+            for t in extraction.get(kind) or []:
                 part = parts.get(t["document"], {})
                 out.append({**t, "document_id": document_id, "source": source,
                             "issuer": part.get("issuer"), "year": part.get("year"),
@@ -294,7 +332,7 @@ def test_delete_removes_the_document_and_everything_extracted_from_it(client, st
     assert get_all_targets(call, f"document={a['id']}") == []
     assert keys(get_all_targets(call)) == keys(b["targets"])
     with store.reading() as conn:
-        for table in ("parts", "items", "targets"):
+        for table in ("parts", "items", "measures"):
             left = conn.execute(text(f"SELECT count(*) FROM {table} WHERE document_id = :d"),
                                 {"d": a["id"]}).scalar()
             assert left == 0, table
@@ -764,3 +802,268 @@ def test_overlong_names_are_cut_to_their_columns_not_refused(store):
     assert len(document["parts"][0]["issuer"]) == 200
     long_unit = document["parts"][0]["items"][0]["responsible_units"][-1]
     assert long_unit == ("很长的单位名称" * 100)[:200]
+
+
+# --------------------------------------------------------------------------- results
+
+
+def get_all_results(call, query: str = "") -> list[dict]:
+    response = call.get(f"/results?limit=1000{'&' + query if query else ''}")
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["next_cursor"] is None and set(body) == {"results", "next_cursor", "limit"}
+    return body["results"]
+
+
+def test_results_are_stored_apart_from_targets_with_their_target_and_baseline(seeded):
+    call = seeded.call
+    document = call.get(f"/documents/{seeded.synthetic_id}").get_json()
+    assert (document["target_count"], document["result_count"]) == (
+        len(SYNTHETIC["targets"]), len(SYNTHETIC["results"]))
+    assert [t["key"] for t in document["targets"]] == [t["id"] for t in SYNTHETIC["targets"]]
+    assert [r["key"] for r in document["results"]] == [r["id"] for r in SYNTHETIC["results"]]
+    stored_target = {t["key"]: t for t in document["targets"]}
+    for got, want in zip(document["targets"], SYNTHETIC["targets"]):
+        assert {f: got[f] for f in TARGET_FIELDS} == {f: want[f] for f in TARGET_FIELDS}
+    assert stored_target["t1-1"]["baseline"] == {"raw": "85%", "value": 85.0}
+    for got, want in zip(document["results"], SYNTHETIC["results"]):
+        assert {f: got[f] for f in RESULT_FIELDS} == {f: want[f] for f in RESULT_FIELDS}
+        assert "deadline" not in got and "baseline" not in got
+        assert SYNTHETIC_TEXT[got["span"]["start"]:got["span"]["end"]] == got["raw"]
+        if want["target"] is None:
+            assert got["target"] is None
+        else:  # the extraction's target id became the stored target's row id
+            linked = stored_target[want["target"]]
+            assert got["target"] == {"id": linked["id"], "key": want["target"]}
+    listed = next(d for d in call.get("/documents?limit=500").get_json()["documents"]
+                  if d["id"] == seeded.synthetic_id)
+    assert (listed["target_count"], listed["result_count"]) == (
+        len(SYNTHETIC["targets"]), len(SYNTHETIC["results"]))
+
+
+def test_targets_never_include_a_result_and_results_never_a_target(seeded):
+    targets, results = get_all_targets(seeded.call), get_all_results(seeded.call)
+    assert keys(targets) == expected_keys(seeded.records("targets"))
+    assert keys(results) == expected_keys(seeded.records("results"))
+    assert results, "the synthetic plan has results"
+    assert not {t["id"] for t in targets} & {r["id"] for r in results}
+    csv_keys = {(int(r["document_id"]), r["raw"], r["span_start"])
+                for r in _csv_rows(seeded.call.get("/targets?format=csv"))}
+    assert not csv_keys & {(r["document_id"], r["raw"], str(r["span"]["start"])) for r in results}
+    assert len(csv_keys) == len(targets)
+
+
+RESULT_FILTER_CASES = [c for c in FILTER_CASES if "has_deadline" not in c[0]] + [
+    ("has_target=true", lambda r: r["target"] is not None),
+    ("has_target=false", lambda r: r["target"] is None),
+    ("category=funding&has_target=false", lambda r: r["category"] == "funding" and r["target"] is None),
+]
+
+
+@pytest.mark.parametrize("query, predicate", RESULT_FILTER_CASES, ids=[c[0] for c in RESULT_FILTER_CASES])
+def test_result_filters_select_exactly_the_matching_results(seeded, query, predicate):
+    records = seeded.records("results")
+    assert keys(get_all_results(seeded.call, query)) == expected_keys(filter(predicate, records))
+
+
+def test_result_filters_are_not_vacuous(seeded):
+    records = seeded.records("results")
+    for query in ("category=funding", "currency=USD", "has_target=true", "has_target=false",
+                  "year=2024", "responsible_unit=" + quote("办公室")):
+        predicate = dict(RESULT_FILTER_CASES)[query]
+        assert any(map(predicate, records)), query
+
+
+@pytest.mark.parametrize("sort", ["id", "-value", "as_of", "-as_of", "issuer", "unit"])
+def test_result_cursor_pages_walk_every_result_once(seeded, sort):
+    whole = get_all_results(seeded.call, f"sort={sort}")
+    walked, cursor = [], None
+    while True:
+        query = {"sort": sort, "limit": 1, **({"cursor": cursor} if cursor else {})}
+        body = seeded.call.get("/results?" + urlencode(query)).get_json()
+        walked += body["results"]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert [r["id"] for r in walked] == [r["id"] for r in whole]
+    assert len(whole) == len(seeded.records("results"))
+    field = sort.lstrip("-")
+    present = [r[field] for r in whole if r[field] is not None]
+    assert [r[field] for r in whole] == present + [None] * (len(whole) - len(present))
+    assert present == sorted(present, reverse=sort.startswith("-")) or field == "issuer"
+
+
+@pytest.mark.parametrize("query", ["has_deadline=true", "sort=deadline", "kind=results", "limit=0",
+                                   "category=money", "cursor=xyz"])
+def test_bad_result_parameters_are_400(seeded, query):
+    response = seeded.call.get("/results?" + query)
+    assert response.status_code == 400
+    assert response.get_json()["type"] == "urn:plan-targets:problem:invalid-request"
+
+
+def test_a_targets_cursor_is_refused_by_results_and_back(seeded):
+    target_cursor = seeded.call.get("/targets?limit=1").get_json()["next_cursor"]
+    result_cursor = seeded.call.get("/results?limit=1").get_json()["next_cursor"]
+    assert target_cursor and result_cursor
+    assert seeded.call.get(f"/results?limit=1&cursor={target_cursor}").status_code == 400
+    assert seeded.call.get(f"/targets?limit=1&cursor={result_cursor}").status_code == 400
+
+
+def test_results_csv_has_one_row_per_result_with_its_own_columns(seeded):
+    from service.store.routes import CSV_COLUMNS_OF
+
+    whole = get_all_results(seeded.call)
+    response = seeded.call.get("/results?format=csv")
+    assert 'filename="results.csv"' in response.headers["Content-Disposition"]
+    rows = _csv_rows(response)
+    assert tuple(rows[0]) == CSV_COLUMNS_OF["result"]
+    assert "deadline" not in rows[0] and "as_of" in rows[0]
+    assert [int(r["id"]) for r in rows] == [r["id"] for r in whole]
+    for row, r in zip(rows, whole):
+        assert row["raw"] == r["raw"] and row["as_of"] == (r["as_of"] or "")
+        assert row["target_id"] == (str(r["target"]["id"]) if r["target"] else "")
+        assert row["target_key"] == (r["target"]["key"] if r["target"] else "")
+        assert (float(row["value"]) if row["value"] else None) == r["value"]
+    by_accept = seeded.call.get("/results?category=funding", headers={"Accept": "text/csv"})
+    assert [int(r["id"]) for r in _csv_rows(by_accept)] == [
+        r["id"] for r in get_all_results(seeded.call, "category=funding")]
+    targets_csv = _csv_rows(seeded.call.get("/targets?format=csv&document=%d" % seeded.synthetic_id))
+    baseline = next(r for r in targets_csv if r["raw"] == "90%")
+    assert (baseline["baseline_raw"], float(baseline["baseline_value"])) == ("85%", 85.0)
+
+
+@pytest.mark.parametrize("group_by", ["", "issuer,year", "category,currency", "responsible_unit",
+                                      "document"])
+def test_summary_of_results_counts_and_sums_results_only(seeded, group_by):
+    fields = [f for f in group_by.split(",") if f] + ["unit"]
+    response = seeded.call.get("/summary?kind=results" + (f"&group_by={group_by}" if group_by else ""))
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["kind"] == "results" and body["group_by"] == fields
+    expected = _expected_groups(seeded.records("results"), fields)
+    got = _got_groups(body, fields)
+    assert got.keys() == expected.keys()
+    for key, want in expected.items():
+        assert got[key]["count"] == want["count"], key
+        assert got[key]["sum"] == pytest.approx(want["sum"], rel=1e-9), key
+
+
+def test_summary_of_targets_is_the_default_and_never_adds_a_result(seeded):
+    query = f"group_by=category&document={seeded.synthetic_id}"
+    default = seeded.call.get(f"/summary?{query}").get_json()
+    assert default == seeded.call.get(f"/summary?kind=targets&{query}").get_json()
+    assert default["kind"] == "targets"
+    funding = {g["unit"]: g["sum"] for g in default["groups"] if g["category"] == "funding"}
+    assert funding == {"亿元": 2.0, "亿美元": 0.03}  # the plan's targets; 1.2亿元 achieved is apart
+    results = seeded.call.get(f"/summary?kind=results&{query}").get_json()
+    assert {g["unit"]: g["sum"] for g in results["groups"] if g["category"] == "funding"} == {
+        "亿元": 1.2, "亿美元": 0.012}
+
+
+@pytest.mark.parametrize("query", ["kind=facts", "kind=results&has_deadline=true",
+                                   "kind=targets&has_target=true"])
+def test_bad_summary_kinds_are_400(seeded, query):
+    assert seeded.call.get("/summary?" + query).status_code == 400
+
+
+def test_bi_views_hold_targets_only_and_results_only(seeded):
+    store = Store(seeded.url)
+    try:
+        with store.reading() as conn:
+            target_rows = conn.execute(text(
+                "SELECT target_id, raw, baseline_raw, baseline_value FROM target_rows "
+                "ORDER BY target_id")).mappings().all()
+            result_rows = conn.execute(text(
+                "SELECT result_id, document_id, issuer, year, item_number, raw, value, unit, "
+                "category, as_of, target_id, target_raw, target_value, responsible_units, source "
+                "FROM result_rows ORDER BY result_id")).mappings().all()
+    finally:
+        store.dispose()
+    targets, results = get_all_targets(seeded.call), get_all_results(seeded.call)
+    assert [r["target_id"] for r in target_rows] == [t["id"] for t in targets]
+    for row, t in zip(target_rows, targets):
+        assert (row["baseline_raw"], row["baseline_value"]) == (
+            (t["baseline"]["raw"], t["baseline"]["value"]) if t["baseline"] else (None, None))
+    by_id = {t["id"]: t for t in targets}
+    assert [r["result_id"] for r in result_rows] == [r["id"] for r in results]
+    for row, r in zip(result_rows, results):
+        assert (row["document_id"], row["issuer"], row["year"], row["raw"], row["value"],
+                row["unit"], row["category"], row["as_of"], row["source"]) == (
+            r["document_id"], r["issuer"], r["year"], r["raw"], r["value"], r["unit"],
+            r["category"], r["as_of"], r["source"])
+        assert row["item_number"] == (r["item"]["number"] if r["item"] else None)
+        assert (row["responsible_units"] or "") == "、".join(r["responsible_units"])
+        if r["target"]:
+            linked = by_id[r["target"]["id"]]
+            assert (row["target_id"], row["target_raw"], row["target_value"]) == (
+                linked["id"], linked["raw"], linked["value"])
+        else:
+            assert (row["target_id"], row["target_raw"]) == (None, None)
+
+
+def test_deleting_a_document_removes_its_results(client, store_url, store):
+    stored = store_text(store, SYNTHETIC_TEXT, "synthetic.txt", extract=lambda _: SYNTHETIC)
+    call = StoreCaller(client.application)
+    assert len(get_all_results(call)) == len(SYNTHETIC["results"])
+    assert call.delete(f"/documents/{stored.document_id}").status_code == 204
+    assert get_all_results(call) == [] and get_all_targets(call) == []
+    with store.reading() as conn:
+        assert conn.execute(text("SELECT count(*) FROM measures")).scalar() == 0
+
+
+def test_a_result_naming_an_unknown_target_is_stored_unlinked(store):
+    import copy
+
+    extraction = copy.deepcopy(SYNTHETIC)
+    extraction["results"][0]["target"] = "t9-9"
+    stored = store_text(store, SYNTHETIC_TEXT + "（另）", "other.txt", extract=lambda _: extraction)
+    with store.reading() as conn:
+        from service.store import repository
+
+        document = repository.get_document(conn, stored.document_id)
+    assert document["results"][0]["target"] is None
+    assert document["results"][1]["target"]["key"] == "t0-1"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_migrating_0001_to_0002_keeps_stored_targets_and_back(backend, tmp_path, request):
+    """A store filled before results existed keeps every target (ids included) in `measures`."""
+    url = empty_database_url(backend, tmp_path, request)
+    store = Store(url)
+    try:
+        store.upgrade("0001")
+        with store.writing() as conn:
+            conn.execute(text(
+                "INSERT INTO documents (id, sha256, source, text, warnings, created_at) "
+                "VALUES (7, :sha, 'old.txt', '新建学校3所。', '[]', CURRENT_TIMESTAMP)"),
+                {"sha": "0" * 64})
+            conn.execute(text("INSERT INTO parts (id, document_id, position, span_start, span_end) "
+                              "VALUES (3, 7, 0, 0, 7)"))
+            conn.execute(text(
+                "INSERT INTO targets (id, document_id, part_id, key, position, text, span_start, "
+                "span_end, raw, value, low, high, unit, category, comparator, deadline) VALUES "
+                "(41, 7, 3, 't0-0', 0, '新建学校3所', 4, 6, '3所', 3, 3, 3, '所', 'schools', 'eq', "
+                "'年底前')"))
+        store.upgrade()
+        call = StoreCaller(create_app({"DATABASE_URL": url, "API_KEYS": [], "TESTING": True}))
+        targets = get_all_targets(call)
+        assert [(t["id"], t["key"], t["raw"], t["value"], t["deadline"], t["baseline"])
+                for t in targets] == [(41, "t0-0", "3所", 3.0, "年底前", None)]
+        assert get_all_results(call) == []
+        stored = call.post_json({"text": SYNTHETIC_TEXT})  # new rows get ids after the old ones
+        assert stored.status_code == 201
+        assert min(t["id"] for t in stored.get_json()["targets"]) > 41
+        with store.reading() as conn:
+            assert conn.execute(text("SELECT count(*) FROM target_rows WHERE target_id = 41")).scalar() == 1
+        from alembic import command
+
+        from service.store.db import alembic_config, write_transaction
+
+        with write_transaction(store.engine) as conn:
+            command.downgrade(alembic_config(conn), "0001")
+        with store.reading() as conn:
+            kept = conn.execute(text("SELECT id, raw FROM targets ORDER BY id")).all()
+            viewed = conn.execute(text("SELECT count(*) FROM target_rows")).scalar()
+        assert kept[0] == (41, "3所") and viewed == len(kept)
+    finally:
+        store.dispose()

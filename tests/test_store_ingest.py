@@ -25,7 +25,11 @@ SNAPSHOT_SQL = {
     "items": "SELECT d.sha256, i.key, i.number, i.title FROM items i "
              "JOIN documents d ON d.id = i.document_id ORDER BY d.sha256, i.key",
     "targets": "SELECT d.sha256, t.key, t.raw, t.value, t.low, t.high, t.unit, t.category "
-               "FROM targets t JOIN documents d ON d.id = t.document_id ORDER BY d.sha256, t.key",
+               "FROM measures t JOIN documents d ON d.id = t.document_id "
+               "WHERE t.kind = 'target' ORDER BY d.sha256, t.key",
+    "results": "SELECT d.sha256, r.key, r.raw, r.value, r.unit, r.as_of, t.key FROM measures r "
+               "JOIN documents d ON d.id = r.document_id LEFT JOIN measures t ON t.id = r.target_id "
+               "WHERE r.kind = 'result' ORDER BY d.sha256, r.key",
     "responsibilities": "SELECT d.sha256, i.key, r.kind, r.name, r.position FROM responsibilities r "
                         "JOIN items i ON i.id = r.item_id JOIN documents d ON d.id = i.document_id "
                         "ORDER BY d.sha256, i.key, r.kind, r.position",
@@ -79,11 +83,13 @@ def test_ingesting_the_seeds_twice_leaves_the_same_rows_and_funding_adds_up(back
     assert len(after_first["documents"]) == seed_count
     stored_targets = int(summary.split("targets stored: ")[1].split()[0])
     assert stored_targets == len(after_first["targets"])
+    stored_results = int(summary.split("results stored: ")[1].split()[0])
+    assert stored_results == len(after_first["results"])
 
     second = run_ingest(url, root, jobs=3)
     assert second.stdout.splitlines()[0].startswith(
         f"files: {seed_count + 2}  documents stored: 0  already stored: {seed_count + 1}  "
-        "targets stored: 0  failures: 1"), second.stdout
+        "targets stored: 0  results stored: 0  failures: 1"), second.stdout
     assert snapshot(url) == after_first
 
     app = create_app({"DATABASE_URL": url, "API_KEYS": [], "TESTING": True})

@@ -46,7 +46,8 @@ def _flag(name: str) -> bool:
 
 @bp.post("/extract")
 def extract_targets():
-    """Extract the targets of one plan; offsets refer to the text as received (decoded)."""
+    """Extract the targets (and, apart, the results) of one plan; offsets refer to the text as
+    received (decoded)."""
     include_text = _flag("include_text")
     plan = read_plan(request)
     started = time.perf_counter()
@@ -57,7 +58,8 @@ def extract_targets():
     if include_text:
         meta["text"] = plan.text
     body = _response_schema.dump({"documents": result.documents, "targets": result.targets,
-                                  "warnings": result.warnings, "meta": meta})
+                                  "results": result.results, "warnings": result.warnings,
+                                  "meta": meta})
     return current_app.json.response(body)
 
 

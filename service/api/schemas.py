@@ -58,7 +58,8 @@ class ItemRefSchema(Schema):
     title = fields.String()
 
 
-class TargetSchema(Schema):
+class MeasureSchema(Schema):
+    """The fields a target and a result share (`service.extract.model.Measure`)."""
     id = fields.String()
     document = fields.Integer()
     item = fields.Nested(ItemRefSchema, allow_none=True)
@@ -76,9 +77,25 @@ class TargetSchema(Schema):
     direction = fields.String(allow_none=True)
     per = fields.String(allow_none=True)
     metric = fields.String(allow_none=True)
-    deadline = fields.String(allow_none=True)
     responsible_units = fields.List(fields.String())
     responsible_leaders = fields.List(fields.String())
+
+
+class BaselineSchema(Schema):
+    raw = fields.String()
+    value = fields.Float(allow_none=True)
+
+
+class TargetSchema(MeasureSchema):
+    """A quantity the plan commits to."""
+    deadline = fields.String(allow_none=True)
+    baseline = fields.Nested(BaselineSchema, allow_none=True)
+
+
+class ResultSchema(MeasureSchema):
+    """A quantity the text reports as achieved; `target` is the id of a target beside it."""
+    as_of = fields.String(allow_none=True)
+    target = fields.String(allow_none=True)
 
 
 class ExtractionSchema(Schema):
@@ -86,6 +103,7 @@ class ExtractionSchema(Schema):
 
     documents = fields.List(fields.Nested(DocumentSchema))
     targets = fields.List(fields.Nested(TargetSchema))
+    results = fields.List(fields.Nested(ResultSchema))
     warnings = fields.List(fields.String())
 
 

@@ -31,6 +31,7 @@ class FileOutcome:
     status: str
     document_id: int | None = None
     targets: int = 0
+    results: int = 0
     reason: str | None = None
 
 
@@ -40,6 +41,7 @@ class IngestReport:
     stored: int = 0
     skipped: int = 0
     targets: int = 0
+    results: int = 0
     failures: list[FileOutcome] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -48,6 +50,7 @@ class IngestReport:
         if outcome.status == STORED:
             self.stored += 1
             self.targets += outcome.targets
+            self.results += outcome.results
         elif outcome.status == SKIPPED:
             self.skipped += 1
         else:
@@ -56,7 +59,7 @@ class IngestReport:
     def lines(self) -> list[str]:
         out = [f"files: {self.files}  documents stored: {self.stored}  "
                f"already stored: {self.skipped}  targets stored: {self.targets}  "
-               f"failures: {len(self.failures)}  ({self.seconds:.1f} s)"]
+               f"results stored: {self.results}  failures: {len(self.failures)}  ({self.seconds:.1f} s)"]
         out += [f"  failed {f.path}: {f.reason}" for f in self.failures]
         return out
 
@@ -104,6 +107,7 @@ def ingest_file(store: Store, path: str) -> FileOutcome:
 
         result = extract(plan).to_dict()
         counted["targets"] = len(result["targets"])
+        counted["results"] = len(result.get("results") or [])
         return result
 
     try:
@@ -111,7 +115,8 @@ def ingest_file(store: Store, path: str) -> FileOutcome:
     except Exception as exc:  # an engine or database failure on one file must not stop the batch
         return FileOutcome(path, FAILED, reason=f"{exc.__class__.__name__}: {str(exc)[:300]}")
     if stored.created:
-        return FileOutcome(path, STORED, stored.document_id, counted.get("targets", 0))
+        return FileOutcome(path, STORED, stored.document_id, counted.get("targets", 0),
+                           counted.get("results", 0))
     return FileOutcome(path, SKIPPED, stored.document_id)
 
 
@@ -171,14 +176,15 @@ def ingest(url: str, paths: Iterable[str], jobs: int = 1,
 
 
 def stored_counts(url: str) -> tuple[int, int]:
-    """(documents, targets) in the store: what a dashboard would see."""
+    """(documents, targets) in the store: what a dashboard would see (results not counted)."""
     from sqlalchemy import func, select
 
     store = Store(url)
     try:
         with store.reading() as conn:
             documents = conn.execute(select(func.count()).select_from(repository.documents)).scalar_one()
-            targets = conn.execute(select(func.count()).select_from(repository.targets)).scalar_one()
+            targets = conn.execute(select(func.count()).select_from(repository.measures)
+                                   .where(repository.measures.c.kind == "target")).scalar_one()
     finally:
         store.dispose()
     return documents, targets

@@ -4,7 +4,8 @@ A stored **document** is one submitted plan text, kept once per sha256 of the te
 The engine may split a compilation into several documents; each becomes a **part** of
 the stored document (`parts.position` = the extraction's document index), with its own title,
 issuer, year and doc_number. Items and targets belong to a part, so every target carries
-the issuer and year of the plan it stands in. The document's own title/issuer/year/doc_number
+the issuer and year of the plan it stands in. Targets and results are **measures** of one
+table, told apart by `kind`. The document's own title/issuer/year/doc_number
 are those of its first part (the whole plan for a single-plan text).
 
 The schema itself is created by the Alembic migrations in `migrations/versions/`; these
@@ -16,6 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
@@ -27,8 +29,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-#: Name of the read-only view for BI tools (one row per target, everything flattened).
+#: The two kinds of measure (`measures.kind`).
+TARGET, RESULT = "target", "result"
+KINDS = (TARGET, RESULT)
+
+#: Read-only views for BI tools, one row per target / per result, everything flattened.
 TARGET_ROWS_VIEW = "target_rows"
+RESULT_ROWS_VIEW = "result_rows"
 
 
 class Base(DeclarativeBase):
@@ -117,16 +124,22 @@ class Responsibility(Base):
     )
 
 
-class Target(Base):
-    __tablename__ = "targets"
+class Measure(Base):
+    """A measured quantity read from a plan: a target (what it commits to) or a result (what it
+    reports as achieved). Both kinds share every column, so one table holds them with `kind`;
+    the few columns of one kind (deadline and baseline of a target, as_of and the target a result
+    reports on) are null on the other. Every read names the kind it wants, so a sum of targets
+    can never take in a result."""
+    __tablename__ = "measures"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
     document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE", name="fk_targets_document"), nullable=False)
+        ForeignKey("documents.id", ondelete="CASCADE", name="fk_measures_document"), nullable=False)
     part_id: Mapped[int] = mapped_column(
-        ForeignKey("parts.id", ondelete="CASCADE", name="fk_targets_part"), nullable=False)
+        ForeignKey("parts.id", ondelete="CASCADE", name="fk_measures_part"), nullable=False)
     item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("items.id", ondelete="CASCADE", name="fk_targets_item"))
+        ForeignKey("items.id", ondelete="CASCADE", name="fk_measures_item"))
     key: Mapped[str] = mapped_column(String(40), nullable=False)
     position: Mapped[int] = mapped_column(Integer, nullable=False)
     section: Mapped[str | None] = mapped_column(Text)
@@ -144,16 +157,25 @@ class Target(Base):
     direction: Mapped[str | None] = mapped_column(String(10))
     per: Mapped[str | None] = mapped_column(String(40))
     metric: Mapped[str | None] = mapped_column(Text)
+    # a target's
     deadline: Mapped[str | None] = mapped_column(String(200))
+    baseline_raw: Mapped[str | None] = mapped_column(String(200))
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    # a result's: the period it is reported for, and the stored target it reports progress on
+    as_of: Mapped[str | None] = mapped_column(String(200))
+    target_id: Mapped[int | None] = mapped_column(
+        ForeignKey("measures.id", ondelete="SET NULL", name="fk_measures_target"))
 
     __table_args__ = (
-        Index("ix_targets_document", "document_id", "position"),
-        Index("ix_targets_part", "part_id"),
-        Index("ix_targets_item", "item_id"),
-        Index("ix_targets_category_unit", "category", "unit"),
-        Index("ix_targets_unit", "unit"),
-        Index("ix_targets_currency", "currency"),
-        Index("ix_targets_value", "value"),
-        Index("ix_targets_comparator", "comparator"),
-        Index("ix_targets_direction", "direction"),
+        CheckConstraint(f"kind IN ('{TARGET}', '{RESULT}')", name="ck_measures_kind"),
+        Index("ix_measures_document", "document_id", "kind", "position"),
+        Index("ix_measures_part", "part_id"),
+        Index("ix_measures_item", "item_id"),
+        Index("ix_measures_target", "target_id"),
+        Index("ix_measures_kind_category_unit", "kind", "category", "unit"),
+        Index("ix_measures_unit", "unit"),
+        Index("ix_measures_currency", "currency"),
+        Index("ix_measures_value", "value"),
+        Index("ix_measures_comparator", "comparator"),
+        Index("ix_measures_direction", "direction"),
     )

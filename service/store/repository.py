@@ -1,6 +1,7 @@
-"""Writing extractions into the store and reading documents, targets and summaries back.
+"""Writing extractions into the store and reading documents, targets, results and summaries back.
 
-Everything here takes a SQLAlchemy `Connection` inside a transaction opened by `Store.reading()`
+Targets and results are the two kinds of measure (`KINDS`): one table, one query path, one
+summary, each taking the kind it reads. Everything here takes a SQLAlchemy `Connection` inside a transaction opened by `Store.reading()`
 or `Store.writing()`, and returns plain dicts shaped like the API's JSON.
 """
 from __future__ import annotations
@@ -15,13 +16,13 @@ from typing import Any, Iterable, Iterator
 
 from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, true
 
-from .models import Document, Item, Part, Responsibility, Target
+from .models import RESULT, TARGET, Document, Item, Measure, Part, Responsibility
 
 documents = Document.__table__
 parts = Part.__table__
 items = Item.__table__
 responsibilities = Responsibility.__table__
-targets = Target.__table__
+measures = Measure.__table__
 
 UNIT, LEADER = "unit", "leader"
 
@@ -60,9 +61,10 @@ def insert_document(conn: Connection, *, text: str, source: str | None, extracti
         }),
     ).scalar_one()
 
-    # A target may name a document index the extraction did not describe; give it a bare part.
+    # A measure may name a document index the extraction did not describe; give it a bare part.
     known = {d["index"] for d in parts_in}
-    for index in sorted({t["document"] for t in extraction.get("targets") or []} - known):
+    named = {m["document"] for kind in KINDS.values() for m in extraction.get(kind.plural) or []}
+    for index in sorted(named - known):
         parts_in.append({"index": index, "title": None, "issuer": None, "year": None,
                          "doc_number": None, "span": {"start": 0, "end": len(text)}, "items": []})
 
@@ -99,18 +101,35 @@ def insert_document(conn: Connection, *, text: str, source: str | None, extracti
     if name_rows:
         conn.execute(insert(responsibilities), name_rows)
 
-    rows = []
-    for position, t in enumerate(extraction.get("targets") or []):
-        item_ref = t.get("item")
-        rows.append({
-            "document_id": document_id, "part_id": part_ids[t["document"]],
+    def measure_row(kind: str, position: int, m: dict) -> dict:
+        item_ref = m.get("item")
+        return _fit(measures, {
+            "kind": kind, "document_id": document_id, "part_id": part_ids[m["document"]],
             "item_id": item_ids.get(item_ref["id"]) if item_ref else None,
-            "key": t["id"], "position": position, "section": t.get("section"),
-            "text": t["text"], "span_start": t["span"]["start"], "span_end": t["span"]["end"],
-            **{name: t.get(name) for name in TARGET_VALUE_FIELDS},
+            "key": m["id"], "position": position, "section": m.get("section"),
+            "text": m["text"], "span_start": m["span"]["start"], "span_end": m["span"]["end"],
+            **{name: m.get(name) for name in MEASURE_FIELDS},
         })
-    if rows:
-        conn.execute(insert(targets), [_fit(targets, row) for row in rows])
+
+    # Targets first: a result's `target` (an extraction id) becomes the stored target's row id.
+    target_ids: dict[str, int] = {}
+    target_list = list(extraction.get("targets") or [])
+    if target_list:
+        rows = []
+        for position, t in enumerate(target_list):
+            baseline = t.get("baseline") or {}
+            rows.append({**measure_row(TARGET, position, t), "deadline": t.get("deadline"),
+                         "baseline_raw": baseline.get("raw"),
+                         "baseline_value": baseline.get("value")})
+        new_ids = conn.execute(
+            insert(measures).returning(measures.c.id, sort_by_parameter_order=True),
+            [_fit(measures, row) for row in rows]).scalars().all()
+        target_ids = {t["id"]: row_id for t, row_id in zip(target_list, new_ids)}
+    result_rows = [{**measure_row(RESULT, position, r), "as_of": r.get("as_of"),
+                    "target_id": target_ids.get(r.get("target"))}
+                   for position, r in enumerate(extraction.get("results") or [])]
+    if result_rows:
+        conn.execute(insert(measures), [_fit(measures, row) for row in result_rows])
     return document_id
 
 
@@ -127,17 +146,58 @@ def _fit(table, row: dict) -> dict:
 def delete_document(conn: Connection, document_id: int) -> bool:
     """Remove a document and everything extracted from it; False when there was none."""
     item_ids = select(items.c.id).where(items.c.document_id == document_id)
-    conn.execute(delete(targets).where(targets.c.document_id == document_id))
+    conn.execute(delete(measures).where(measures.c.document_id == document_id))
     conn.execute(delete(responsibilities).where(responsibilities.c.item_id.in_(item_ids)))
     conn.execute(delete(items).where(items.c.document_id == document_id))
     conn.execute(delete(parts).where(parts.c.document_id == document_id))
     return conn.execute(delete(documents).where(documents.c.id == document_id)).rowcount > 0
 
 
-# --------------------------------------------------------------------------- documents
+# --------------------------------------------------------------------------- kinds
 
-TARGET_VALUE_FIELDS = ("raw", "value", "low", "high", "unit", "currency", "category",
-                       "comparator", "direction", "per", "metric", "deadline")
+#: Columns every measure has, as the engine names them (targets.md §2).
+MEASURE_FIELDS = ("raw", "value", "low", "high", "unit", "currency", "category",
+                  "comparator", "direction", "per", "metric")
+
+#: Sortable fields of both kinds and the column each sorts by (ties broken by row id).
+_SHARED_SORTS = {
+    "id": measures.c.id, "document": measures.c.document_id, "year": parts.c.year,
+    "issuer": parts.c.issuer, "category": measures.c.category, "unit": measures.c.unit,
+    "value": measures.c.value, "metric": measures.c.metric,
+}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What differs between targets and results in the store: the name of the kind and of its
+    list, its own fields, the field it sorts by beyond the shared ones, and its own yes/no
+    filter (`has_deadline` for targets, `has_target` for results)."""
+    name: str
+    plural: str
+    sorts: dict
+    flag: str
+    flag_column: Any
+
+    def own_fields(self, r) -> dict:
+        if self.name == TARGET:
+            baseline = ({"raw": r["baseline_raw"], "value": r["baseline_value"]}
+                        if r["baseline_raw"] is not None else None)
+            return {"deadline": r["deadline"], "baseline": baseline}
+        return {"as_of": r["as_of"],
+                "target": ({"id": r["target_id"], "key": r["target_key"]}
+                           if r["target_id"] is not None else None)}
+
+
+KINDS = {
+    TARGET: Kind(TARGET, "targets", {**_SHARED_SORTS, "deadline": measures.c.deadline},
+                 "has_deadline", measures.c.deadline),
+    RESULT: Kind(RESULT, "results", {**_SHARED_SORTS, "as_of": measures.c.as_of},
+                 "has_target", measures.c.target_id),
+}
+KIND_BY_PLURAL = {k.plural: k for k in KINDS.values()}
+
+
+# --------------------------------------------------------------------------- documents
 
 
 @dataclass
@@ -167,16 +227,22 @@ def list_documents(conn: Connection, filters: DocumentFilters, limit: int, offse
         select(*_DOCUMENT_COLUMNS).where(where)
         .order_by(documents.c.id.desc()).limit(limit).offset(offset)).mappings().all()
     ids = [r["id"] for r in rows]
-    counts = dict(conn.execute(
-        select(targets.c.document_id, func.count())
-        .where(targets.c.document_id.in_(ids)).group_by(targets.c.document_id)).all()) if ids else {}
+    counts: dict[tuple[int, str], int] = {}
+    if ids:
+        counts = {(d, k): n for d, k, n in conn.execute(
+            select(measures.c.document_id, measures.c.kind, func.count())
+            .where(measures.c.document_id.in_(ids))
+            .group_by(measures.c.document_id, measures.c.kind))}
     part_rows = _parts_of(conn, ids)
-    return [strip_internal(_document_dict(r, part_rows.get(r["id"], []), counts.get(r["id"], 0)))
+    return [strip_internal(_document_dict(r, part_rows.get(r["id"], []),
+                                          counts.get((r["id"], TARGET), 0),
+                                          counts.get((r["id"], RESULT), 0)))
             for r in rows], total
 
 
 def get_document(conn: Connection, document_id: int, *, with_text: bool = True) -> dict | None:
-    """A document with its parts, their items, all its targets and (optionally) its text."""
+    """A document with its parts, their items, all its targets and results and (optionally)
+    its text."""
     row = conn.execute(select(*_DOCUMENT_COLUMNS, documents.c.text, documents.c.warnings)
                        .where(documents.c.id == document_id)).mappings().first()
     if row is None:
@@ -193,13 +259,15 @@ def get_document(conn: Connection, document_id: int, *, with_text: bool = True) 
             "id": r["id"], "key": r["key"], "number": r["number"], "title": r["title"],
             "section": r["section"], "span": {"start": r["span_start"], "end": r["span_end"]},
             "responsible_units": units, "responsible_leaders": leaders})
-    target_list = list(_target_dicts(conn, conn.execute(
-        _target_select().where(targets.c.document_id == document_id)
-        .order_by(targets.c.position)).mappings().all()))
-    doc = _document_dict(row, part_list, len(target_list))
+    lists = {}
+    for kind in KINDS.values():
+        lists[kind.plural] = list(_measure_dicts(conn, kind, conn.execute(
+            _measure_select(kind).where(measures.c.document_id == document_id)
+            .order_by(measures.c.position)).mappings().all()))
+    doc = _document_dict(row, part_list, len(lists["targets"]), len(lists["results"]))
     for part in doc["parts"]:
         part["items"] = items_by_part.get(part.pop("_id"), [])
-    doc["targets"] = target_list
+    doc.update(lists)
     doc["warnings"] = list(row["warnings"] or [])
     if with_text:
         doc["text"] = row["text"]
@@ -221,7 +289,7 @@ def _parts_of(conn: Connection, document_ids: list[int]) -> dict[int, list]:
     return out
 
 
-def _document_dict(row, part_rows, target_count: int) -> dict:
+def _document_dict(row, part_rows, target_count: int, result_count: int) -> dict:
     created = row["created_at"]
     if created is not None and created.tzinfo is None:  # SQLite hands back naive UTC
         created = created.replace(tzinfo=timezone.utc)
@@ -229,7 +297,7 @@ def _document_dict(row, part_rows, target_count: int) -> dict:
         "id": row["id"], "sha256": row["sha256"], "source": row["source"], "title": row["title"],
         "issuer": row["issuer"], "year": row["year"], "doc_number": row["doc_number"],
         "created_at": created.isoformat() if created else None,
-        "target_count": target_count,
+        "target_count": target_count, "result_count": result_count,
         "parts": [{"_id": p["id"], "index": p["position"], "title": p["title"],
                    "issuer": p["issuer"], "year": p["year"], "doc_number": p["doc_number"],
                    "span": {"start": p["span_start"], "end": p["span_end"]}} for p in part_rows],
@@ -258,23 +326,29 @@ def _names_of(conn: Connection, item_ids: Iterable[int]) -> dict[int, tuple[list
     return out
 
 
-# --------------------------------------------------------------------------- targets
+# --------------------------------------------------------------------------- targets and results
+
+_linked = measures.alias("linked_target")
 
 
-def _target_select():
-    return (
-        select(targets, parts.c.position.label("part"), parts.c.title.label("document_title"),
-               parts.c.issuer, parts.c.year, parts.c.doc_number,
-               documents.c.source,
+def _measure_select(kind: Kind):
+    """Measures of one kind with their part, document and item (and a result's target key)."""
+    columns = [measures, parts.c.position.label("part"), parts.c.title.label("document_title"),
+               parts.c.issuer, parts.c.year, parts.c.doc_number, documents.c.source,
                items.c.key.label("item_key"), items.c.number.label("item_number"),
-               items.c.title.label("item_title"))
-        .join(parts, parts.c.id == targets.c.part_id)
-        .join(documents, documents.c.id == targets.c.document_id)
-        .outerjoin(items, items.c.id == targets.c.item_id)
-    )
+               items.c.title.label("item_title")]
+    if kind.name == RESULT:
+        columns.append(_linked.c.key.label("target_key"))
+    stmt = (select(*columns)
+            .join(parts, parts.c.id == measures.c.part_id)
+            .join(documents, documents.c.id == measures.c.document_id)
+            .outerjoin(items, items.c.id == measures.c.item_id))
+    if kind.name == RESULT:
+        stmt = stmt.outerjoin(_linked, _linked.c.id == measures.c.target_id)
+    return stmt.where(measures.c.kind == kind.name)
 
 
-def _target_dicts(conn: Connection, rows) -> Iterator[dict]:
+def _measure_dicts(conn: Connection, kind: Kind, rows) -> Iterator[dict]:
     names = _names_of(conn, (r["item_id"] for r in rows))
     for r in rows:
         units, leaders = names.get(r["item_id"], ([], []))
@@ -286,14 +360,16 @@ def _target_dicts(conn: Connection, rows) -> Iterator[dict]:
                       "title": r["item_title"]} if r["item_id"] is not None else None),
             "section": r["section"], "text": r["text"],
             "span": {"start": r["span_start"], "end": r["span_end"]},
-            **{name: r[name] for name in TARGET_VALUE_FIELDS},
+            **{name: r[name] for name in MEASURE_FIELDS},
+            **kind.own_fields(r),
             "responsible_units": units, "responsible_leaders": leaders,
         }
 
 
 @dataclass
-class TargetFilters:
-    """The filters shared by /targets and /summary; None means "any"."""
+class MeasureFilters:
+    """The filters shared by /targets, /results and /summary; None means "any". `has` is the
+    kind's own yes/no filter: a deadline for targets, a linked target for results."""
     category: list[str] | None = None
     unit: list[str] | None = None
     currency: list[str] | None = None
@@ -306,51 +382,45 @@ class TargetFilters:
     direction: list[str | None] | None = None
     min_value: float | None = None
     max_value: float | None = None
-    has_deadline: bool | None = None
+    has: bool | None = None
 
-    def conditions(self) -> list:
-        c = []
-        for name, column in (("category", targets.c.category), ("unit", targets.c.unit),
-                             ("currency", targets.c.currency),
-                             ("comparator", targets.c.comparator)):
+    def conditions(self, kind: Kind) -> list:
+        c = [measures.c.kind == kind.name]
+        for name, column in (("category", measures.c.category), ("unit", measures.c.unit),
+                             ("currency", measures.c.currency),
+                             ("comparator", measures.c.comparator)):
             values = getattr(self, name)
             if values:
                 c.append(column.in_(values))
         if self.direction:
             named = [d for d in self.direction if d is not None]
-            c.append(or_(targets.c.direction.in_(named),
-                         *([targets.c.direction.is_(None)] if None in self.direction else [])))
+            c.append(or_(measures.c.direction.in_(named),
+                         *([measures.c.direction.is_(None)] if None in self.direction else [])))
         if self.issuer is not None:
             c.append(parts.c.issuer == self.issuer)
         if self.year is not None:
             c.append(parts.c.year == self.year)
         if self.document is not None:
-            c.append(targets.c.document_id == self.document)
+            c.append(measures.c.document_id == self.document)
         if self.item is not None:
             c.append(items.c.number == self.item)
         if self.responsible_unit:
-            c.append(exists().where(responsibilities.c.item_id == targets.c.item_id,
+            c.append(exists().where(responsibilities.c.item_id == measures.c.item_id,
                                     responsibilities.c.kind == UNIT,
                                     responsibilities.c.name.contains(self.responsible_unit,
                                                                      autoescape=True)))
         # A range matches when [low, high] reaches into [min_value, max_value].
         if self.min_value is not None:
-            c.append(func.coalesce(targets.c.value, targets.c.high, targets.c.low) >= self.min_value)
+            c.append(func.coalesce(measures.c.value, measures.c.high, measures.c.low)
+                     >= self.min_value)
         if self.max_value is not None:
-            c.append(func.coalesce(targets.c.value, targets.c.low, targets.c.high) <= self.max_value)
-        if self.has_deadline is True:
-            c.append(targets.c.deadline.is_not(None))
-        elif self.has_deadline is False:
-            c.append(targets.c.deadline.is_(None))
+            c.append(func.coalesce(measures.c.value, measures.c.low, measures.c.high)
+                     <= self.max_value)
+        if self.has is True:
+            c.append(kind.flag_column.is_not(None))
+        elif self.has is False:
+            c.append(kind.flag_column.is_(None))
         return c
-
-
-#: Sortable fields of /targets and the column each sorts by (ties broken by target id).
-SORT_COLUMNS = {
-    "id": targets.c.id, "document": targets.c.document_id, "year": parts.c.year,
-    "issuer": parts.c.issuer, "category": targets.c.category, "unit": targets.c.unit,
-    "value": targets.c.value, "deadline": targets.c.deadline, "metric": targets.c.metric,
-}
 
 
 class BadCursor(ValueError):
@@ -358,22 +428,25 @@ class BadCursor(ValueError):
 
 
 @dataclass
-class TargetPage:
-    targets: list[dict]
+class MeasurePage:
+    rows: list[dict]
     next_cursor: str | None
 
 
-def encode_cursor(sort: str, value: Any, last_id: int) -> str:
-    raw = json.dumps([sort, value, last_id], ensure_ascii=False, separators=(",", ":"))
+def encode_cursor(kind: Kind, sort: str, value: Any, last_id: int) -> str:
+    raw = json.dumps([kind.name, sort, value, last_id], ensure_ascii=False, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
+def decode_cursor(cursor: str, kind: Kind, sort: str) -> tuple[Any, int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        cursor_sort, value, last_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        cursor_kind, cursor_sort, value, last_id = json.loads(
+            base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, TypeError, binascii.Error):
         raise BadCursor("cursor is not one this service handed out") from None
+    if cursor_kind != kind.name:
+        raise BadCursor(f"cursor belongs to the {cursor_kind}s, not the {kind.plural}")
     if cursor_sort != sort or not isinstance(last_id, int):
         raise BadCursor(f"cursor belongs to sort={cursor_sort!r}, not sort={sort!r}")
     return value, last_id
@@ -381,27 +454,28 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
 
 def _after_cursor(column, descending: bool, value: Any, last_id: int):
     """Rows after (value, last_id) in the order `column ASC|DESC NULLS LAST, id ASC`."""
-    if column is targets.c.id:
-        return targets.c.id < last_id if descending else targets.c.id > last_id
+    if column is measures.c.id:
+        return measures.c.id < last_id if descending else measures.c.id > last_id
     if value is None:
-        return and_(column.is_(None), targets.c.id > last_id)
+        return and_(column.is_(None), measures.c.id > last_id)
     beyond = column < value if descending else column > value
-    return or_(beyond, and_(column == value, targets.c.id > last_id), column.is_(None))
+    return or_(beyond, and_(column == value, measures.c.id > last_id), column.is_(None))
 
 
-def query_targets(conn: Connection, filters: TargetFilters, *, sort: str = "id",
-                  limit: int | None = 100, cursor: str | None = None) -> TargetPage:
-    """One page of targets in `sort` order (`-field` for descending), keyset-paginated."""
+def query_measures(conn: Connection, kind: Kind, filters: MeasureFilters, *, sort: str = "id",
+                   limit: int | None = 100, cursor: str | None = None) -> MeasurePage:
+    """One page of targets or results in `sort` order (`-field` descending), keyset-paginated."""
     descending = sort.startswith("-")
-    column = SORT_COLUMNS[sort.lstrip("-")]
-    stmt = _target_select().where(*filters.conditions())
+    column = kind.sorts[sort.lstrip("-")]
+    stmt = _measure_select(kind).where(*filters.conditions(kind))
     if cursor:
-        value, last_id = decode_cursor(cursor, sort)
+        value, last_id = decode_cursor(cursor, kind, sort)
         stmt = stmt.where(_after_cursor(column, descending, value, last_id))
-    if column is targets.c.id:
-        order = [targets.c.id.desc() if descending else targets.c.id.asc()]
+    if column is measures.c.id:
+        order = [measures.c.id.desc() if descending else measures.c.id.asc()]
     else:
-        order = [(column.desc() if descending else column.asc()).nulls_last(), targets.c.id.asc()]
+        order = [(column.desc() if descending else column.asc()).nulls_last(),
+                 measures.c.id.asc()]
     stmt = stmt.order_by(*order)
     if limit is not None:
         stmt = stmt.limit(limit + 1)
@@ -410,9 +484,9 @@ def query_targets(conn: Connection, filters: TargetFilters, *, sort: str = "id",
     if limit is not None and len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = encode_cursor(sort, last[column.name] if column is not targets.c.id
+        next_cursor = encode_cursor(kind, sort, last[column.name] if column is not measures.c.id
                                     else last["id"], last["id"])
-    return TargetPage(list(_target_dicts(conn, rows)), next_cursor)
+    return MeasurePage(list(_measure_dicts(conn, kind, rows)), next_cursor)
 
 
 # --------------------------------------------------------------------------- summary
@@ -421,36 +495,38 @@ GROUP_FIELDS = ("issuer", "year", "category", "unit", "currency", "responsible_u
                 "document", "comparator", "direction")
 
 
-def summarize(conn: Connection, filters: TargetFilters, group_by: list[str]) -> list[dict]:
-    """Count and sum targets per group; `unit` is always grouped so a sum has one unit.
+def summarize(conn: Connection, kind: Kind, filters: MeasureFilters,
+              group_by: list[str]) -> list[dict]:
+    """Count and sum the targets (or the results) per group; `unit` is always grouped so a sum
+    has one unit, and the kind is always one, so a result never adds to a target's sum.
 
     `sum` adds `value`; a range has none, so it adds nothing and is counted in `ranges`.
-    Grouping by responsible_unit counts a target once under each of its item's units
+    Grouping by responsible_unit counts a measure once under each of its item's units
     (and under null when it has none).
     """
     fields = list(dict.fromkeys(group_by + (["unit"] if "unit" not in group_by else [])))
     unit_names = responsibilities.alias("unit_names")
     columns = {
-        "issuer": parts.c.issuer, "year": parts.c.year, "category": targets.c.category,
-        "unit": targets.c.unit, "currency": targets.c.currency,
-        "responsible_unit": unit_names.c.name, "document": targets.c.document_id,
-        "comparator": targets.c.comparator, "direction": targets.c.direction,
+        "issuer": parts.c.issuer, "year": parts.c.year, "category": measures.c.category,
+        "unit": measures.c.unit, "currency": measures.c.currency,
+        "responsible_unit": unit_names.c.name, "document": measures.c.document_id,
+        "comparator": measures.c.comparator, "direction": measures.c.direction,
     }
     selected = [columns[f].label(f) for f in fields]
     stmt = (
         select(*selected, func.count().label("count"),
-               func.sum(targets.c.value).label("sum"),
-               func.count().filter(targets.c.value.is_(None)).label("ranges"))
-        .select_from(targets)
-        .join(parts, parts.c.id == targets.c.part_id)
-        .outerjoin(items, items.c.id == targets.c.item_id)
+               func.sum(measures.c.value).label("sum"),
+               func.count().filter(measures.c.value.is_(None)).label("ranges"))
+        .select_from(measures)
+        .join(parts, parts.c.id == measures.c.part_id)
+        .outerjoin(items, items.c.id == measures.c.item_id)
     )
     if "responsible_unit" in fields:
-        on = [unit_names.c.item_id == targets.c.item_id, unit_names.c.kind == UNIT]
+        on = [unit_names.c.item_id == measures.c.item_id, unit_names.c.kind == UNIT]
         if filters.responsible_unit:
             on.append(unit_names.c.name.contains(filters.responsible_unit, autoescape=True))
         stmt = stmt.outerjoin(unit_names, and_(*on))
-    stmt = (stmt.where(*filters.conditions())
+    stmt = (stmt.where(*filters.conditions(kind))
             .group_by(*[columns[f] for f in fields])
             .order_by(*[columns[f].asc().nulls_last() for f in fields]))
     groups = []

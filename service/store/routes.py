@@ -1,4 +1,7 @@
-"""The store over HTTP: /documents, /targets (JSON or CSV) and /summary.
+"""The store over HTTP: /documents, /targets and /results (JSON or CSV), and /summary.
+
+/targets and /results are one endpoint over the two kinds of measure (the repository's `KINDS`):
+the same filters, sorts, cursor pages and CSV, with each kind's own fields.
 
 Writes (POST and DELETE on /documents) need `Authorization: Bearer <key>` when
 PLAN_TARGETS_API_KEYS is set; reads stay open. Query parameters are checked strictly:
@@ -21,7 +24,8 @@ from ..api.errors import Problem, problem_response
 from ..api.inputs import read_plan
 from . import repository
 from .db import Store
-from .repository import BadCursor, DocumentFilters, TargetFilters
+from .models import RESULT, TARGET
+from .repository import KINDS, BadCursor, DocumentFilters, Kind, MeasureFilters
 from .storing import store_text
 
 bp = Blueprint("store", __name__)
@@ -29,17 +33,23 @@ bp = Blueprint("store", __name__)
 CATEGORIES = ("funding", "rate", "schools", "seats", "people", "other")
 COMPARATORS = ("eq", "ge", "gt", "le", "lt", "approx", "between")
 DIRECTIONS = ("increase", "decrease", "none")
-FILTER_PARAMS = ("category", "unit", "currency", "issuer", "year", "document", "item",
-                 "responsible_unit", "comparator", "direction", "min_value", "max_value",
-                 "has_deadline")
-DEFAULT_TARGET_LIMIT, MAX_TARGET_LIMIT = 100, 1000
+SHARED_FILTER_PARAMS = ("category", "unit", "currency", "issuer", "year", "document", "item",
+                        "responsible_unit", "comparator", "direction", "min_value", "max_value")
+#: The query parameters that filter each kind: the shared ones and the kind's own yes/no flag.
+FILTER_PARAMS = {name: SHARED_FILTER_PARAMS + (kind.flag,) for name, kind in KINDS.items()}
+DEFAULT_MEASURE_LIMIT, MAX_MEASURE_LIMIT = 100, 1000
 DEFAULT_DOCUMENT_LIMIT, MAX_DOCUMENT_LIMIT = 50, 500
-CSV_BATCH = 1000  # targets per read while streaming a whole CSV
-CSV_COLUMNS = ("id", "document_id", "source", "part", "document_title", "issuer", "year",
-               "doc_number", "item_number", "item_title", "section", "raw", "value", "low", "high",
-               "unit", "currency", "category", "comparator", "direction", "per", "metric",
-               "deadline", "responsible_units", "responsible_leaders", "text", "span_start",
-               "span_end")
+CSV_BATCH = 1000  # rows per read while streaming a whole CSV
+_CSV_HEAD = ("id", "document_id", "source", "part", "document_title", "issuer", "year",
+             "doc_number", "item_number", "item_title", "section", "raw", "value", "low", "high",
+             "unit", "currency", "category", "comparator", "direction", "per", "metric")
+_CSV_TAIL = ("responsible_units", "responsible_leaders", "text", "span_start", "span_end")
+#: CSV columns of each kind: the shared ones with the kind's own in the middle.
+CSV_COLUMNS_OF = {
+    TARGET: _CSV_HEAD + ("deadline", "baseline_raw", "baseline_value") + _CSV_TAIL,
+    RESULT: _CSV_HEAD + ("as_of", "target_id", "target_key") + _CSV_TAIL,
+}
+CSV_COLUMNS = CSV_COLUMNS_OF[TARGET]
 _EXTENSION = "plan_targets.store"
 
 
@@ -165,16 +175,16 @@ def _bool(name: str) -> bool | None:
     raise _invalid(f"{name}: expected true or false, got {raw!r}.")
 
 
-def target_filters() -> TargetFilters:
-    """The filters shared by /targets and /summary, read from the query string."""
+def measure_filters(kind: Kind) -> MeasureFilters:
+    """The filters of /targets, /results and /summary, read from the query string."""
     directions = _list("direction", DIRECTIONS)
-    return TargetFilters(
+    return MeasureFilters(
         category=_list("category", CATEGORIES), unit=_list("unit"), currency=_list("currency"),
         issuer=_text("issuer"), year=_int("year"), document=_int("document"), item=_int("item"),
         responsible_unit=_text("responsible_unit"), comparator=_list("comparator", COMPARATORS),
         direction=[None if d == "none" else d for d in directions] if directions else None,
         min_value=_float("min_value"), max_value=_float("max_value"),
-        has_deadline=_bool("has_deadline"))
+        has=_bool(kind.flag))
 
 
 # --------------------------------------------------------------------------- documents
@@ -245,10 +255,10 @@ def _wants_csv() -> bool:
     return best == "text/csv"
 
 
-def _sort() -> str:
+def _sort(kind: Kind) -> str:
     sort = _text("sort") or "id"
-    if sort.lstrip("-") not in repository.SORT_COLUMNS:
-        raise _invalid(f"sort: {sort!r} is not one of {', '.join(repository.SORT_COLUMNS)} "
+    if sort.lstrip("-") not in kind.sorts:
+        raise _invalid(f"sort: {sort!r} is not one of {', '.join(kind.sorts)} "
                        "(prefix - for descending).")
     return sort
 
@@ -261,34 +271,45 @@ def _next_link(cursor: str) -> str:
 
 @bp.get("/targets")
 def list_targets():
-    """Targets across all stored documents; keyset pages (`cursor`) or CSV."""
-    _check_params(FILTER_PARAMS + ("sort", "limit", "cursor", "format"))
-    filters = target_filters()
-    sort = _sort()
+    """Targets across all stored documents (never a result); keyset pages (`cursor`) or CSV."""
+    return _list_measures(KINDS[TARGET])
+
+
+@bp.get("/results")
+def list_results():
+    """Results across all stored documents (never a target); keyset pages (`cursor`) or CSV."""
+    return _list_measures(KINDS[RESULT])
+
+
+def _list_measures(kind: Kind) -> Response:
+    _check_params(FILTER_PARAMS[kind.name] + ("sort", "limit", "cursor", "format"))
+    filters = measure_filters(kind)
+    sort = _sort(kind)
     as_csv = _wants_csv()
     # CSV without an explicit limit is the whole result, for spreadsheets and BI imports.
-    default_limit = None if as_csv else DEFAULT_TARGET_LIMIT
-    limit = _int("limit", default_limit, 1, MAX_TARGET_LIMIT)
+    default_limit = None if as_csv else DEFAULT_MEASURE_LIMIT
+    limit = _int("limit", default_limit, 1, MAX_MEASURE_LIMIT)
     cursor = _text("cursor")
     try:
         if cursor:
-            repository.decode_cursor(cursor, sort)  # refuse a bad cursor before answering
+            repository.decode_cursor(cursor, kind, sort)  # refuse a bad cursor before answering
         if limit is None:  # CSV of everything: streamed, one short read per batch
-            rows, next_cursor = _all_target_pages(filters, sort, cursor), None
+            rows, next_cursor = _all_pages(kind, filters, sort, cursor), None
         else:
             with current_store().reading() as conn:
-                page = repository.query_targets(conn, filters, sort=sort, limit=limit,
-                                                cursor=cursor)
-            rows, next_cursor = [page.targets], page.next_cursor
+                page = repository.query_measures(conn, kind, filters, sort=sort, limit=limit,
+                                                 cursor=cursor)
+            rows, next_cursor = [page.rows], page.next_cursor
     except BadCursor as exc:
         raise _invalid(f"cursor: {exc}.") from None
     if as_csv:
-        response = Response(stream_with_context(targets_csv_chunks(rows)), mimetype="text/csv")
+        response = Response(stream_with_context(measures_csv_chunks(kind, rows)),
+                            mimetype="text/csv")
         response.headers["Content-Type"] = "text/csv; charset=utf-8"
-        response.headers["Content-Disposition"] = 'attachment; filename="targets.csv"'
+        response.headers["Content-Disposition"] = f'attachment; filename="{kind.plural}.csv"'
     else:
         response = current_app.json.response(
-            {"targets": rows[0], "next_cursor": next_cursor, "limit": limit})
+            {kind.plural: rows[0], "next_cursor": next_cursor, "limit": limit})
     if next_cursor:
         response.headers["Link"] = _next_link(next_cursor)
         response.headers["X-Next-Cursor"] = next_cursor
@@ -296,42 +317,51 @@ def list_targets():
     return response
 
 
-def _all_target_pages(filters: TargetFilters, sort: str, cursor: str | None) -> Iterator[list[dict]]:
-    """Every matching target from `cursor` on, a batch per read transaction. The first batch
+def _all_pages(kind: Kind, filters: MeasureFilters, sort: str,
+               cursor: str | None) -> Iterator[list[dict]]:
+    """Every matching row from `cursor` on, a batch per read transaction. The first batch
     is read now, so that a failing database is still answered with a problem, not a cut CSV."""
     store = current_store()
 
-    def read(after: str | None) -> repository.TargetPage:
+    def read(after: str | None) -> repository.MeasurePage:
         with store.reading() as conn:
-            return repository.query_targets(conn, filters, sort=sort, limit=CSV_BATCH, cursor=after)
+            return repository.query_measures(conn, kind, filters, sort=sort, limit=CSV_BATCH,
+                                             cursor=after)
 
     first = read(cursor)
 
     def pages() -> Iterator[list[dict]]:
         page = first
-        yield page.targets
+        yield page.rows
         while page.next_cursor is not None:
             page = read(page.next_cursor)
-            yield page.targets
+            yield page.rows
 
     return pages()
 
 
-def targets_csv_chunks(pages: Iterable[list[dict]]) -> Iterator[str]:
-    """CSV text, one chunk per page of targets: a byte order mark and the header come first,
-    so that spreadsheet programs read the UTF-8 Chinese right; then one line per target."""
+def measures_csv_chunks(kind: Kind, pages: Iterable[list[dict]]) -> Iterator[str]:
+    """CSV text, one chunk per page of targets or results: a byte order mark and the header
+    come first, so that spreadsheet programs read the UTF-8 Chinese right; then one line per
+    row. A target's baseline and a result's target are flattened into columns of their own."""
+    columns = CSV_COLUMNS_OF[kind.name]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     out.write("\ufeff")
-    writer.writerow(CSV_COLUMNS)
-    for targets in pages:
-        for t in targets:
-            item = t["item"] or {}
-            flat = {**t, "item_number": item.get("number"), "item_title": item.get("title"),
-                    "span_start": t["span"]["start"], "span_end": t["span"]["end"],
-                    "responsible_units": "、".join(t["responsible_units"]),
-                    "responsible_leaders": "、".join(t["responsible_leaders"])}
-            writer.writerow(["" if flat[c] is None else _csv_number(flat[c]) for c in CSV_COLUMNS])
+    writer.writerow(columns)
+    for rows in pages:
+        for m in rows:
+            item = m["item"] or {}
+            baseline = m.get("baseline") or {}
+            target = m.get("target") or {}
+            flat = {**m, "item_number": item.get("number"), "item_title": item.get("title"),
+                    "span_start": m["span"]["start"], "span_end": m["span"]["end"],
+                    "responsible_units": "、".join(m["responsible_units"]),
+                    "responsible_leaders": "、".join(m["responsible_leaders"]),
+                    "baseline_raw": baseline.get("raw"), "baseline_value": baseline.get("value"),
+                    "target_id": target.get("id"), "target_key": target.get("key")}
+            writer.writerow(["" if flat.get(c) is None else _csv_number(flat[c])
+                             for c in columns])
         yield out.getvalue()
         out.seek(0)
         out.truncate()
@@ -341,7 +371,12 @@ def targets_csv_chunks(pages: Iterable[list[dict]]) -> Iterator[str]:
 
 def targets_csv(rows: list[dict]) -> str:
     """The CSV of some targets, as one string."""
-    return "".join(targets_csv_chunks([rows]))
+    return "".join(measures_csv_chunks(KINDS[TARGET], [rows]))
+
+
+def results_csv(rows: list[dict]) -> str:
+    """The CSV of some results, as one string."""
+    return "".join(measures_csv_chunks(KINDS[RESULT], [rows]))
 
 
 def _csv_number(value):
@@ -356,12 +391,17 @@ def _csv_number(value):
 
 @bp.get("/summary")
 def summary():
-    """Count and sum targets per group; `unit` is always one of the groups."""
-    _check_params(FILTER_PARAMS + ("group_by",))
+    """Count and sum targets (or, with `kind=results`, results) per group; `unit` is always
+    one of the groups, and one kind is summed at a time."""
+    plural = _text("kind") or "targets"
+    kind = repository.KIND_BY_PLURAL.get(plural)
+    if kind is None:
+        raise _invalid(f"kind: expected {' or '.join(repository.KIND_BY_PLURAL)}, got {plural!r}.")
+    _check_params(FILTER_PARAMS[kind.name] + ("group_by", "kind"))
     group_by = _list("group_by", repository.GROUP_FIELDS) or []
     group_by = list(dict.fromkeys(group_by))
     effective = group_by + (["unit"] if "unit" not in group_by else [])
-    filters = target_filters()
+    filters = measure_filters(kind)
     with current_store().reading() as conn:
-        groups = repository.summarize(conn, filters, group_by)
-    return {"group_by": effective, "groups": groups}
+        groups = repository.summarize(conn, kind, filters, group_by)
+    return {"kind": kind.plural, "group_by": effective, "groups": groups}
