@@ -4,6 +4,11 @@ Each YAML file covers one phenomenon of the contract (`../shared/spec/targets.md
 is one test case, so a new extraction rule starts life as a failing example here. Only the keys an
 example gives are checked: a target's raw list must match in length and order, every given field
 must match (numbers within 1e-9), and every returned span must cut its raw out of the text.
+
+Results (targets.md §5) are checked the same way where an example gives `results`; an example of
+a file written since results exist (`RESULT_PHENOMENA`) that gives no `results` expects none. A
+result's `target` is written as the raw of the target it reports on; a target's `baseline` as
+`{raw, value}`.
 """
 from __future__ import annotations
 
@@ -20,13 +25,23 @@ CORPUS_DIR = Path(__file__).parent / "corpus"
 PHENOMENA = (
     "numerals", "magnitudes", "money", "percent", "ranges", "comparators", "direction", "per",
     "units", "exclusions", "deadlines", "traditional", "fullwidth", "structure", "responsibility",
+) + (
+    "status", "progress", "tables", "inheritance", "shared_units", "open_units", "per_head",
+    "baselines", "growth",
 )
+# Files written since results exist: an example there that gives no `results` expects none.
+RESULT_PHENOMENA = frozenset({
+    "status", "progress", "tables", "inheritance", "shared_units", "open_units", "per_head",
+    "baselines", "growth",
+})
 MINIMUM_EXAMPLES = 150
 
 TARGET_KEYS = {
     "raw", "value", "low", "high", "unit", "currency", "category", "comparator", "direction",
     "per", "metric", "deadline", "item", "document", "responsible_units", "responsible_leaders",
+    "baseline",
 }
+RESULT_KEYS = (TARGET_KEYS - {"deadline", "baseline"}) | {"as_of", "target"}
 DOCUMENT_KEYS = {"title", "issuer", "year", "doc_number"}
 ITEM_KEYS = {"document", "number", "title", "responsible_units", "responsible_leaders"}
 CATEGORIES = {"funding", "rate", "schools", "seats", "people", "other"}
@@ -35,12 +50,17 @@ DIRECTIONS = {"increase", "decrease", None}
 
 
 def load_corpus() -> list[tuple[str, dict]]:
-    """Every example as (`phenomenon-n`, example), n counting from 1 within its file."""
+    """Every example as (`phenomenon-n`, example), n counting from 1 within its file.
+
+    An example of a `RESULT_PHENOMENA` file that gives no `results` is given `results: []`.
+    """
     cases = []
     for path in sorted(CORPUS_DIR.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         phenomenon = data["phenomenon"]
         for n, example in enumerate(data["examples"], start=1):
+            if phenomenon in RESULT_PHENOMENA and "results" not in example:
+                example = dict(example, results=[])
             cases.append((f"{phenomenon}-{n}", example))
     return cases
 
@@ -63,6 +83,25 @@ def target_field(target: dict, key: str):
     return target[key]
 
 
+def result_getter(targets: list[dict]):
+    """Like `target_field`, and a result's `target` (an id) is read as that target's raw."""
+    raws = {t["id"]: t["raw"] for t in targets}
+
+    def get(result: dict, key: str):
+        if key == "target" and result["target"] is not None:
+            return raws.get(result["target"], f"<no target with id {result['target']!r}>")
+        return target_field(result, key)
+    return get
+
+
+def same_baseline(expected, actual) -> bool:
+    if expected is None or actual is None:
+        return expected is None and actual is None
+    return expected["raw"] == actual.get("raw") and (
+        same(expected["value"], actual.get("value")) if expected["value"] is not None
+        else actual.get("value") is None)
+
+
 def check_fields(kind: str, expected: dict, actual: dict, getter=lambda d, k: d[k]) -> list[str]:
     problems = []
     for key, want in expected.items():
@@ -72,8 +111,30 @@ def check_fields(kind: str, expected: dict, actual: dict, getter=lambda d, k: d[
                 problems.append(f"{kind}: metric is empty, expected something like {want!r}")
             continue
         got = getter(actual, key)
+        if key == "baseline":
+            if not same_baseline(want, got):
+                problems.append(f"{kind}: baseline = {got!r}, expected {want!r}")
+            continue
         if not same(want, got):
             problems.append(f"{kind}: {key} = {got!r}, expected {want!r}")
+    return problems
+
+
+def check_measures(kind: str, text: str, expected: list[dict], found: list[dict], getter) -> list[str]:
+    """Spans cut their raws; raws match in order; every given field matches."""
+    problems = []
+    for measure in found:
+        span = measure["span"]
+        if text[span["start"]:span["end"]] != measure["raw"]:
+            problems.append(f"{kind} span {span} cuts {text[span['start']:span['end']]!r}, "
+                            f"raw is {measure['raw']!r}")
+    expected_raws = [m["raw"] for m in expected]
+    found_raws = [m["raw"] for m in found]
+    if found_raws != expected_raws:
+        problems.append(f"{kind}s {found_raws!r}, expected {expected_raws!r}")
+    else:
+        for want, got in zip(expected, found):
+            problems += check_fields(f"{kind} {want['raw']!r}", want, got, getter)
     return problems
 
 
@@ -85,21 +146,10 @@ def flattened_items(result: dict) -> list[dict]:
 def test_example(example):
     text = example["text"]
     result = extract(text).to_dict()
-    found = result["targets"]
-    problems = []
-
-    for target in found:
-        span = target["span"]
-        if text[span["start"]:span["end"]] != target["raw"]:
-            problems.append(f"span {span} cuts {text[span['start']:span['end']]!r}, raw is {target['raw']!r}")
-
-    expected_raws = [t["raw"] for t in example["targets"]]
-    found_raws = [t["raw"] for t in found]
-    if found_raws != expected_raws:
-        problems.append(f"targets {found_raws!r}, expected {expected_raws!r}")
-    else:
-        for want, got in zip(example["targets"], found):
-            problems += check_fields(f"target {want['raw']!r}", want, got, target_field)
+    problems = check_measures("target", text, example["targets"], result["targets"], target_field)
+    if "results" in example:
+        problems += check_measures("result", text, example["results"], result["results"],
+                                   result_getter(result["targets"]))
 
     if "documents" in example:
         documents = result["documents"]
@@ -139,18 +189,28 @@ def test_every_phenomenon_has_a_file(phenomenon):
 def test_example_is_well_formed(example):
     """The corpus itself obeys the contract: known keys and values, raws in the text in order."""
     text = example["text"]
-    position = 0
-    for target in example["targets"]:
-        assert set(target) <= TARGET_KEYS, set(target) - TARGET_KEYS
-        assert "raw" in target
-        assert target.get("category", "other") in CATEGORIES
-        assert target.get("comparator", "eq") in COMPARATORS
-        assert target.get("direction") in DIRECTIONS
-        if target.get("comparator") == "between":
-            assert target.get("value") is None and target["low"] < target["high"]
-        found_at = text.find(target["raw"], position)
-        assert found_at >= 0, f"{target['raw']!r} not in the text after offset {position}"
-        position = found_at + len(target["raw"])
+    target_raws = [t["raw"] for t in example["targets"]]
+    for kind, keys in (("targets", TARGET_KEYS), ("results", RESULT_KEYS)):
+        position = 0
+        for measure in example.get(kind, []):
+            assert set(measure) <= keys, set(measure) - keys
+            assert "raw" in measure
+            assert measure.get("category", "other") in CATEGORIES
+            assert measure.get("comparator", "eq") in COMPARATORS
+            assert measure.get("direction") in DIRECTIONS
+            if measure.get("comparator") == "between":
+                assert measure.get("value") is None and measure["low"] < measure["high"]
+            found_at = text.find(measure["raw"], position)
+            assert found_at >= 0, f"{measure['raw']!r} not in the text after offset {position}"
+            position = found_at + len(measure["raw"])
+            baseline = measure.get("baseline")
+            if baseline is not None:
+                assert set(baseline) == {"raw", "value"} and baseline["raw"] in text
+                assert baseline["value"] is None or isinstance(baseline["value"], (int, float))
+            if measure.get("as_of") is not None:
+                assert measure["as_of"] in text, f"as_of {measure['as_of']!r} is not written in the text"
+            if measure.get("target") is not None:
+                assert measure["target"] in target_raws, f"{measure['target']!r} is no expected target"
     for document in example.get("documents", []):
         assert set(document) <= DOCUMENT_KEYS
     for item in example.get("items", []):
