@@ -135,6 +135,8 @@ def _status(view: str, q: Quantity, structure, doc_index: int) -> tuple[str, str
     quantity's own sentence (left of it, or `已` right after its noun), else its section heading
     or the document's title, else the sentences before it in the same section, else a plan."""
     section_status, heading = structure.status_at(q.start, doc_index)
+    if status.target_after(view, q.alt_end):
+        return status.TARGET, None
     lo = status.sentence_start(view, q.start)
     cue = _cue_before(view, lo, q.start, section_status)
     if cue == "comparison" and section_status:
@@ -174,11 +176,7 @@ def _as_of(text: str, view: str, q: Quantity, structure, openers: list[tuple[int
     floor = structure.top_section_starts[t] if t >= 0 else 0
     if k >= 0 and openers[k][0] >= floor:
         return text[openers[k][0]:openers[k][1]]
-    if heading:
-        m = status._AS_OF.search(heading)
-        if m:
-            return m.group()
-    return None
+    return status.heading_as_of(heading) if heading else None
 
 
 def _link_results(targets: list[Target], results: list[Result]) -> None:
@@ -195,7 +193,8 @@ def _link_results(targets: list[Target], results: list[Result]) -> None:
                 continue
             if (t.item.id if t.item else None) != (r.item.id if r.item else None):
                 continue
-            if _shares_word(t.metric or "", r.metric or ""):
+            close = r.span.start - t.span.start < 300
+            if _shares_word(t.metric or "", r.metric or "") or (close and len(r.metric or "") < 3):
                 best = t
                 break
         r.target = best.id if best else None

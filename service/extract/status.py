@@ -24,11 +24,14 @@ def _alt(patterns) -> str:
 _CUE = regex.compile(rf"(?P<fact>{_alt(FACT_CUES)})|(?P<result>{_alt(RESULT_CUES)})|(?P<target>{_alt(TARGET_CUES)})"
                     rf"|(?P<weak_target>{_alt(WEAK_TARGET_CUES)})")
 # `…5个项目已于3月完工`, `13项指标已完成`: a result cue right after the counted noun.
-_RESULT_AFTER = regex.compile(r"[^,，。;；:：\n]{0,8}?(?:已经|已(?![经知有]))")
+_RESULT_AFTER = regex.compile(r"[^,，。;；:：\n|]{0,8}?(?:已经|已(?![经知有]))")
+# `其余26场次将于下半年完成`: a plan cue right after the counted noun.
+_TARGET_AFTER = regex.compile(r"[^,，。;；:：\n|]{0,6}?(?:将于|将在|计划于|拟于|预计于|预计在|力争于|力争在)")
 _REVIEW_HEADING = regex.compile(_alt(regex.escape(w) for w in REVIEW_HEADINGS))
 _PLAN_HEADING = regex.compile(_alt(regex.escape(w) for w in PLAN_HEADINGS))
-_AS_OF = regex.compile(_alt(AS_OF))
-_SENTENCE_BREAK = regex.compile(r"[。!?！？\n]")
+_AS_OF = regex.compile("|".join(AS_OF))  # in the order written: the longer phrase first
+_HEADING_PERIOD = regex.compile(r"(?<!\d)20\d\d年(?:度|上半年|下半年|底|末)?")
+_SENTENCE_BREAK = regex.compile(r"[。!?！？\n|]")  # a table cell is a sentence of its own
 _YEAR = regex.compile(r"(?<!\d)(20\d\d)年")
 
 
@@ -63,11 +66,23 @@ def sentence_start(view: str, pos: int) -> int:
 def clause_cue(view: str, lo: int, pos: int) -> tuple[str | None, int]:
     """(status, end of the cue) of the cue nearest to the left of `pos` in view[lo:pos]."""
     found = None
-    for m in _CUE.finditer(view, lo, pos):
+    for m in _CUE.finditer(view, lo, min(len(view), pos + 16)):  # lookaheads may see past `pos`
+        if m.end() > pos:
+            break
         found = m
     if found is None:
         return None, -1
     return found.lastgroup, found.end()
+
+
+def heading_as_of(heading: str) -> str | None:
+    """The period a heading or title names: `(截至10月31日)`, `一、2024年工作回顾` → 2024年."""
+    m = _AS_OF.search(heading) or _HEADING_PERIOD.search(heading)
+    return m.group() if m else None
+
+
+def target_after(view: str, end: int) -> bool:
+    return _TARGET_AFTER.match(view, end, min(len(view), end + 14)) is not None
 
 
 def result_after(view: str, end: int) -> bool:

@@ -28,6 +28,7 @@ def _alt(words) -> str:
 # Line openings may carry Markdown: a heading mark (`## `) and bold (`**`).
 _OPEN = r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?[ \t]*"
 _SECTION = regex.compile(rf"{_OPEN}[{_CN}]{{1,3}}[、.][ \t]*\S")
+_MD_HEADING = regex.compile(r"^[ \t]*#{1,6}[ \t]*[^\s#]")
 _SUBSECTION = regex.compile(rf"{_OPEN}\([{_CN}]{{1,3}}\)[ \t]*\S")
 _ITEM = regex.compile(
     r"^[ \t]*(?:#{1,6}[ \t]*)?(?P<md>\*\*)?[ \t]*(?P<num>\d{1,3})(?![\d])[ \t]*(?P<sep>[.、])?[ \t]*(?:\*\*)?[ \t]*(?P<rest>\S)"
@@ -352,6 +353,17 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
             structure._section_starts.append(line.start)
             current = _close(current, line.start)
             continue
+        if (content.lstrip()[:1] == "#" and _MD_HEADING.match(content) and not _ITEM.match(content)
+                and not _SUBSECTION.match(content)):
+            section = _heading(text, line)  # `## 2024年工作回顾`: a Markdown heading opens a section
+            subsection = None
+            section_changed = True
+            section_status = heading_status(section, doc.year) or doc_status
+            structure._sections.append((line.start, doc.index, section, section_status))
+            structure._section_starts.append(line.start)
+            structure.top_section_starts.append(line.start)
+            current = _close(current, line.start)
+            continue
         if lead == "(" and _SUBSECTION.match(content):
             subsection = _heading(text, line)
             section_changed = True  # some plans number items afresh in each sub-section
@@ -401,11 +413,13 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
 def _table_items(text: str, table: Table, doc: Document, structure: Structure, section) -> None:
     """A numbered row of a table (a `序号` column) is an item: its title from the content
     column, its responsible units and leaders from theirs."""
-    if not table.has("number"):
-        return
+    if not (table.has("number") or table.has("units") or table.has("leaders") or table.has("deadline")):
+        return  # an indicator table: its rows are measures, not work items
     for r, row in enumerate(table.rows):
         if row.number is None:
-            continue
+            if table.has("number"):
+                continue
+            row.number = r + 1
         end = table.rows[r + 1].start if r + 1 < len(table.rows) else table.end
         title = ""
         for start, cell_end, role in row.cells:

@@ -50,7 +50,7 @@ def column_role(heading: str) -> str | None:
     if not h:
         return None
     for role, words in COLUMN_ROLES:
-        if any(h == w or (len(h) <= 8 and h.endswith(w)) for w in words):
+        if any(h == w or (len(h) <= 10 and (h.endswith(w) or h.startswith(w))) for w in words):
             return role
     if _YEAR_HEADING.match(h):
         return "year"
