@@ -130,7 +130,8 @@ def _row_deadline(text: str, structure, pos: int) -> str | None:
     return None
 
 
-def _status(view: str, q: Quantity, structure, doc_index: int) -> tuple[str, str | None]:
+def _status(view: str, q: Quantity, structure, doc_index: int,
+            previous: str | None = None) -> tuple[str, str | None]:
     """(target|result|fact, heading that decided it or None). The nearest cue decides: the
     quantity's own sentence (left of it, or `已` right after its noun), else its section heading
     or the document's title, else the sentences before it in the same section, else a plan."""
@@ -161,6 +162,8 @@ def _status(view: str, q: Quantity, structure, doc_index: int) -> tuple[str, str
     cue = _cue_before(view, floor, lo, None)
     if cue == status.RESULT:
         return status.RESULT, None
+    if cue is None and previous == status.RESULT:
+        return status.RESULT, None  # a report goes on reporting: the cue of the quantity before
     return status.TARGET, None
 
 
@@ -221,6 +224,7 @@ def extract(text: str) -> Extraction:
     warnings: list[str] = list(structure.warnings)
     counters: dict[int, int] = {}
     result_counters: dict[int, int] = {}
+    last_section, previous = None, None
 
     for k, q in enumerate(quantities):
         doc_index, item, section = structure.locate(q.start)
@@ -234,7 +238,11 @@ def extract(text: str) -> Extraction:
         j = bisect.bisect_right(quoted_starts, q.start) - 1
         if j >= 0 and quoted[j][0] <= q.start and q.end <= quoted[j][1]:
             continue  # inside a quoted name, code or slogan
-        kind, heading = _status(view, q, structure, doc_index)
+        section_key = (doc_index, structure.section_start(q.start, doc_index))
+        if section_key != last_section:
+            last_section, previous = section_key, None
+        kind, heading = _status(view, q, structure, doc_index, previous)
+        previous = kind
         if kind == status.FACT or k in baseline_used:
             continue  # background and starting levels are returned nowhere (a baseline rides on its target)
         unit, currency, category, low, high = _unit_and_category(q)

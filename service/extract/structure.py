@@ -297,8 +297,9 @@ def parse_structure(text: str, view: str) -> Structure:
 
 
 def _headline_status(lines: list[Line], first: int, end: int) -> str | None:
-    """An untitled text (a web page, a notice) takes the status of a headline among its first
-    short lines: `…民生实事项目完成情况的公示` heads a report."""
+    """An untitled text (a web page, a notice, a pasted summary) takes the status of a headline
+    among its first lines: `…民生实事项目完成情况的公示` heads a report. A long first line is read
+    up to its first sentence end (a title run into its body when line breaks were lost)."""
     seen = 0
     for line in lines[first:first + 12]:
         if line.start >= end or seen >= 5:
@@ -307,10 +308,10 @@ def _headline_status(lines: list[Line], first: int, end: int) -> str | None:
         if not text:
             continue
         seen += 1
-        if len(text) <= 60 and "。" not in text:
-            found = heading_status(text)
-            if found:
-                return found
+        head = regex.split(r"[,，。;；!?！？]", text if len(text) <= 60 else text[:30], maxsplit=1)[0]
+        found = heading_status(head) if len(head) >= 6 else None
+        if found:
+            return found
     return None
 
 
