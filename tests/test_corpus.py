@@ -34,7 +34,7 @@ RESULT_PHENOMENA = frozenset({
     "status", "progress", "tables", "inheritance", "shared_units", "open_units", "per_head",
     "baselines", "growth",
 })
-MINIMUM_EXAMPLES = 150
+MINIMUM_EXAMPLES = 545  # 405 before results, 140 written with them
 
 TARGET_KEYS = {
     "raw", "value", "low", "high", "unit", "currency", "category", "comparator", "direction",
