@@ -67,6 +67,22 @@ def load_corpus() -> list[tuple[str, dict]]:
 
 CASES = load_corpus()
 
+# Examples the engine does not read right yet, one `phenomenon-n` a line (# comments allowed).
+# They run as strict xfails: reported as failing, and an error as soon as one starts passing,
+# so this list can only shrink. Each is an open piece of work, named in the closing note.
+KNOWN_FAILURES = frozenset(
+    line.split("#", 1)[0].strip()
+    for line in (CORPUS_DIR / "known_failures.txt").read_text(encoding="utf-8").splitlines()
+    if line.split("#", 1)[0].strip()
+) if (CORPUS_DIR / "known_failures.txt").exists() else frozenset()
+
+
+def _engine_cases():
+    for case_id, example in CASES:
+        marks = [pytest.mark.xfail(strict=True, reason="not read yet (tests/corpus/known_failures.txt)")] \
+            if case_id in KNOWN_FAILURES else []
+        yield pytest.param(example, id=case_id, marks=marks)
+
 
 def same(expected, actual) -> bool:
     """Equality with a tolerance for numbers (bools are not numbers here)."""
@@ -142,7 +158,7 @@ def flattened_items(result: dict) -> list[dict]:
     return [dict(item, document=doc["index"]) for doc in result["documents"] for item in doc["items"]]
 
 
-@pytest.mark.parametrize("example", [c[1] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("example", list(_engine_cases()))
 def test_example(example):
     text = example["text"]
     result = extract(text).to_dict()
@@ -171,6 +187,10 @@ def test_example(example):
                 problems += check_fields(f"item {want['number']}", want, got)
 
     assert not problems, "\n".join(problems)
+
+
+def test_known_failures_name_real_examples():
+    assert KNOWN_FAILURES <= {c[0] for c in CASES}
 
 
 def test_corpus_is_large_enough():
