@@ -133,7 +133,7 @@ CN_ONE_DESCRIPTIVE_AFTER = ("重要", "主要", "基本", "关键", "好", "新�
 CN_ONE_WORD_PREFIXES = set("统唯之同划单专逐如归万合均择择其另某任每")
 # After the measure word: the count is part of a name or rule (`八项规定`, `十项准则`).
 NAME_SUFFIXES_AFTER_UNIT = ("一体", "全会", "气", "制", "代表大会", "规定", "准则", "禁令", "纪律", "原则", "要求", "精神", "讲话", "方针",
-                            "性")
+                            "性", "会议", "数")  # 五次会议 (a session's name), 两位数增长
 # Before the number, makes the whole quantity a condition, not a commitment (`40周岁以下`).
 # Ages and spans carry their own units (岁, 周岁, 年, 小时) that are not measure words at all.
 
@@ -151,7 +151,8 @@ VAGUE_BEFORE = ("数", "几")
 
 # After a Chinese `N个`, these make it a political formula (`两个维护`, `四个意识`), not a count.
 FORMULA_AFTER_CN_COUNT = ("维护", "确立", "意识", "自信", "务必", "毫不动摇", "一百年", "代表", "全面",
-                          "只增不减", "至上", "优先", "面向", "服从", "结合", "必须")
+                          "只增不减", "至上", "优先", "面向", "服从", "结合", "必须",
+                          "大局", "积极性", "中国", "市场", "有机整体")  # 两个大局, 一个中国原则
 
 # Vague quantity words (not numbers at all: listed for documentation and for the corpus).
 VAGUE_WORDS = ("一批", "若干", "多项", "部分", "一些", "一系列")

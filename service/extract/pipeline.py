@@ -79,6 +79,10 @@ def _baselines(view: str, quantities: list[Quantity]) -> dict[int, int]:
             continue
         if _CHANGE_TO.match(view[a.alt_end:b.start]) and _FROM.search(view, max(0, a.start - 14), a.start):
             found[k] = k - 1
+            j = k - 1  # `分别从50%、75%提高至100%`: every starting level of the list is one
+            while j > 0 and view[quantities[j - 1].alt_end:quantities[j].start].strip() in ("、", "和", "及"):
+                found[-j] = j - 1
+                j -= 1
     return found
 
 
@@ -138,6 +142,8 @@ def _status(view: str, q: Quantity, structure, doc_index: int,
     section_status, heading = structure.status_at(q.start, doc_index)
     if status.target_after(view, q.alt_end):
         return status.TARGET, None
+    if status.result_after(view, q.alt_end, near=True):
+        return status.RESULT, None  # `5个项目已于3月完工`: the cue right after the noun is nearest
     lo = status.sentence_start(view, q.start)
     cue = _cue_before(view, lo, q.start, section_status)
     if cue == "comparison" and section_status:
@@ -218,6 +224,7 @@ def extract(text: str) -> Extraction:
     baseline_of = _baselines(view, quantities)
     baseline_of.update(_row_baselines(structure, quantities))
     baseline_used = set(baseline_of.values())
+    baseline_of = {k: v for k, v in baseline_of.items() if k >= 0}
     openers = status.paragraph_openers(view)
     targets: list[Target] = []
     results: list[Result] = []
@@ -230,8 +237,8 @@ def extract(text: str) -> Extraction:
         doc_index, item, section = structure.locate(q.start)
         if doc_index is None:
             continue  # a table of contents or outline ahead of the documents
-        if context.exclusion(view, q):
-            continue
+        if context.exclusion(view, q) or q.chinese == "零":
+            continue  # `零部件` holds no count
         cell = structure.cell_at(q.start)
         if cell is not None and cell[0] in _NOT_MEASURED_COLUMNS:
             continue  # a row number, a unit's name, a date or a note

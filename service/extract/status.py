@@ -85,8 +85,12 @@ def target_after(view: str, end: int) -> bool:
     return _TARGET_AFTER.match(view, end, min(len(view), end + 14)) is not None
 
 
-def result_after(view: str, end: int) -> bool:
-    return _RESULT_AFTER.match(view, end, min(len(view), end + 12)) is not None
+_RESULT_NEAR = regex.compile(r"[^,，。;；:：\n|]{0,3}?(?:已经|已(?![经知有]))")
+
+
+def result_after(view: str, end: int, near: bool = False) -> bool:
+    pattern = _RESULT_NEAR if near else _RESULT_AFTER
+    return pattern.match(view, end, min(len(view), end + 12)) is not None
 
 
 def as_of(view: str, lo: int, pos: int) -> tuple[int, int] | None:
