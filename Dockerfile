@@ -3,13 +3,18 @@
 #   docker run --rm -p 8000:8000 -v plan-targets-data:/var/lib/plan-targets plan-targets
 
 # --- build: the package and every dependency as wheels (no compiler needed in the image) ---
+# Dependencies are the pins of requirements.lock, each checked against its sha256 (`make lock`
+# writes it); the package's own wheel is built with the locked setuptools, without fetching more.
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock \
+ && pip download --require-hashes --only-binary=:all: --dest /wheels -r requirements.lock
 # service/api/openapi.yaml is a symlink to ../../openapi.yaml: copy both so the wheel gets the file.
 COPY pyproject.toml openapi.yaml ./
 COPY service ./service
-RUN pip wheel --wheel-dir /wheels .
+RUN pip wheel --no-deps --no-build-isolation --wheel-dir /wheels .
 
 # --- runtime -------------------------------------------------------------------------------
 FROM python:3.11-slim
@@ -26,8 +31,10 @@ RUN useradd --system --uid 10001 --user-group --home-dir /app --create-home app 
  && chown app:app /var/lib/plan-targets
 
 COPY --from=build /wheels /tmp/wheels
-RUN pip install --no-index --find-links /tmp/wheels plan-targets \
- && rm -rf /tmp/wheels
+COPY requirements.lock /tmp/requirements.lock
+RUN pip install --no-index --find-links /tmp/wheels --require-hashes -r /tmp/requirements.lock \
+ && pip install --no-index --no-deps /tmp/wheels/plan_targets-*.whl \
+ && rm -rf /tmp/wheels /tmp/requirements.lock
 
 WORKDIR /app
 # The same settings file `plan-targets serve` uses (workers from the core count, timeouts,
