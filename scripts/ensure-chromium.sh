@@ -17,4 +17,4 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "ensure-chromium: installing Debian's ${packages[*]}" >&2
 "${as_root[@]}" apt-get update
-"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${packages[@]}"
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${packages[@]}"
