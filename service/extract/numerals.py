@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 from decimal import Decimal
 
-import cn2an
-
 from .lexicon import CN_DIGITS, CN_SMALL_UNITS, MAGNITUDES
 
 CN_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(CN_SMALL_UNITS)
@@ -19,6 +17,8 @@ def chinese_value(numeral: str) -> Decimal | None:
         return Decimal(CN_DIGITS[numeral])
     if numeral[0] in "百千":  # 百分之百, 千分之…: a bare 百 is 一百
         numeral = "一" + numeral
+    import cn2an  # imported on first use: its import costs 0.2 s, too much for a CLI start
+
     try:
         value = cn2an.cn2an(numeral.replace("两", "二"), "strict")
     except (ValueError, KeyError, TypeError):
