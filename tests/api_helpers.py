@@ -120,3 +120,15 @@ def check_problem(status: int, body: dict, headers) -> None:
     assert headers.get("X-Request-ID")
     schema_validator("Problem").validate(body)
     assert "Traceback" not in body["detail"] and 'File "' not in body["detail"]
+
+
+# A plan that opens with last year's review (written for the tests, in the genre of issue 8):
+# the review's figures are results, the plan's are targets, one target has a baseline.
+REVIEW_AND_PLAN = (
+    "某区教育局2025年工作要点\n"
+    "一、2024年工作回顾\n"
+    "2024年，全区新增学位2700个，教师培训覆盖率达到96%。\n"
+    "二、2025年重点任务\n"
+    "1. 扩充学位供给。全年新增学位3000个，新建学校5所，总投资4.2亿元。\n"
+    "2. 提升教师素质。教师培训覆盖率由96%提高到98%。\n"
+)

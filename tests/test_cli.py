@@ -5,7 +5,7 @@ import json
 import subprocess
 import sys
 
-from api_helpers import REPO
+from api_helpers import REPO, REVIEW_AND_PLAN
 from service.extract import extract
 
 CLI = [sys.executable, "-m", "service.cli"]
@@ -25,13 +25,10 @@ def test_cli_json_carries_results_and_baselines_beside_targets(tmp_path):
         assert "baseline" in target and "as_of" not in target
     for result in printed["results"]:
         assert "as_of" in result and "target" in result and "deadline" not in result
+    # the review's figures came out as results, the plan's as targets (spec/targets.md §5)
+    plan_starts = REVIEW_AND_PLAN.index("二、")
+    assert printed["results"] and printed["targets"]
+    assert all(r["span"]["end"] <= plan_starts for r in printed["results"])
+    assert all(t["span"]["start"] >= plan_starts for t in printed["targets"])
+    assert any(t["baseline"] for t in printed["targets"])
 
-
-# A plan that opens with last year's review (written for this test).
-REVIEW_AND_PLAN = (
-    "某区教育局2025年工作要点\n"
-    "一、2024年工作回顾\n"
-    "截至2024年底，全区已新建学校3所，新增学位2700个。\n"
-    "二、2025年工作安排\n"
-    "1. 扩充学位供给。计划新建学校5所，新增学位4500个，学前教育普惠率由85%提高到90%。\n"
-)

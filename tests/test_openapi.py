@@ -88,9 +88,11 @@ def test_the_extract_example_is_a_consistent_real_response():
         "application/json"]["example"]
     text = example["meta"]["text"]
     assert example["targets"], "the example should show targets"
+    assert example["results"], "the example should show a result apart from the targets"
+    assert any(t["baseline"] for t in example["targets"]), "the example should show a baseline"
     assert example["meta"]["chars"] == len(text)
-    for target in example["targets"]:
-        assert text[target["span"]["start"]:target["span"]["end"]] == target["raw"]
+    for measure in example["targets"] + example["results"]:
+        assert text[measure["span"]["start"]:measure["span"]["end"]] == measure["raw"]
 
 
 def test_the_extract_example_is_what_the_service_answers_today(client):

@@ -1067,3 +1067,31 @@ def test_migrating_0001_to_0002_keeps_stored_targets_and_back(backend, tmp_path,
         assert kept[0] == (41, "3所") and viewed == len(kept)
     finally:
         store.dispose()
+
+
+def test_a_real_review_and_plan_text_is_stored_with_its_results_apart(client, store_url):
+    """End to end with the real engine: POST a plan that opens with last year's review; the
+    review's figures are served by /results, never by /targets or the targets' summary."""
+    from api_helpers import REVIEW_AND_PLAN
+
+    call = StoreCaller(client.application)
+    expected = extraction_of(REVIEW_AND_PLAN)
+    assert expected["results"] and expected["targets"]
+    body = call.post_json({"text": REVIEW_AND_PLAN, "source": "review-and-plan.txt"}).get_json()
+    assert (body["target_count"], body["result_count"]) == (
+        len(expected["targets"]), len(expected["results"]))
+    results = get_all_results(call)
+    assert [r["key"] for r in results] == [r["id"] for r in expected["results"]]
+    for got, want in zip(results, expected["results"]):
+        assert {f: got[f] for f in RESULT_FIELDS} == {f: want[f] for f in RESULT_FIELDS}
+        assert (got["target"] or {}).get("key") == want["target"]
+    targets = get_all_targets(call)
+    assert [t["key"] for t in targets] == [t["id"] for t in expected["targets"]]
+    for got, want in zip(targets, expected["targets"]):
+        assert {f: got[f] for f in TARGET_FIELDS} == {f: want[f] for f in TARGET_FIELDS}
+    for kind, measures in (("targets", expected["targets"]), ("results", expected["results"])):
+        groups = call.get(f"/summary?kind={kind}&group_by=category").get_json()["groups"]
+        want = defaultdict(float)
+        for m in measures:
+            want[(m["category"], m["unit"])] += m["value"] or 0.0
+        assert {(g["category"], g["unit"]): g["sum"] for g in groups} == pytest.approx(dict(want))

@@ -267,7 +267,7 @@ CONTRAST_JS = """
     return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
   };
   const seen = {};
-  const samples = ['#plan-text mark.target', '.muted', '.help', 'label', 'a', 'button', 'th', 'td', '.legend li', '#plan-text'];
+  const samples = ['#plan-text mark.target', '#plan-text mark.result', '.muted', '.help', 'label', 'a', 'button', 'th', 'td', '.legend li', '#plan-text'];
   for (const selector of samples) {
     for (const el of document.querySelectorAll(selector)) {
       if (!el.offsetParent || !el.textContent.trim()) continue;
@@ -315,3 +315,62 @@ def test_page_is_labelled_contrasted_and_keyboard_reachable(page, server, seed):
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_results_are_highlighted_apart_and_counted_as_the_api_counts_them(page, server):
+    """A plan opening with last year's review: the page highlights exactly the API's targets
+    and, in a style and legend entry of their own, exactly its results; none is in a total."""
+    from api_helpers import REVIEW_AND_PLAN
+
+    answer = requests.post(f"{server}/extract", json={"text": REVIEW_AND_PLAN}, timeout=60).json()
+    targets, results = answer["targets"], answer["results"]
+    assert targets and results
+    review(page, server, REVIEW_AND_PLAN)
+    target_marks = page.locator("#plan-text mark.target")
+    result_marks = page.locator("#plan-text mark.result")
+    assert target_marks.count() == len(targets)
+    assert result_marks.count() == len(results)
+    assert sorted(target_marks.evaluate_all("ms => ms.map(m => m.dataset.target)")) == sorted(
+        t["id"] for t in targets)
+    assert sorted(result_marks.evaluate_all("ms => ms.map(m => m.dataset.result)")) == sorted(
+        r["id"] for r in results)
+    by_id = {r["id"]: r for r in results}
+    for result_id, marked in result_marks.evaluate_all("ms => ms.map(m => [m.dataset.result, m.textContent])"):
+        assert marked == by_id[result_id]["raw"]
+    assert page.locator('[data-count="results"]').inner_text() == str(len(results))
+
+    # a style of its own: every result looks alike, and unlike every target
+    style = "m => [getComputedStyle(m).backgroundColor, getComputedStyle(m).borderTopStyle]"
+    result_styles = {tuple(s) for s in result_marks.evaluate_all(f"ms => ms.map({style})")}
+    target_styles = {tuple(s) for s in target_marks.evaluate_all(f"ms => ms.map({style})")}
+    assert len(result_styles) == 1 and not result_styles & target_styles
+    legend = page.locator(".legend .legend-result")
+    assert legend.is_visible() and "Result" in legend.inner_text()
+    assert (tuple(legend.locator("mark").evaluate(style)),) == tuple(result_styles)
+
+    # hovering a result tells what it is; its table row pins it, and links its target if any
+    first = min(results, key=lambda r: r["span"]["start"])
+    page.locator(f'mark[data-result="{first["id"]}"]').hover()
+    tip = page.locator("#target-tip")
+    tip.wait_for(state="visible")
+    assert "Result" in tip.inner_text() and "As of" in tip.inner_text()
+    rows = page.locator("#results-table tbody tr")
+    assert rows.count() == len(results)
+    page.locator(f"#row-{first['id']}").click()
+    details = page.locator("#target-details").inner_text()
+    assert first["raw"] in details and "reported as achieved" in details
+    assert page.locator("#target-details .details-title").inner_text().strip() == first["raw"]
+    assert "selected" in page.locator(f'mark[data-result="{first["id"]}"]').get_attribute("class")
+
+    # the targets' totals and the targets' table hold targets only
+    assert page.locator("#targets-table tbody tr").count() == len(targets)
+    seats = sum(t["value"] or 0 for t in targets if t["category"] == "seats" and not t["per"])
+    if seats:
+        cell = page.locator('table.totals:not(.result-totals) tr[data-total="seats"] td.num').first
+        assert float(cell.inner_text().replace(",", "")) == seats
+    ratios = page.evaluate(CONTRAST_JS)
+    assert any(k.startswith("#plan-text mark.result") for k in ratios)
+    assert {k: v for k, v in ratios.items() if v < 4.5} == {}
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate("document.getElementById('text-heading').scrollIntoView()")
+    page.screenshot(path=str(ARTIFACTS / "review-page-results.png"))

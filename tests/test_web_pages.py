@@ -318,3 +318,70 @@ def test_a_plan_without_targets_still_shows_its_text(client):
     page = parse(response.get_data(as_text=True))
     assert page.marks == [] and "".join(page.plan_text) == text
     assert "No funding, seats, schools or people targets" in response.get_data(as_text=True)
+
+
+def _result_marks(html: str) -> list[tuple[str, str]]:
+    return re.findall(r'<mark id="mark-[^"]+" class="result cat-[a-z]+" data-result="([^"]+)"[^>]*>([^<]*)</mark>', html)
+
+
+def test_review_marks_results_apart_with_a_legend_entry_a_table_and_no_target_total(client):
+    from api_helpers import REVIEW_AND_PLAN
+
+    extraction = engine_json(extract(REVIEW_AND_PLAN))
+    assert extraction["results"] and extraction["targets"]
+    html = client.post("/ui/review", data={"text": REVIEW_AND_PLAN}).get_data(as_text=True)
+    page = parse(html)
+    assert sorted(m["data-target"] for m in page.marks) == sorted(t["id"] for t in extraction["targets"])
+    assert sorted(rid for rid, _ in _result_marks(html)) == sorted(r["id"] for r in extraction["results"])
+    by_id = {r["id"]: r for r in extraction["results"]}
+    for rid, marked in _result_marks(html):
+        assert marked == by_id[rid]["raw"]
+    assert 'class="legend-result"' in html and "Result: reported as achieved" in html
+    assert f'<strong data-count="results">{len(extraction["results"])}</strong>' in html
+    table = html[html.index('<table id="results-table"'):html.index("</table>", html.index('<table id="results-table"'))]
+    assert re.findall(r'<tr id="row-([^"]+)" data-result=', table) == [
+        r["id"] for r in sorted(extraction["results"], key=lambda r: r["span"]["start"])]
+    for r in extraction["results"]:
+        if r["as_of"]:
+            assert r["as_of"] in table
+    # the targets' totals add the targets' values only
+    totals = html[html.index('<table class="totals"'):html.index("</table>", html.index('<table class="totals"'))]
+    for category in ("seats", "funding", "schools", "people"):
+        want = sum(t["value"] or 0 for t in extraction["targets"] if t["category"] == category and not t["per"])
+        match = re.search(rf'data-total="{category}"[^>]*>.*?<td class="num">([^<]+)</td>', totals, re.S)
+        if want:
+            assert float(match.group(1).replace(",", "")) == pytest.approx(want), category
+        elif match:
+            assert not any(t["category"] == category for t in extraction["targets"])
+    target_rows = re.findall(r'<tr id="row-([^"]+)" data-target=', html)
+    assert sorted(target_rows) == sorted(t["id"] for t in extraction["targets"])
+
+
+def test_target_csv_never_holds_a_result_and_the_results_csv_holds_them(client):
+    from service.store.routes import CSV_COLUMNS_OF
+    from api_helpers import REVIEW_AND_PLAN
+
+    extraction = engine_json(extract(REVIEW_AND_PLAN))
+    targets = list(csv.reader(io.StringIO(
+        client.post("/ui/review.csv", data={"text": REVIEW_AND_PLAN}).data.decode("utf-8-sig"))))
+    results = list(csv.reader(io.StringIO(
+        client.post("/ui/review.results.csv", data={"text": REVIEW_AND_PLAN}).data.decode("utf-8-sig"))))
+    assert tuple(results[0]) == CSV_COLUMNS_OF["result"]
+    raw_start = CSV_COLUMNS.index("raw"), CSV_COLUMNS.index("span_start")
+    assert [(r[raw_start[0]], int(r[raw_start[1]])) for r in targets[1:]] == [
+        (t["raw"], t["span"]["start"]) for t in extraction["targets"]]
+    columns = CSV_COLUMNS_OF["result"]
+    assert [(r[columns.index("raw")], int(r[columns.index("span_start")]), r[columns.index("as_of")])
+            for r in results[1:]] == [(r["raw"], r["span"]["start"], r["as_of"] or "")
+                                      for r in extraction["results"]]
+    # stored, the plan's page offers the store's results CSV, and reviews like the pasted one
+    location = client.post("/ui/documents", data={"text": REVIEW_AND_PLAN}).headers["Location"]
+    html = client.get(location).get_data(as_text=True)
+    results_url = re.search(r'id="download-results-csv" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    stored_rows = list(csv.reader(io.StringIO(client.get(results_url).data.decode("utf-8-sig"))))
+    assert [r[columns.index("raw")] for r in stored_rows[1:]] == [r["raw"] for r in extraction["results"]]
+    pasted = client.post("/ui/review", data={"text": REVIEW_AND_PLAN}).get_data(as_text=True)
+    for start, end in (('<div id="plan-text"', "</div>"), ('<table id="results-table"', "</table>"),
+                       ('id="review-data"', "</script>")):
+        assert (pasted[pasted.index(start):pasted.index(end, pasted.index(start))]
+                == html[html.index(start):html.index(end, html.index(start))]), start

@@ -134,3 +134,70 @@ def test_stored_document_maps_back_to_its_extraction(tmp_path):
     # and the CSV rows built for an unsaved plan carry what the store's rows carry
     shaped = view.store_shaped_targets(expected, "seed.txt")
     assert [set(r) for r in shaped] == [set(r) for r in document["targets"]]
+
+
+def _review_and_plan_extraction():
+    from api_helpers import REVIEW_AND_PLAN
+
+    extraction = engine_json(extract(REVIEW_AND_PLAN))
+    assert extraction["targets"] and extraction["results"], "the text has both kinds"
+    return REVIEW_AND_PLAN, extraction
+
+
+def test_results_are_marked_in_their_own_style_and_never_as_targets():
+    text, extraction = _review_and_plan_extraction()
+    result = view.highlight(text, extraction)
+    html = str(result.html)
+    target_marks = re.findall(r'<mark id="mark-([^"]+)" class="target cat-[a-z]+" data-target="\1"', html)
+    result_marks = re.findall(r'<mark id="mark-([^"]+)" class="result cat-[a-z]+" data-result="\1"', html)
+    assert target_marks == [t["id"] for t in sorted(extraction["targets"], key=lambda t: t["span"]["start"])]
+    assert result_marks == [r["id"] for r in sorted(extraction["results"], key=lambda r: r["span"]["start"])]
+    assert (result.count("target"), result.count("result")) == (
+        len(extraction["targets"]), len(extraction["results"]))
+    for rid, marked in re.findall(r'data-result="([^"]+)"[^>]*>(.*?)</mark>', html):
+        r = next(r for r in extraction["results"] if r["id"] == rid)
+        assert marked == text[r["span"]["start"]:r["span"]["end"]] == r["raw"]
+    assert unescape(re.sub(r"<[^>]+>", "", html)) == text
+
+
+def test_totals_add_targets_only_and_results_apart():
+    target = {"id": "t0-0", "category": "funding", "unit": "亿元", "value": 2.0, "low": 2.0, "high": 2.0}
+    achieved = {**target, "id": "r0-0", "value": 1.2, "low": 1.2, "high": 1.2, "as_of": "截至6月底",
+                "target": "t0-0", "raw": "1.2亿元", "span": {"start": 0, "end": 5}}
+    extraction = {"documents": [], "targets": [{**target, "raw": "2亿元", "span": {"start": 6, "end": 9}}],
+                  "results": [achieved], "warnings": []}
+    page = view.review("1.2亿元，2亿元。", extraction)
+    assert [(r["category"], r["amount"], r["summed"]) for r in page["totals"]] == [("funding", "2", 1)]
+    assert [(r["category"], r["amount"], r["summed"]) for r in page["result_totals"]] == [("funding", "1.2", 1)]
+    assert [r["result"]["id"] for r in page["result_rows"]] == ["r0-0"]
+    assert page["result_rows"][0]["target"]["id"] == "t0-0"
+    details = page["details"]["r0-0"]
+    assert details["kind"] == "result"
+    fields = {f["key"]: f["value"] for f in details["fields"]}
+    assert fields["as_of"] == "截至6月底" and fields["reports_on"].startswith("2亿元 (t0-0")
+    assert "deadline" not in fields and page["details"]["t0-0"]["kind"] == "target"
+
+
+def test_stored_results_map_back_to_the_extraction(tmp_path):
+    text, expected = _review_and_plan_extraction()
+    store = Store(f"sqlite:///{tmp_path / 'view-results.db'}")
+    upgrade(store.engine)
+    stored = store_text(store, text, "review.txt")
+    with store.reading() as conn:
+        document = repository.get_document(conn, stored.document_id)
+    store.dispose()
+    mapped = view.extraction_from_stored(document)
+    for kind in ("targets", "results"):
+        assert len(mapped[kind]) == len(expected[kind])
+        for got, want in zip(mapped[kind], expected[kind]):
+            assert set(got) == set(want), kind
+            for key in want:
+                if key in ("value", "low", "high") and want[key] is not None:
+                    assert float(got[key]) == float(want[key])
+                elif key == "baseline" and want[key]:
+                    assert got[key]["raw"] == want[key]["raw"]
+                    assert float(got[key]["value"]) == float(want[key]["value"])
+                else:
+                    assert got[key] == want[key], (kind, key)
+    shaped = view.store_shaped_targets(expected, "review.txt", view.RESULT)
+    assert [set(r) for r in shaped] == [set(r) for r in document["results"]]

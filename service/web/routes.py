@@ -55,11 +55,11 @@ def heading_of(extraction: dict, source: str | None) -> str:
     return title or source or "Pasted plan"
 
 
-def download_name(source: str | None, suffix: str) -> str:
+def download_name(source: str | None, suffix: str, what: str = "targets") -> str:
     """`惠济区2023.txt` -> `惠济区2023.targets.csv`; no source -> `plan.targets.csv`."""
     stem = re.sub(r"\.(txt|docx|text|md)$", "", (source or "").strip(), flags=re.I)
     stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", stem).strip(" ._") or "plan"
-    return f"{stem[:80]}.targets.{suffix}"
+    return f"{stem[:80]}.{what}.{suffix}"
 
 
 @bp.get("/")
@@ -97,8 +97,8 @@ def download_json():
 
 @bp.post("/ui/review.csv")
 def download_csv():
-    """The targets of the form's plan in the store's CSV layout (one row per target), so that
-    a pasted plan and a stored one download alike."""
+    """The targets of the form's plan in the store's CSV layout (one row per target, never a
+    result), so that a pasted plan and a stored one download alike."""
     from ..store.routes import targets_csv
 
     plan = plan_from_form(request)
@@ -106,6 +106,18 @@ def download_csv():
     data = targets_csv(rows).encode("utf-8")
     return send_file(io.BytesIO(data), mimetype="text/csv", as_attachment=True,
                      download_name=download_name(plan.source, "csv"))
+
+
+@bp.post("/ui/review.results.csv")
+def download_results_csv():
+    """The results of the form's plan in the layout of `GET /results?format=csv`."""
+    from ..store.routes import results_csv
+
+    plan = plan_from_form(request)
+    rows = view.store_shaped_targets(extract(plan.text).to_dict(), plan.source, view.RESULT)
+    data = results_csv(rows).encode("utf-8")
+    return send_file(io.BytesIO(data), mimetype="text/csv", as_attachment=True,
+                     download_name=download_name(plan.source, "csv", "results"))
 
 
 # --------------------------------------------------------------------------- stored plans
@@ -178,7 +190,10 @@ def stored_plan(document_id: int):
         json_url=url_for("store.get_document", document_id=document_id),
         json_name=download_name(document.get("source") or f"plan-{document_id}", "json"),
         csv_url=url_for("store.list_targets", document=document_id, format="csv"),
-        csv_name=download_name(document.get("source") or f"plan-{document_id}", "csv"))
+        csv_name=download_name(document.get("source") or f"plan-{document_id}", "csv"),
+        results_csv_url=url_for("store.list_results", document=document_id, format="csv"),
+        results_csv_name=download_name(document.get("source") or f"plan-{document_id}", "csv",
+                                       "results"))
 
 
 @bp.errorhandler(OperationalError)

@@ -1,6 +1,10 @@
-"""What the review page shows of one plan: its text with the targets marked, its outline, the
-table rows and the totals. Pure functions of (text, extraction dict); no Flask here, so the
-same view serves a freshly pasted plan and a stored one.
+"""What the review page shows of one plan: its text with the targets and results marked, its
+outline, the table rows and the totals. Pure functions of (text, extraction dict); no Flask
+here, so the same view serves a freshly pasted plan and a stored one.
+
+Targets (what the plan commits to) and results (what it reports as achieved) are marked in
+styles of their own and listed in tables of their own; a total only ever adds targets, or
+only results, never the two together.
 
 Highlights are cut from the text at the targets' `span` offsets. Python indexes strings by
 code point, exactly as the spans are counted, so slicing here is right for every character
@@ -39,6 +43,10 @@ TOTAL_CATEGORIES = ("funding", "seats", "schools", "people")
 
 # The item filter's key for targets that stand before any item (a document's preamble).
 PREAMBLE_KEY = "-"
+
+# The two kinds of highlight: (kind, the extraction's list, the mark's class and data attribute).
+TARGET, RESULT = "target", "result"
+KIND_LIST = {TARGET: "targets", RESULT: "results"}
 
 
 def format_number(value: float | int | None) -> str:
@@ -90,16 +98,46 @@ def target_summary(target: dict) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def result_summary(result: dict) -> str:
+    """One line for a result highlight's `title`."""
+    parts = ["Result (achieved)", quantity(result),
+             CATEGORY_LABELS.get(result.get("category"), result.get("category") or "")]
+    if result.get("as_of"):
+        parts.append(f"as of {result['as_of']}")
+    if result.get("metric"):
+        parts.append(result["metric"])
+    return " · ".join(p for p in parts if p)
+
+
 # The facts a highlight's tooltip shows (the details panel shows every field of `details`).
-TOOLTIP_FIELDS = ("value", "unit", "comparator", "direction", "per", "deadline", "item")
+TOOLTIP_FIELDS = ("kind", "value", "unit", "comparator", "direction", "per", "deadline", "as_of",
+                  "reports_on", "item")
 
 
-def details(target: dict, several_documents: bool = False) -> dict:
-    """Labelled facts of one target for the tooltip and the details panel, as display strings,
-    so that the page script only places text and never formats numbers itself."""
+def reported_target_label(result: dict, targets_by_id: dict) -> str:
+    """`5所 (t0-2, 新建学校)` for the target a result reports on; `—` when none."""
+    target = targets_by_id.get(result.get("target")) if result.get("target") else None
+    if target is None:
+        return result.get("target") or "—"
+    label = f"{target.get('raw')} ({target.get('id')}"
+    return label + (f", {target['metric']})" if target.get("metric") else ")")
+
+
+def details(target: dict, several_documents: bool = False, kind: str = TARGET,
+            targets_by_id: dict | None = None) -> dict:
+    """Labelled facts of one target (or result) for the tooltip and the details panel, as
+    display strings, so that the page script only places text and never formats numbers."""
     low, high = target.get("low"), target.get("high")
     bounds = "" if low is None and high is None else f"{format_number(low) or '…'} to {format_number(high) or '…'}"
+    baseline = target.get("baseline") or {}
+    if kind == RESULT:
+        own = [("as_of", "As of", target.get("as_of") or "—"),
+               ("reports_on", "Reports on", reported_target_label(target, targets_by_id or {}))]
+    else:
+        own = [("deadline", "Deadline", target.get("deadline") or "—"),
+               ("baseline", "Baseline", baseline.get("raw") or "—")]
     fields = [
+        ("kind", "Kind", "Result: reported as achieved" if kind == RESULT else "Target: planned"),
         ("raw", "As written", target.get("raw") or ""),
         ("value", "Value", quantity(target)),
         ("unit", "Unit", target.get("unit") or ""),
@@ -109,23 +147,27 @@ def details(target: dict, several_documents: bool = False) -> dict:
         ("comparator", "Comparator", COMPARATOR_LABELS.get(target.get("comparator"), target.get("comparator") or "")),
         ("direction", "Direction", target.get("direction") or "none (a level or a count)"),
         ("per", "Per", target.get("per") or "—"),
-        ("deadline", "Deadline", target.get("deadline") or "—"),
+        *own,
         ("metric", "Metric", target.get("metric") or "—"),
         ("item", "Item", item_label(target.get("item"), target.get("document"), several_documents)),
         ("units", "Units", "、".join(target.get("responsible_units") or []) or "—"),
         ("leaders", "Leaders", "、".join(target.get("responsible_leaders") or []) or "—"),
         ("sentence", "Sentence", target.get("text") or ""),
     ]
-    return {"id": target.get("id"), "category": target.get("category"),
+    return {"id": target.get("id"), "category": target.get("category"), "kind": kind,
             "fields": [{"key": k, "label": label, "value": v} for k, label, v in fields if v != ""]}
 
 
 @dataclass
 class Highlighted:
     html: Markup
-    marked: list[dict]
-    unmarked: list[tuple[dict, str]]  # (target, why it could not be marked)
+    marked: list[dict]  # targets and results, in text order
+    unmarked: list[tuple[dict, str]]  # (target or result, why it could not be marked)
     notes: list[str] = field(default_factory=list)
+    kinds: dict = field(default_factory=dict)  # id -> TARGET | RESULT of every marked one
+
+    def count(self, kind: str) -> int:
+        return sum(1 for m in self.marked if self.kinds.get(m.get("id")) == kind)
 
 
 def _span(obj: dict) -> tuple[int, int] | None:
@@ -137,10 +179,11 @@ def _span(obj: dict) -> tuple[int, int] | None:
 
 
 def highlight(text: str, extraction: dict) -> Highlighted:
-    """The text as HTML, each target's span wrapped in a focusable `<mark>`, with zero-width
-    anchors where documents and items start so that the outline can link into the text.
+    """The text as HTML, each target's and result's span wrapped in a focusable `<mark>`
+    (`class="target cat-…" data-target=…` or `class="result cat-…" data-result=…`), with
+    zero-width anchors where documents and items start so that the outline can link into it.
 
-    A target whose span is missing, outside the text or overlapping an earlier one cannot be
+    One whose span is missing, outside the text or overlapping an earlier one cannot be
     marked without breaking another; it is returned in `unmarked` with the reason, so the page
     can say so instead of silently showing fewer highlights.
     """
@@ -148,22 +191,25 @@ def highlight(text: str, extraction: dict) -> Highlighted:
     unmarked: list[tuple[dict, str]] = []
     notes: list[str] = []
     candidates = []
-    for target in extraction.get("targets", []):
-        span = _span(target)
-        if span is None or not (0 <= span[0] < span[1] <= n):
-            unmarked.append((target, "its span lies outside the text"))
-            continue
-        candidates.append((span, target))
+    kinds: dict = {}
+    for kind, key in KIND_LIST.items():
+        for measure in extraction.get(key) or []:
+            span = _span(measure)
+            if span is None or not (0 <= span[0] < span[1] <= n):
+                unmarked.append((measure, "its span lies outside the text"))
+                continue
+            candidates.append((span, kind, measure))
     candidates.sort(key=lambda c: (c[0][0], -c[0][1]))
-    marks: list[tuple[tuple[int, int], dict]] = []
-    for span, target in candidates:
+    marks: list[tuple[tuple[int, int], str, dict]] = []
+    for span, kind, target in candidates:
         if marks and span[0] < marks[-1][0][1]:
-            unmarked.append((target, f"its span overlaps target {marks[-1][1].get('id')}"))
+            unmarked.append((target, f"its span overlaps {marks[-1][1]} {marks[-1][2].get('id')}"))
             continue
         if target.get("raw") is not None and text[span[0]:span[1]] != target["raw"]:
-            notes.append(f"Target {target.get('id')}: the text at its span is "
+            notes.append(f"{kind.capitalize()} {target.get('id')}: the text at its span is "
                          f"“{text[span[0]:span[1]]}”, not its raw “{target['raw']}”.")
-        marks.append((span, target))
+        marks.append((span, kind, target))
+        kinds[target.get("id")] = kind
 
     anchors: list[tuple[int, str]] = []
     for document in extraction.get("documents", []):
@@ -183,7 +229,7 @@ def highlight(text: str, extraction: dict) -> Highlighted:
     def anchor(anchor_id: str) -> str:
         return f'<span class="anchor" id="{escape(anchor_id)}" tabindex="-1"></span>'
 
-    for (start, end), target in marks:
+    for (start, end), kind, target in marks:
         # anchors before this mark, or (should an item start inside a number) just before it
         while a < len(anchors) and anchors[a][0] < end:
             at = min(anchors[a][0], start)
@@ -197,10 +243,11 @@ def highlight(text: str, extraction: dict) -> Highlighted:
         category = target.get("category") or "other"
         if category not in CATEGORY_LABELS:
             category = "other"
+        summary = target_summary(target) if kind == TARGET else result_summary(target)
         out.append(
-            f'<mark id="mark-{escape(target.get("id"))}" class="target cat-{category}" '
-            f'data-target="{escape(target.get("id"))}" tabindex="0" '
-            f'title="{escape(target_summary(target))}">{escape(text[start:end])}</mark>'
+            f'<mark id="mark-{escape(target.get("id"))}" class="{kind} cat-{category}" '
+            f'data-{kind}="{escape(target.get("id"))}" tabindex="0" '
+            f'title="{escape(summary)}">{escape(text[start:end])}</mark>'
         )
         pos = end
     for at, anchor_id in anchors[a:]:
@@ -209,13 +256,15 @@ def highlight(text: str, extraction: dict) -> Highlighted:
             pos = at
         out.append(anchor(anchor_id))
     out.append(str(escape(text[pos:])))
-    return Highlighted(Markup("".join(out)), [t for _, t in marks], unmarked, notes)
+    return Highlighted(Markup("".join(out)), [t for _, _, t in marks], unmarked, notes, kinds)
 
 
 def outline(extraction: dict) -> list[dict]:
     """Documents -> sections -> items, each item with its responsible units and leaders and the
-    number of targets that stand in it; sections keep the order in which they first occur."""
+    number of targets (and of results) that stand in it; sections keep the order in which they
+    first occur."""
     counts: dict[str, int] = {}
+    result_counts: dict[str, int] = {}
     preamble: dict[int, int] = {}
     for target in extraction.get("targets", []):
         item = target.get("item")
@@ -223,12 +272,17 @@ def outline(extraction: dict) -> list[dict]:
             counts[item["id"]] = counts.get(item["id"], 0) + 1
         else:
             preamble[target.get("document")] = preamble.get(target.get("document"), 0) + 1
+    for result in extraction.get("results") or []:
+        item = result.get("item")
+        if item and item.get("id"):
+            result_counts[item["id"]] = result_counts.get(item["id"], 0) + 1
     documents = []
     for document in extraction.get("documents", []):
         sections: "OrderedDict[str | None, list[dict]]" = OrderedDict()
         for item in document.get("items", []):
             sections.setdefault(item.get("section"), []).append(
-                {**item, "target_count": counts.get(item.get("id"), 0)})
+                {**item, "target_count": counts.get(item.get("id"), 0),
+                 "result_count": result_counts.get(item.get("id"), 0)})
         documents.append({
             **document,
             "sections": [{"title": title, "items": items} for title, items in sections.items()],
@@ -239,6 +293,7 @@ def outline(extraction: dict) -> list[dict]:
 
 def totals(targets: list[dict]) -> list[dict]:
     """Sums per category and unit (funding in 亿元, seats, schools, people, each in its own unit).
+    Called with the targets or with the results, never with both: a result is not a target.
 
     A target counted over a period or per unit (`per`, e.g. 每校 2 名) is not summed: its plan-wide
     amount is unknown. A range adds its low end to the low sum and its high end to the high sum;
@@ -297,6 +352,27 @@ def table_rows(extraction: dict) -> list[dict]:
     return rows
 
 
+def result_table_rows(extraction: dict) -> list[dict]:
+    """The results in text order, with the target each reports on, for the results table."""
+    several = len(extraction.get("documents", [])) > 1
+    targets_by_id = {t.get("id"): t for t in extraction.get("targets") or []}
+    rows = []
+    for position, result in enumerate(sorted(
+            extraction.get("results") or [],
+            key=lambda r: ((_span(r) or (10**12, 0))[0], r.get("id") or ""))):
+        target = targets_by_id.get(result.get("target")) if result.get("target") else None
+        rows.append({
+            "result": result,
+            "position": position + 1,
+            "quantity": quantity(result),
+            "category_label": CATEGORY_LABELS.get(result.get("category"), result.get("category")),
+            "item_label": item_label(result.get("item"), result.get("document"), several),
+            "target": target,
+            "target_label": reported_target_label(result, targets_by_id) if result.get("target") else "",
+        })
+    return rows
+
+
 def _first_number(*values) -> float | None:
     """The first of `values` that is set, as a float (the engine may give 90, the store 90.0)."""
     return next((float(v) for v in values if v is not None), None)
@@ -321,7 +397,10 @@ def review(text: str, extraction: dict) -> dict:
     """Everything the review template needs for one plan."""
     highlighted = highlight(text, extraction)
     targets = extraction.get("targets", [])
+    results = extraction.get("results") or []
     present = {t.get("category") for t in targets}
+    several = len(extraction.get("documents", [])) > 1
+    targets_by_id = {t.get("id"): t for t in targets}
     return {
         "text": text,
         "extraction": extraction,
@@ -329,11 +408,14 @@ def review(text: str, extraction: dict) -> dict:
         "outline": outline(extraction),
         "rows": table_rows(extraction),
         "totals": totals(targets),
+        "result_rows": result_table_rows(extraction),
+        "result_totals": totals(results),
         "categories": [(key, label, sum(1 for t in targets if t.get("category") == key))
                        for key, label in CATEGORY_LABELS.items() if key in present],
         "all_categories": list(CATEGORY_LABELS.items()),
         "item_choices": item_choices(extraction),
-        "details": {t.get("id"): details(t, len(extraction.get("documents", [])) > 1) for t in targets},
+        "details": {**{t.get("id"): details(t, several) for t in targets},
+                    **{r.get("id"): details(r, several, RESULT, targets_by_id) for r in results}},
         "tooltip_fields": TOOLTIP_FIELDS,
         "several_documents": len(extraction.get("documents", [])) > 1,
         "item_count": sum(len(d.get("items", [])) for d in extraction.get("documents", [])),
@@ -355,28 +437,34 @@ def extraction_from_stored(document: dict) -> dict:
                        "responsible_leaders": item.get("responsible_leaders") or []}
                       for item in part.get("items") or []],
         })
-    targets = []
-    for target in document.get("targets") or []:
-        item = target.get("item")
-        targets.append({
-            **{k: v for k, v in target.items()
-               if k not in ("id", "key", "document_id", "source", "part", "document_title",
-                            "issuer", "year", "doc_number", "item")},
-            "id": target.get("key"),
-            "document": target.get("part"),
-            "item": ({"id": item.get("key"), "number": item.get("number"), "title": item.get("title")}
-                     if item else None),
-        })
-    return {"documents": documents, "targets": targets, "warnings": list(document.get("warnings") or [])}
+    lists = {}
+    for key in KIND_LIST.values():
+        lists[key] = []
+        for target in document.get(key) or []:
+            item = target.get("item")
+            measure = {
+                **{k: v for k, v in target.items()
+                   if k not in ("id", "key", "document_id", "source", "part", "document_title",
+                                "issuer", "year", "doc_number", "item")},
+                "id": target.get("key"),
+                "document": target.get("part"),
+                "item": ({"id": item.get("key"), "number": item.get("number"),
+                          "title": item.get("title")} if item else None),
+            }
+            if key == "results":  # the store links a result to its target's row; here by id again
+                measure["target"] = (target.get("target") or {}).get("key")
+            lists[key].append(measure)
+    return {"documents": documents, **lists, "warnings": list(document.get("warnings") or [])}
 
 
-def store_shaped_targets(extraction: dict, source: str | None) -> list[dict]:
-    """The targets of an unsaved extraction shaped like the store's target rows, so that the
-    store's CSV writer (and its column list) serves pasted plans too. There is no database id
-    yet: `id` is the engine's target id and `document_id` is empty."""
+def store_shaped_targets(extraction: dict, source: str | None, kind: str = TARGET) -> list[dict]:
+    """The targets (or results) of an unsaved extraction shaped like the store's rows, so that
+    the store's CSV writer (and its column list) serves pasted plans too. There is no database
+    id yet: `id` is the engine's id and `document_id` is empty; a result's `target` keeps the
+    engine's target id as its `key`."""
     documents = {d.get("index"): d for d in extraction.get("documents") or []}
     rows = []
-    for target in extraction.get("targets") or []:
+    for target in extraction.get(KIND_LIST[kind]) or []:
         document = documents.get(target.get("document"), {})
         item = target.get("item")
         rows.append({
@@ -390,4 +478,7 @@ def store_shaped_targets(extraction: dict, source: str | None) -> list[dict]:
             "responsible_units": list(target.get("responsible_units") or []),
             "responsible_leaders": list(target.get("responsible_leaders") or []),
         })
+        if kind == RESULT:
+            rows[-1]["target"] = ({"id": None, "key": target["target"]}
+                                  if target.get("target") else None)
     return rows

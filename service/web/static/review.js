@@ -1,5 +1,5 @@
-/* Review page behaviour: tooltips and pinned details for highlights, sorting and filtering of
-   the target table. The page is complete without it (server-rendered text, table and forms);
+/* Review page behaviour: tooltips and pinned details for highlights of targets and of results,
+   sorting and filtering of the target table. The page is complete without it (server-rendered text, table and forms);
    this only adds interaction. No dependencies, nothing fetched from elsewhere. */
 (function () {
   "use strict";
@@ -22,7 +22,12 @@
     var selected = null;
 
     function markOf(node) {
-      return node && node.closest ? node.closest("mark.target") : null;
+      return node && node.closest ? node.closest("mark.target, mark.result") : null;
+    }
+
+    // A target's mark carries data-target, a result's data-result; both ids key `details`.
+    function idOf(node) {
+      return node.dataset.target || node.dataset.result;
     }
 
     function fieldList(target, keys) {
@@ -45,7 +50,7 @@
 
     /* Tooltip: shown on hover and on keyboard focus, hidden on leave, blur or Escape. */
     function showTip(mark) {
-      var target = details[mark.dataset.target];
+      var target = details[idOf(mark)];
       if (!target) return;
       tip.textContent = "";
       tip.appendChild(fieldList(target, tooltipKeys));
@@ -92,12 +97,13 @@
       var title = document.createElement("p");
       title.className = "details-title";
       var swatch = document.createElement("span");
-      swatch.className = "swatch cat-" + target.category;
+      swatch.className = target.kind === "result" ? "swatch result-swatch" : "swatch cat-" + target.category;
       swatch.setAttribute("aria-hidden", "true");
       title.appendChild(swatch);
       var strong = document.createElement("strong");
       strong.lang = "zh-CN";
-      strong.textContent = target.fields[0] ? target.fields[0].value : id;
+      var raw = target.fields.filter(function (field) { return field.key === "raw"; })[0];
+      strong.textContent = raw ? raw.value : id;
       title.appendChild(strong);
       panel.appendChild(title);
       panel.appendChild(fieldList(target, null));
@@ -111,7 +117,7 @@
 
     if (text) {
       // The script's tooltip replaces the browser's title tooltip (kept for pages without script).
-      Array.prototype.forEach.call(text.querySelectorAll("mark.target[title]"), function (mark) {
+      Array.prototype.forEach.call(text.querySelectorAll("mark.target[title], mark.result[title]"), function (mark) {
         mark.dataset.summary = mark.getAttribute("title");
         mark.removeAttribute("title");
       });
@@ -133,14 +139,14 @@
       });
       text.addEventListener("click", function (event) {
         var mark = markOf(event.target);
-        if (mark) select(mark.dataset.target, false);
+        if (mark) select(idOf(mark), false);
       });
       text.addEventListener("keydown", function (event) {
         var mark = markOf(event.target);
         if (!mark) return;
         if (event.key === "Enter" || event.key === " ") {
           event.preventDefault();
-          select(mark.dataset.target, false);
+          select(idOf(mark), false);
         } else if (event.key === "Escape") {
           hideTip(mark);
         }
@@ -149,6 +155,23 @@
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && !tip.hidden) hideTip(null);
     });
+
+    // A click on a result's row pins it; a click on the target it reports on pins that target.
+    var resultsTable = document.getElementById("results-table");
+    if (resultsTable) {
+      resultsTable.tBodies[0].addEventListener("click", function (event) {
+        var link = event.target.closest("a.target-link");
+        var row = event.target.closest("tr[data-result]");
+        if (!row) return;
+        if (link) {
+          event.preventDefault();
+          select(row.dataset.targetLink, true);
+          return;
+        }
+        if (event.target.closest("a.raw-link")) event.preventDefault();
+        select(row.dataset.result, true);
+      });
+    }
 
     if (!table) return;
     var tbody = table.tBodies[0];
