@@ -26,6 +26,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PLAN_TARGETS_PORT=8000 \
     PLAN_TARGETS_DATA_DIR=/var/lib/plan-targets
 
+# LibreOffice (Writer, no GUI) reads .doc, .wps, .rtf and .odt uploads.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libreoffice-writer-nogui \
+ && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --system --uid 10001 --user-group --home-dir /app --create-home app \
  && mkdir -p /var/lib/plan-targets \
  && chown app:app /var/lib/plan-targets

@@ -18,6 +18,7 @@ dev: $(INSTALLED)
 
 test: $(INSTALLED)
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-libreoffice.sh
 	bash scripts/ensure-postgres.sh
 	$(VENV)/bin/python -m pytest -q
 

@@ -9,7 +9,7 @@ import sys
 
 def _cmd_extract(args: argparse.Namespace) -> int:
     from .extract import extract
-    from .sources import UndecodableText, UnsupportedFileType, file_text
+    from .sources import Limits, SourceError, convert, page_at, sha256
 
     if args.out:
         os.makedirs(args.out, exist_ok=True)
@@ -21,16 +21,25 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         try:
             with open(path, "rb") as fh:
                 data = fh.read()
-            text = file_text(path, data)
+            converted = convert(data, filename=path, limits=Limits(seconds=30.0, office_seconds=60.0))
         except OSError as exc:
             print(f"{path}: cannot read: {exc.strerror}", file=sys.stderr)
             status = 1
             continue
-        except (UndecodableText, UnsupportedFileType) as exc:
+        except SourceError as exc:
             print(f"{path}: {exc}", file=sys.stderr)
             status = 1
             continue
+        text = converted.text
         result = extract(text).to_dict()
+        if converted.media_type != "text/plain":
+            # as POST /extract answers for a converted file: pages, the text, the file's facts
+            if converted.page_starts:
+                for entry in result.get("targets", []) + result.get("results", []):
+                    entry["page"] = page_at(converted.page_starts, entry["span"]["start"])
+            result["text"] = text
+            result["source"] = {"filename": os.path.basename(path), "media_type": converted.media_type,
+                                "pages": converted.pages, "sha256": sha256(data)}
         payload = json.dumps(result, ensure_ascii=False, indent=1)
         if args.out:
             stem = os.path.splitext(os.path.basename(path))[0]

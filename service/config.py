@@ -13,6 +13,11 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_TIMEOUT = 120
+DEFAULT_MAX_PAGES = 500
+DEFAULT_MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+DEFAULT_CONVERT_SECONDS = 2.5
+DEFAULT_OFFICE_SECONDS = 10.0
+DEFAULT_CONVERT_MEMORY_MB = 768
 
 
 class ConfigError(ValueError):
@@ -29,6 +34,19 @@ def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 1) 
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not 0 < value < 3600:
+        raise ConfigError(f"{name} must be between 0 and 3600 seconds, got {value}")
     return value
 
 
@@ -61,6 +79,13 @@ def settings(environ: Mapping[str, str] | None = None) -> dict:
     return {
         # largest request body accepted, in bytes (JSON, plain text or an uploaded file)
         "MAX_BYTES": _int(environ, "PLAN_TARGETS_MAX_BYTES", DEFAULT_MAX_BYTES),
+        # converting a file (PDF, .docx, HTML, .doc ...): text is bounded by MAX_BYTES characters;
+        # pages, bytes unpacked out of a container, seconds and memory of the converter
+        "MAX_PAGES": _int(environ, "PLAN_TARGETS_MAX_PAGES", DEFAULT_MAX_PAGES),
+        "MAX_UNPACKED_BYTES": _int(environ, "PLAN_TARGETS_MAX_UNPACKED_BYTES", DEFAULT_MAX_UNPACKED_BYTES),
+        "CONVERT_SECONDS": _seconds(environ, "PLAN_TARGETS_CONVERT_SECONDS", DEFAULT_CONVERT_SECONDS),
+        "OFFICE_SECONDS": _seconds(environ, "PLAN_TARGETS_OFFICE_SECONDS", DEFAULT_OFFICE_SECONDS),
+        "CONVERT_MEMORY_MB": _int(environ, "PLAN_TARGETS_CONVERT_MEMORY_MB", DEFAULT_CONVERT_MEMORY_MB),
         # where SQLite databases and other local state live
         "DATA_DIR": directory,
         "DATABASE_URL": environ.get("DATABASE_URL")

@@ -162,17 +162,20 @@ def test_upload_source_field_overrides_the_file_name(call):
     assert body["meta"]["source"] == "惠济区2023"
 
 
-def test_docx_upload_reads_paragraphs_and_table_cells_in_order(call, plan):
+def test_docx_upload_reads_paragraphs_in_order_and_a_table_row_per_line(call, plan):
     lines = [line for line in plan.splitlines() if line.strip()]
-    head, cells, tail = lines[:20], [[lines[20], lines[21]], [lines[22], lines[23]]], lines[24:60]
+    head, cells, tail = lines[:20], [["责任单位", "完成时限"], ["基教科", "2023年6月底"]], lines[24:60]
     data = make_docx(head, cells, tail)
     response = call.upload("plan.docx", data, path="/extract?include_text=1")
     assert response.status_code == 200
     body = response.get_json()
     text = body["meta"]["text"]
-    assert text == docx_text(data)
-    assert text.split("\n") == head + [lines[20], lines[21], lines[22], lines[23]] + tail
-    assert without_meta(body) == engine_json(extract(text))
+    assert text == docx_text(data) == body["text"]
+    assert text.split("\n") == head + ["责任单位 | 完成时限", "基教科 | 2023年6月底"] + tail
+    assert body["source"]["media_type"].endswith("wordprocessingml.document")
+    assert body["source"]["filename"] == "plan.docx" and body["source"]["pages"] is None
+    engine = engine_json(extract(text))
+    assert {k: body[k] for k in engine} == engine
 
 
 # --- errors --------------------------------------------------------------------------------

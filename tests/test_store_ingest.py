@@ -62,7 +62,7 @@ def plan_dir(tmp_path):
         shutil.copy(path, root / path.name)
     shutil.copy(seeds[0], root / "more" / "same-text-again.txt")
     (root / "more" / "broken.docx").write_bytes(b"this is not a zip file")
-    (root / "more" / "notes.pdf").write_bytes(b"%PDF-1.4")  # not a plan suffix: not walked
+    (root / "more" / "notes.xls").write_bytes(b"\xd0\xcf\x11\xe0")  # not a plan suffix: not walked
     return root, len(seeds)
 
 

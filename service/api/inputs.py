@@ -1,8 +1,9 @@
 """Read the plan text out of a request, whatever form it came in.
 
-`read_plan(request)` accepts the three forms of POST /extract (JSON, plain text, a multipart
-upload), enforces the size limit and decodes bytes with `service.sources`, so that every route
-taking a plan (extraction, ingestion) rejects bad input alike, as a `Problem`.
+`read_plan(request)` accepts the forms of POST /extract (JSON, plain text, a multipart upload, or
+a file sent as the body with its own media type: PDF, .docx, HTML, .doc ...), enforces the size
+limit and converts bytes with `service.sources`, so that every route taking a plan (extraction,
+ingestion, the review page) rejects bad input alike, as a `Problem`.
 """
 from __future__ import annotations
 
@@ -12,20 +13,54 @@ from dataclasses import dataclass
 from flask import Request, current_app, json
 from marshmallow import ValidationError
 
-from ..sources import UndecodableText, UnsupportedFileType, decode_text, file_text
+from .. import sources
+from ..sources import SourceError, UndecodableText, decode_text
 from .errors import Problem, too_large
 from .schemas import SOURCE_MAX_LENGTH, ExtractRequestSchema
 
-ACCEPTED_MEDIA_TYPES = ("application/json", "text/plain", "multipart/form-data")
+ACCEPTED_MEDIA_TYPES = ("application/json", "text/plain", "multipart/form-data",
+                        *(m for m in sources.MEDIA_TYPES if m != "text/plain"))
 
 _request_schema = ExtractRequestSchema()
 
 
 @dataclass(frozen=True)
 class PlanInput:
-    """The plan as received (offsets in results refer to `text`) and an optional source name."""
+    """The plan as received (offsets in results refer to `text`) and an optional source name.
+
+    `file` holds what a converted file was (filename, media type, pages, sha256 of its bytes) and
+    `page_starts` where its pages begin in `text`; both are None for text sent as text.
+    """
     text: str
     source: str | None
+    file: dict | None = None
+    page_starts: tuple[int, ...] | None = None
+
+
+def conversion_limits() -> sources.Limits:
+    return sources.Limits.from_settings(current_app.config)
+
+
+def source_problem(exc: SourceError) -> Problem:
+    return Problem(exc.status, exc.title, f"{str(exc)[:1].upper()}{str(exc)[1:]}.", type=exc.slug)
+
+
+def converted_plan(data: bytes, filename: str | None, media_type: str | None,
+                   source: str | None, charset: str | None = None) -> PlanInput:
+    """Convert a file's bytes to plan text; plain text stays text (no `file` facts)."""
+    try:
+        found = sources.format_for(filename, media_type)
+        converted = sources.convert(data, filename=filename, media_type=media_type, charset=charset,
+                                    limits=conversion_limits())
+    except SourceError as exc:
+        raise source_problem(exc) from None
+    what = f"file {filename!r}" if filename else "file"
+    text = _checked_text(converted.text, what)
+    if found.name == "text":
+        return PlanInput(text, _source_name(source))
+    facts = {"filename": filename or None, "media_type": converted.media_type,
+             "pages": converted.pages, "sha256": sources.sha256(data)}
+    return PlanInput(text, _source_name(source), facts, converted.page_starts)
 
 
 def max_bytes() -> int:
@@ -138,13 +173,17 @@ def _from_upload(request: Request) -> PlanInput:
     if len(data) > max_bytes():
         raise too_large(len(data))
     filename = upload.filename or ""
-    try:
-        text = _decode(data, lambda raw: file_text(filename, raw))
-    except UnsupportedFileType as exc:
-        raise Problem(415, "Unsupported file type", f"{exc}.", type="unsupported-file-type") from None
+    media_type = upload.mimetype if upload.mimetype != "application/octet-stream" else None
     source = request.form.get("source") or filename or None
-    return PlanInput(_checked_text(text, f"file {filename!r}" if filename else "file"),
-                     _source_name(source))
+    return converted_plan(data, filename, media_type, source,
+                          upload.mimetype_params.get("charset"))
+
+
+def _from_file_body(request: Request) -> PlanInput:
+    """A file sent as the whole body, its format named by the Content-Type."""
+    data = _body(request)
+    return converted_plan(data, None, request.mimetype, request.args.get("source"),
+                          request.mimetype_params.get("charset"))
 
 
 def read_plan(request: Request) -> PlanInput:
@@ -157,6 +196,8 @@ def read_plan(request: Request) -> PlanInput:
         return _from_plain_text(request)
     if mimetype == "multipart/form-data":
         return _from_upload(request)
+    if mimetype in sources.MEDIA_TYPES:
+        return _from_file_body(request)
     said = f"Content-Type {mimetype!r}" if mimetype else "A body without a Content-Type"
     raise Problem(415, "Unsupported Media Type",
                   f"{said} is not accepted; send one of {', '.join(ACCEPTED_MEDIA_TYPES)}.",

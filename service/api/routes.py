@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, request
 
 from ..extract import extract
+from ..sources import page_at
 from .errors import Problem
 from .inputs import read_plan
 from .schemas import ExtractResponseSchema, HealthSchema
@@ -60,7 +61,26 @@ def extract_targets():
     body = _response_schema.dump({"documents": result.documents, "targets": result.targets,
                                   "results": result.results, "warnings": result.warnings,
                                   "meta": meta})
-    return current_app.json.response(body)
+    return current_app.json.response(with_source(body, plan))
+
+
+def with_source(body: dict, plan) -> dict:
+    """For a converted file: the text the spans point into, the file's facts, and each target's
+    (and result's) page, found from its span and the page starts the converter gave."""
+    if plan.file is None:
+        return body
+    add_pages(body, plan.page_starts)
+    body["text"] = plan.text
+    body["source"] = dict(plan.file)
+    return body
+
+
+def add_pages(body: dict, page_starts) -> dict:
+    if page_starts:
+        for key in ("targets", "results"):
+            for entry in body.get(key) or ():
+                entry["page"] = page_at(page_starts, entry["span"]["start"])
+    return body
 
 
 @bp.get("/healthz")

@@ -60,7 +60,7 @@ def _add_database_option(parser: argparse.ArgumentParser) -> None:
 
 def add_parsers(sub) -> None:
     p = sub.add_parser("ingest", help="extract and store many plan files",
-                       description="Extract and store plan files (.txt, .md, .docx; directories are "
+                       description="Extract and store plan files (.txt, .md, .docx, .pdf, .html, .doc, .wps, .rtf, .odt; directories are "
                                    "walked). Texts already stored are skipped.")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,

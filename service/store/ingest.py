@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
-from ..sources import DOCX_SUFFIXES, TEXT_SUFFIXES, UndecodableText, UnsupportedFileType, file_text
+from ..sources import WALKED_SUFFIXES, Limits, SourceError, convert
 from . import repository
 from .db import Store
 from .storing import store_text
 
-#: Suffixes picked up when walking a directory (a file named on the command line is always tried).
-WALKED_SUFFIXES = {s for s in TEXT_SUFFIXES | DOCX_SUFFIXES if s}
+#: Suffixes picked up when walking a directory (a file named on the command line is always tried):
+#: every format `service.sources` reads, so a folder may mix .txt, .docx, .pdf, .html, .doc ...
+#: Batch work waits longer for a conversion than a request does.
+BATCH_LIMITS = Limits(seconds=30.0, office_seconds=60.0)
 
 STORED, SKIPPED, FAILED = "stored", "skipped", "failed"
 
@@ -65,7 +67,7 @@ class IngestReport:
 
 
 def plan_files(paths: Iterable[str]) -> list[str]:
-    """The files named, and the plan files (.txt, .md, .docx) under the directories named."""
+    """The files named, and the plan files of every readable kind under the directories named."""
     found: list[str] = []
     for given in paths:
         path = Path(given)
@@ -93,11 +95,12 @@ def ingest_file(store: Store, path: str) -> FileOutcome:
     try:
         with open(path, "rb") as fh:
             data = fh.read()
-        text = file_text(path, data)
+        converted = convert(data, filename=path, limits=BATCH_LIMITS)
     except OSError as exc:
         return FileOutcome(path, FAILED, reason=f"cannot read: {exc.strerror or exc}")
-    except (UndecodableText, UnsupportedFileType) as exc:
+    except SourceError as exc:
         return FileOutcome(path, FAILED, reason=str(exc))
+    text = converted.text
     if not text.strip():
         return FileOutcome(path, FAILED, reason="no text (empty or only whitespace)")
     counted: dict[str, int] = {}

@@ -32,7 +32,7 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 def plan_from_form(req: Request) -> PlanInput:
     """The plan of the review form: the chosen file if there is one, else the pasted text.
 
-    A file goes through `read_plan` (size limit, .txt/.docx decoding, like POST /extract).
+    A file goes through `read_plan` (size limit, conversion of any format, like POST /extract).
     Browsers submit a textarea with CRLF line ends whatever was pasted; those are turned
     back into LF so that the text reviewed is the text the user pasted.
     """
@@ -41,7 +41,7 @@ def plan_from_form(req: Request) -> PlanInput:
         return read_plan(req)
     text = req.form.get("text", "").replace("\r\n", "\n")
     if not text.strip():
-        raise no_text("Paste the text of a plan or choose a .txt or .docx file.")
+        raise no_text("Paste the text of a plan or choose a file (.txt, .docx, .pdf, .html, .doc, .wps, .rtf, .odt).")
     source = (req.form.get("source") or "").strip() or None
     if source is not None and len(source) > SOURCE_MAX_LENGTH:
         raise Problem(400, "Invalid request", f"The source name is longer than {SOURCE_MAX_LENGTH} characters.",
@@ -57,7 +57,7 @@ def heading_of(extraction: dict, source: str | None) -> str:
 
 def download_name(source: str | None, suffix: str, what: str = "targets") -> str:
     """`惠济区2023.txt` -> `惠济区2023.targets.csv`; no source -> `plan.targets.csv`."""
-    stem = re.sub(r"\.(txt|docx|text|md)$", "", (source or "").strip(), flags=re.I)
+    stem = re.sub(r"\.(txt|docx|text|md|pdf|html?|doc|wps|rtf|odt)$", "", (source or "").strip(), flags=re.I)
     stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", stem).strip(" ._") or "plan"
     return f"{stem[:80]}.{what}.{suffix}"
 
