@@ -6,6 +6,7 @@ the worker that serves the request keeps its memory and answers in time.
 """
 from __future__ import annotations
 
+import faulthandler
 import os
 import pickle
 import resource
@@ -23,6 +24,7 @@ def _address_space() -> int:
 
 def _child(write_fd: int, function, args, memory_bytes: int, seconds: float) -> None:
     try:
+        faulthandler.disable()  # a library crashing on a hostile file is an answer, not a report
         limit = _address_space() + memory_bytes
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         cpu = int(seconds) + 1
