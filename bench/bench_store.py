@@ -3,7 +3,7 @@
 
 For each database: start `plan-targets serve` on an empty database, send parallel
 POST /documents (distinct plan texts, each sent several times), check that nothing was lost or
-duplicated, then time the dashboard reads (/targets, CSV, /summary); finally time
+duplicated, then time the dashboard reads (/targets, /results, CSV, /summary); finally time
 `plan-targets ingest` of the seeds, twice. Prints figures; asserts nothing beyond the counts.
 
   .venv/bin/python bench/bench_store.py [--texts 40] [--copies 3] [--clients 16] [--workers 3]
@@ -33,6 +33,13 @@ from service.api.server import free_port, spawn_server, wait_until_healthy  # no
 
 def seeds_dir() -> Path:
     return Path(os.environ.get("PLAN_TARGETS_SHARED") or REPO.parent / "shared") / "seeds"
+
+
+def plan_texts() -> list[str]:
+    """The seed plans, and the dev texts when present (reviews and reports: they give results)."""
+    dev = seeds_dir().parent / "dev" / "texts"
+    paths = sorted(seeds_dir().glob("*.txt")) + sorted(dev.glob("*.txt"))
+    return [p.read_text(encoding="utf-8") for p in paths]
 
 
 def request(port: int, method: str, path: str, body: bytes | None = None,
@@ -78,7 +85,7 @@ def postgres_schema(url: str) -> tuple[str, callable] | None:
 
 
 def bench_server(label: str, url: str, args, workdir: Path) -> None:
-    plans = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir().glob("*.txt"))]
+    plans = plan_texts()
     texts = [f"（副本 {k + 1}）\n{plans[k % len(plans)]}" for k in range(args.texts)]
     jobs = [t for t in texts for _ in range(args.copies)]
     port = free_port()
@@ -118,7 +125,9 @@ def bench_server(label: str, url: str, args, workdir: Path) -> None:
         status, data, _ = request(port, "GET", "/targets?limit=1")
         for path in ("/targets?limit=100", "/targets?category=funding&sort=-value&limit=100",
                      "/targets?format=csv", "/summary?group_by=issuer,year,category",
-                     "/summary?group_by=responsible_unit&category=seats"):
+                     "/summary?group_by=responsible_unit&category=seats",
+                     "/results?limit=100", "/results?format=csv",
+                     "/summary?kind=results&group_by=issuer,year,category"):
             def get(_):
                 return request(port, "GET", path)
 
