@@ -42,7 +42,14 @@ def _alt(words) -> str:
 QUOTED = regex.compile(r"“[^”\n]{1,24}”|\"[^\"\n]{1,24}\"|‘[^’\n]{1,24}’|《[^》\n]{1,60}》")
 _CLAUSE_BREAK = regex.compile(r"[,，、;；:：。!?！？\n]")
 _SENTENCE_BREAK = regex.compile(r"[。;；!?！？\n]")
+# The same classes searched backwards (`(?r)`): the last break before a position in one step.
+_CLAUSE_BREAK_LAST = regex.compile(r"(?r)[,，、;；:：。!?！？\n]")
+_SENTENCE_BREAK_LAST = regex.compile(r"(?r)[。;；!?！？\n]")
 _COMPARATOR_BEFORE = regex.compile(rf"(?:{_alt(COMPARATORS_BEFORE)})(?=[^,、;。\n0-9%]{{0,20}}$)")
+# How far after a quantity a `/学期` or a `以上` may stand. Every match after a quantity is
+# bounded by it: `regex` looks for a pattern's required literal (`/`) up to `endpos` first, so an
+# unbounded match would scan to the end of the text for every quantity.
+_AFTER_REACH = 16
 _COMPARATOR_AFTER = regex.compile(rf"[ \t]*(?P<w>{_alt(COMPARATORS_AFTER)})")
 _DIRECTION = regex.compile(rf"(?P<inc>{_alt(INCREASE_VERBS)})|(?P<dec>{_alt(DECREASE_VERBS)})")
 _LEVEL = regex.compile(rf"^(?:{_alt(LEVEL_MARKERS)})")
@@ -62,30 +69,24 @@ _PAREN = regex.compile(r"\(([^()\n]{2,24})\)")
 def clause_start(view: str, pos: int, floor: int = 0) -> int:
     """Start of the clause holding `pos` (after the last clause break)."""
     lo = max(floor, pos - 60)
-    window = view[lo:pos]
-    last = -1
-    for m in _CLAUSE_BREAK.finditer(window):
-        last = m.end()
-    return lo + last if last >= 0 else lo
+    m = _CLAUSE_BREAK_LAST.search(view, lo, pos)
+    return m.end() if m else lo
 
 
-_COMMA_BREAK = regex.compile(r"[,，;；:：。!?！？\n]")
+_COMMA_BREAK_LAST = regex.compile(r"(?r)[,，;；:：。!?！？\n]")
 
 
 def _comma_start(view: str, pos: int) -> int:
     """Start of the comma-delimited stretch holding `pos` (an enumeration with `、` inside)."""
     lo = max(0, pos - 80)
-    last = lo
-    for m in _COMMA_BREAK.finditer(view, lo, pos):
-        last = m.end()
-    return last
+    m = _COMMA_BREAK_LAST.search(view, lo, pos)
+    return m.end() if m else lo
 
 
 def sentence_bounds(view: str, start: int, end: int) -> tuple[int, int]:
     lo = max(0, start - 200)
-    left = lo
-    for m in _SENTENCE_BREAK.finditer(view, lo, start):
-        left = m.end()
+    m = _SENTENCE_BREAK_LAST.search(view, lo, start)
+    left = m.end() if m else lo
     m = _SENTENCE_BREAK.search(view, end, min(len(view), end + 200))
     right = m.start() if m else min(len(view), end + 200)
     return left, right
@@ -114,7 +115,7 @@ def exclusion(view: str, q: Quantity) -> str | None:
     if fixed and after.startswith(fixed):
         return "fixed expression"
     if q.unit_written in ("人", "名", "位"):
-        m = _COMPARATOR_AFTER.match(view, q.alt_end)
+        m = _COMPARATOR_AFTER.match(view, q.alt_end, q.alt_end + _AFTER_REACH)
         if m and m.group("w") != "左右":
             head = _CLAUSE_BREAK.split(view[m.end():m.end() + 14], maxsplit=1)[0]
             if any(noun in head for noun in CONDITION_HEADS):
@@ -146,7 +147,7 @@ def comparator(view: str, q: Quantity, clause_lo: int) -> str:
         return "between"
     if q.infix:
         return "gt"
-    m = _COMPARATOR_AFTER.match(view, q.alt_end)
+    m = _COMPARATOR_AFTER.match(view, q.alt_end, q.alt_end + _AFTER_REACH)
     if m:
         return COMPARATORS_AFTER[m.group("w")]
     left = view[clause_lo:q.start]
@@ -163,20 +164,32 @@ def comparator(view: str, q: Quantity, clause_lo: int) -> str:
     return "eq"
 
 
+# A direction verb further than this before the number is no amount of change of it.
+_DIRECTION_REACH = 20
+_LONGEST_VERB = max(map(len, INCREASE_VERBS + DECREASE_VERBS))
+
+
 def direction(view: str, q: Quantity, clause_lo: int) -> str | None:
+    """`increase`/`decrease` when the nearest verb before the number makes it an amount of change.
+
+    `新增公办园3所、学位900个`: an enumeration shares the verb that opens it, so without a verb in
+    its own clause a number looks back over the `、` clauses before it, but only as far as a verb
+    can reach (never over the whole enumeration: that made a list of n counts cost n²)."""
     left = view[clause_lo:q.start]
     m = None
     for m in _DIRECTION.finditer(left):
         pass
     if not m and clause_lo > 0 and view[clause_lo - 1] == "、":
-        # `新增公办园3所、学位900个`: an enumeration shares the verb that opens it.
-        return direction(view, q, clause_start(view, clause_lo - 1, _comma_start(view, clause_lo)))
+        lo = max(_comma_start(view, clause_lo), q.start - _DIRECTION_REACH - _LONGEST_VERB)
+        left = view[lo:q.start]
+        for m in _DIRECTION.finditer(left):
+            pass
     if not m:
         return None
     between = left[m.end():]
     if between.startswith(COMPOUND_VERB_TAILS):
         return None  # 提升改造50所: one verb, not an amount of change
-    if len(between) > 20 or _LEVEL.match(between.lstrip()) or "达" in between or "为" in between:
+    if len(between) > _DIRECTION_REACH or _LEVEL.match(between.lstrip()) or "达" in between or "为" in between:
         return None
     return "increase" if m.group("inc") else "decrease"
 
@@ -185,7 +198,7 @@ _PER_SLASH = regex.compile(rf"[ \t]*/[ \t]*(?P<noun>{_alt(PER_NOUNS)})")
 
 
 def per(view: str, q: Quantity, clause_lo: int) -> str | None:
-    slash = _PER_SLASH.match(view, q.alt_end)
+    slash = _PER_SLASH.match(view, q.alt_end, q.alt_end + _AFTER_REACH)
     if slash:  # `2次/年`, `4节/周`
         return slash.group("noun")
     m = None

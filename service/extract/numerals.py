@@ -9,6 +9,11 @@ from .lexicon import CN_DIGITS, CN_SMALL_UNITS, MAGNITUDES
 
 CN_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(CN_SMALL_UNITS)
 
+# No plan commits to a number of more than 30 digits (or a Chinese numeral of more than 30
+# characters): such a run is a code, an ID or an attack, and it is refused before any conversion,
+# whose cost grows with its length (and `int` refuses strings past 4,300 digits).
+MAX_NUMBER_LENGTH = 30
+
 
 @functools.lru_cache(maxsize=4096)
 def chinese_value(numeral: str) -> Decimal | None:
@@ -32,7 +37,8 @@ def chinese_value(numeral: str) -> Decimal | None:
 def number_value(digits: str, magnitude: str = "") -> Decimal | None:
     """Value of one number token (Arabic or Chinese) times its magnitude word."""
     digits = digits.strip()
-    if not digits:
+    if not digits or len(digits) > MAX_NUMBER_LENGTH and (
+            not digits[0].isdigit() or sum(c.isdigit() for c in digits) > MAX_NUMBER_LENGTH):
         return None
     if digits[0].isdigit():
         base = Decimal(digits.replace(",", ""))

@@ -12,15 +12,20 @@ from decimal import Decimal
 import regex
 
 from .lexicon import COMPARATORS_INFIX, CURRENCIES, MAGNITUDES, MEASURE_WORDS, PERCENT_UNITS
-from .numerals import CN_NUMERAL_CHARS, number_value
+from .numerals import CN_NUMERAL_CHARS, MAX_NUMBER_LENGTH, number_value
 
 
 def _alternation(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
-_AR = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_CN = rf"[{CN_NUMERAL_CHARS}]+(?:[万亿][{CN_NUMERAL_CHARS}]+)*(?:点[{CN_NUMERAL_CHARS}]+)?"
+# Runs of digits are bounded (MAX_NUMBER_LENGTH): a longer run matches nothing, so it is no
+# quantity, and no backtracking ever walks back over a run of a million digits. What the pattern
+# still lets through (a long `1,000,000,…`, `一万一万…`) number_value refuses by its length.
+_N = MAX_NUMBER_LENGTH
+_AR = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d{{1,{_N}}})(?:\.\d{{1,{_N}}})?"
+_CN = (rf"[{CN_NUMERAL_CHARS}]{{1,{_N}}}(?:[万亿][{CN_NUMERAL_CHARS}]{{1,{_N}}})*"
+       rf"(?:点[{CN_NUMERAL_CHARS}]{{1,{_N}}})?")
 _MAG = _alternation(MAGNITUDES)
 _SP = r"[ \t]?"
 _DASH = r"(?:-{1,2}|—{1,2}|–|~|至|到)"
@@ -31,12 +36,20 @@ def _number(tag: str) -> str:
             rf"(?:{_SP}(?P<{tag}mag>{_MAG}))?")
 
 
+_UNITS = list(PERCENT_UNITS) + list(CURRENCIES) + list(MEASURE_WORDS)
+
+
+def _first_chars(words) -> str:
+    """A character class of the words' first characters: a cheap test before a long alternation."""
+    return "".join(regex.escape(c) for c in sorted({w[0] for w in words}))
+
+
 QUANTITY = regex.compile(
     r"(?P<pct>百分之(?P<pctnum>" + _AR + "|" + _CN + r"))"
     r"|(?:" + _number("a")
     + rf"(?:[ \t]*(?P<dash>{_DASH})[ \t]*" + _number("b") + ")?"
     + rf"{_SP}(?P<infix>{_alternation(COMPARATORS_INFIX)})?{_SP}"
-    + rf"(?P<unit>{_alternation(list(PERCENT_UNITS) + list(CURRENCIES) + list(MEASURE_WORDS))})"
+    + rf"(?=[{_first_chars(_UNITS)}])(?P<unit>{_alternation(_UNITS)})"
     + rf"(?P<alt>\((?:{_alternation(MEASURE_WORDS)})+\))?"
     + ")"
 )
