@@ -180,12 +180,19 @@ def _as_of(text: str, view: str, q: Quantity, structure, openers: list[tuple[int
     span = status.as_of(view, status.sentence_start(view, q.start), q.start)
     if span:
         return text[span[0]:span[1]]
+    dated = status.heading_date(heading) if heading else None
+    if dated:
+        return dated  # `一、2021年工作回顾`: the heading's own date beats a paragraph's `过去一年`
     k = bisect.bisect_right(openers, (q.start, len(view))) - 1
     t = bisect.bisect_right(structure.top_section_starts, q.start) - 1
     floor = structure.top_section_starts[t] if t >= 0 else 0
     if k >= 0 and openers[k][0] >= floor:
         return text[openers[k][0]:openers[k][1]]
-    return status.heading_as_of(heading) if heading else None
+    found = status.heading_as_of(heading) if heading else None
+    if found is None and heading != structure.headlines[structure.documents_index(q.start)]:
+        headline = structure.headlines[structure.documents_index(q.start)]
+        found = status.heading_as_of(headline) if headline else None
+    return found
 
 
 def _link_results(targets: list[Target], results: list[Result]) -> None:
@@ -280,7 +287,7 @@ def extract(text: str) -> Extraction:
             result_counters[doc_index] = result_counters.get(doc_index, 0) + 1
             results.append(Result(id=f"r{doc_index}-{result_counters[doc_index]}",
                                   as_of=_as_of(text, view, q, structure, openers,
-                                               heading or section or structure.documents[doc_index].title),
+                                               heading or section or structure.headlines[doc_index]),
                                   **common))
             continue
         found = context.deadline(view, q, sentence)

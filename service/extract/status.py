@@ -88,6 +88,15 @@ def target_after(view: str, end: int) -> bool:
 _RESULT_NEAR = regex.compile(r"[^,，。;；:：\n|]{0,3}?(?:已经|已(?![经知有]))")
 
 
+_HEADING_DATE = regex.compile(r"截[至止](?:到|至)?[^,，。;；)）\n]{1,12}|(?<!\d)20\d\d年(?:度|上半年|下半年|底|末)?")
+
+
+def heading_date(heading: str) -> str | None:
+    """An explicit date in a heading (`2021年`, `截至10月31日`), not a period phrase."""
+    m = _HEADING_DATE.search(heading)
+    return m.group() if m else None
+
+
 def result_after(view: str, end: int, near: bool = False) -> bool:
     pattern = _RESULT_NEAR if near else _RESULT_AFTER
     return pattern.match(view, end, min(len(view), end + 12)) is not None

@@ -73,6 +73,7 @@ class Structure:
     _doc_status: list[str | None] = field(default_factory=list)  # from each document's title
     top_section_starts: list[int] = field(default_factory=list)  # `一、` headings only
     tables: list[Table] = field(default_factory=list)
+    headlines: list[str | None] = field(default_factory=list)  # each document's title or headline
     _cells: list[tuple[int, int, str, Row]] = field(default_factory=list)  # sorted by start
     _cell_starts: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -93,6 +94,9 @@ class Structure:
         if item is not None:
             section = item.section
         return d, item, section
+
+    def documents_index(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self._doc_starts, pos) - 1)
 
     def cell_at(self, pos: int) -> tuple[str, Row] | None:
         """(column role, row) of the table cell holding `pos`, or None outside tables."""
@@ -290,13 +294,14 @@ def parse_structure(text: str, view: str) -> Structure:
                        doc_number=doc_number, span=Span(start, end))
         structure.documents.append(doc)
         structure._doc_starts.append(start)
-        structure._doc_status.append(heading_status(title, doc.year) if title
-                                     else _headline_status(lines, bisect.bisect_left(line_starts, start), end))
+        headline_status, headline = _headline(lines, bisect.bisect_left(line_starts, start), end)
+        structure._doc_status.append(heading_status(title, doc.year) if title else headline_status)
+        structure.headlines.append(title or headline)
         _parse_items(text, lines, bisect.bisect_left(line_starts, start), body_line, end, doc, structure)
     return structure
 
 
-def _headline_status(lines: list[Line], first: int, end: int) -> str | None:
+def _headline(lines: list[Line], first: int, end: int) -> tuple[str | None, str | None]:
     """An untitled text (a web page, a notice, a pasted summary) takes the status of a headline
     among its first lines: `…民生实事项目完成情况的公示` heads a report. A long first line is read
     up to its first sentence end (a title run into its body when line breaks were lost)."""
@@ -311,8 +316,8 @@ def _headline_status(lines: list[Line], first: int, end: int) -> str | None:
         head = regex.split(r"[,，。;；!?！？]", text if len(text) <= 60 else text[:30], maxsplit=1)[0]
         found = heading_status(head) if len(head) >= 6 else None
         if found:
-            return found
-    return None
+            return found, head
+    return None, None
 
 
 def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> None:
