@@ -86,23 +86,18 @@ def _baselines(view: str, quantities: list[Quantity]) -> dict[int, int]:
     return found
 
 
-def _cue_before(view: str, lo: int, hi: int, section_status: str | None) -> str | None:
-    """The status of the nearest decisive cue in view[lo:hi] (searching leftwards)."""
+def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | None) -> str | None:
+    """The status of the nearest decisive cue in view[lo:hi]."""
     comparison = False
-    while hi > lo:
-        cue, cue_end = status.clause_cue(view, lo, hi)
-        if cue is None:
-            break
-        if cue == "weak_target":
+    for start, end, kind in cues.before(lo, hi):
+        if kind == "weak_target":
             if section_status == status.RESULT:
-                hi = cue_end - 2  # `规划总投资…` describes a reported project in a review
-                continue
+                continue  # `规划总投资…`, `将…从A降至B` describe what was done in a review
             return status.TARGET
-        if cue == status.RESULT and view[max(lo, cue_end - 5):cue_end].endswith(_COMPARISON_CUES):
+        if kind == status.RESULT and cues.view[start:end].endswith(_COMPARISON_CUES):
             comparison = True  # `比上年增加…`: planned where the clause plans, else a result
-            hi = cue_end - 2
             continue
-        return cue
+        return kind
     return "comparison" if comparison else None
 
 
@@ -134,7 +129,7 @@ def _row_deadline(text: str, structure, pos: int) -> str | None:
     return None
 
 
-def _status(view: str, q: Quantity, structure, doc_index: int,
+def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index: int,
             previous: str | None = None) -> tuple[str, str | None]:
     """(target|result|fact, heading that decided it or None). The nearest cue decides: the
     quantity's own sentence (left of it, or `已` right after its noun), else its section heading
@@ -144,8 +139,8 @@ def _status(view: str, q: Quantity, structure, doc_index: int,
         return status.TARGET, None
     if status.result_after(view, q.alt_end, near=True):
         return status.RESULT, None  # `5个项目已于3月完工`: the cue right after the noun is nearest
-    lo = status.sentence_start(view, q.start)
-    cue = _cue_before(view, lo, q.start, section_status)
+    lo = cues.sentence_start(q.start)
+    cue = _cue_before(cues, lo, q.start, section_status)
     if cue == "comparison" and section_status:
         return section_status, heading
     if cue is not None and cue != "comparison":
@@ -165,7 +160,7 @@ def _status(view: str, q: Quantity, structure, doc_index: int,
     if section_status:
         return section_status, heading
     floor = max(structure.section_start(q.start, doc_index), lo - 400)
-    cue = _cue_before(view, floor, lo, None)
+    cue = _cue_before(cues, floor, lo, None)
     if cue == status.RESULT:
         return status.RESULT, None
     if cue is None and previous == status.RESULT:
@@ -173,17 +168,17 @@ def _status(view: str, q: Quantity, structure, doc_index: int,
     return status.TARGET, None
 
 
-def _as_of(text: str, view: str, q: Quantity, structure, openers: list[tuple[int, int]],
+def _as_of(text: str, cues: status.CueIndex, q: Quantity, structure, openers: list[tuple[int, int]],
            heading: str | None) -> str | None:
     """The period a result is reported for: in its sentence, else a paragraph that opened with one
     (`过去五年，…`) in the same top-level section, else its section heading or the title."""
-    span = status.as_of(view, status.sentence_start(view, q.start), q.start)
+    span = cues.period_before(cues.sentence_start(q.start), q.start)
     if span:
         return text[span[0]:span[1]]
     dated = status.heading_date(heading) if heading else None
     if dated:
         return dated  # `一、2021年工作回顾`: the heading's own date beats a paragraph's `过去一年`
-    k = bisect.bisect_right(openers, (q.start, len(view))) - 1
+    k = bisect.bisect_right(openers, (q.start, len(cues.view))) - 1
     t = bisect.bisect_right(structure.top_section_starts, q.start) - 1
     floor = structure.top_section_starts[t] if t >= 0 else 0
     if k >= 0 and openers[k][0] >= floor:
@@ -232,7 +227,8 @@ def extract(text: str) -> Extraction:
     baseline_of.update(_row_baselines(structure, quantities))
     baseline_used = set(baseline_of.values())
     baseline_of = {k: v for k, v in baseline_of.items() if k >= 0}
-    openers = status.paragraph_openers(view)
+    openers: list[tuple[int, int]] = []  # read at the first result (plans have none)
+    cues = status.CueIndex(view)
     targets: list[Target] = []
     results: list[Result] = []
     warnings: list[str] = list(structure.warnings)
@@ -255,7 +251,7 @@ def extract(text: str) -> Extraction:
         section_key = (doc_index, structure.section_start(q.start, doc_index))
         if section_key != last_section:
             last_section, previous = section_key, None
-        kind, heading = _status(view, q, structure, doc_index, previous)
+        kind, heading = _status(view, q, structure, cues, doc_index, previous)
         previous = kind
         if kind == status.FACT or k in baseline_used:
             continue  # background and starting levels are returned nowhere (a baseline rides on its target)
@@ -284,9 +280,11 @@ def extract(text: str) -> Extraction:
             responsible_leaders=list(item.responsible_leaders) if item else [],
         )
         if kind == status.RESULT:
+            if not results:
+                openers = status.paragraph_openers(view)
             result_counters[doc_index] = result_counters.get(doc_index, 0) + 1
             results.append(Result(id=f"r{doc_index}-{result_counters[doc_index]}",
-                                  as_of=_as_of(text, view, q, structure, openers,
+                                  as_of=_as_of(text, cues, q, structure, openers,
                                                heading or section or structure.headlines[doc_index]),
                                   **common))
             continue

@@ -8,8 +8,11 @@ Every search here is bounded to a window of the text, so the whole pass stays li
 """
 from __future__ import annotations
 
+import bisect
+
 import regex
 
+from .scan import Scanner
 from .cues import AS_OF, FACT_CUES, PLAN_HEADINGS, WEAK_TARGET_CUES, RESULT_CUES, REVIEW_HEADINGS, TARGET_CUES
 
 TARGET, RESULT, FACT = "target", "result", "fact"
@@ -23,6 +26,12 @@ def _alt(patterns) -> str:
 
 _CUE = regex.compile(rf"(?P<fact>{_alt(FACT_CUES)})|(?P<result>{_alt(RESULT_CUES)})|(?P<target>{_alt(TARGET_CUES)})"
                     rf"|(?P<weak_target>{_alt(WEAK_TARGET_CUES)})")
+_CUE_SCAN = Scanner(
+    [("fact", p) for p in sorted(FACT_CUES, key=len, reverse=True)]
+    + [("result", p) for p in sorted(RESULT_CUES, key=len, reverse=True)]
+    + [("target", p) for p in sorted(TARGET_CUES, key=len, reverse=True)]
+    + [("weak_target", p) for p in sorted(WEAK_TARGET_CUES, key=len, reverse=True)])
+_AS_OF_SCAN = Scanner([("as_of", p) for p in AS_OF])
 # `…5个项目已于3月完工`, `13项指标已完成`: a result cue right after the counted noun.
 _RESULT_AFTER = regex.compile(r"[^,，。;；:：\n|]{0,8}?(?:已经|已(?![经知有]))")
 # `其余26场次将于下半年完成`: a plan cue right after the counted noun.
@@ -53,6 +62,38 @@ def heading_status(heading: str | None, year: int | None = None) -> str | None:
         if m and int(m.group(1)) < year:
             return RESULT
     return None
+
+
+class CueIndex:
+    """Every cue, sentence break and period of a text, each found in one pass over it; a
+    quantity's queries are then bisections, so the cost per quantity does not grow with text."""
+
+    def __init__(self, view: str):
+        self.view = view
+        self.cues = list(_CUE_SCAN.finditer(view))
+        self._cue_ends = [c[1] for c in self.cues]
+        self._breaks = [m.end() for m in _SENTENCE_BREAK.finditer(view)]
+        self._periods: list[tuple[int, int]] | None = None  # read when a result asks for one
+
+    def sentence_start(self, pos: int) -> int:
+        k = bisect.bisect_right(self._breaks, pos) - 1
+        return max(self._breaks[k] if k >= 0 else 0, pos - _WINDOW)
+
+    def before(self, lo: int, hi: int):
+        """(start, end, kind) of the cues inside view[lo:hi], nearest to `hi` first."""
+        k = bisect.bisect_right(self._cue_ends, hi) - 1
+        while k >= 0 and self.cues[k][0] >= lo:
+            yield self.cues[k]
+            k -= 1
+
+    def period_before(self, lo: int, pos: int) -> tuple[int, int] | None:
+        if self._periods is None:
+            self._periods = [(a, b) for a, b, _ in _AS_OF_SCAN.finditer(self.view)]
+            self._period_ends = [p[1] for p in self._periods]
+        k = bisect.bisect_right(self._period_ends, pos) - 1
+        if k >= 0 and self._periods[k][0] >= lo:
+            return self._periods[k]
+        return None
 
 
 def sentence_start(view: str, pos: int) -> int:

@@ -44,14 +44,25 @@ class Table:
         return role in self.roles
 
 
+_HEADING_NOISE = regex.compile(r"[\s*#:：()（）%]")
+_ROLE_OF = {w: role for role, words in reversed(COLUMN_ROLES) for w in words}  # first role wins
+_ROLE_WORDS = "|".join(sorted(_ROLE_OF, key=len, reverse=True))
+_STARTS_WITH_ROLE = regex.compile(rf"(?:{_ROLE_WORDS})")
+_ENDS_WITH_ROLE = regex.compile(rf"(?r)(?:{_ROLE_WORDS})$")
+_ROLE_ORDER = {role: n for n, (role, _) in enumerate(COLUMN_ROLES)}
+
+
 def column_role(heading: str) -> str | None:
     """`完成情况` → result, `牵头单位` → units; None for a heading that names no known column."""
-    h = regex.sub(r"[\s*#:：()（）%]", "", heading)
+    h = _HEADING_NOISE.sub("", heading)
     if not h:
         return None
-    for role, words in COLUMN_ROLES:
-        if any(h == w or (len(h) <= 10 and (h.endswith(w) or h.startswith(w))) for w in words):
-            return role
+    if h in _ROLE_OF:
+        return _ROLE_OF[h]
+    if len(h) <= 10:
+        found = [_ROLE_OF[m.group()] for m in (_STARTS_WITH_ROLE.match(h), _ENDS_WITH_ROLE.search(h)) if m]
+        if found:
+            return min(found, key=_ROLE_ORDER.__getitem__)
     if _YEAR_HEADING.match(h):
         return "year"
     return None
