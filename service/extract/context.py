@@ -9,11 +9,13 @@ from __future__ import annotations
 import regex
 
 from .lexicon import (
+    BREAKDOWN_CUES,
     CN_ONE_BLOCKED_UNITS,
     CN_ONE_DESCRIPTIVE_AFTER,
     CN_ONE_WORD_PREFIXES,
     CONDITION_HEADS,
     COMPOUND_VERB_TAILS,
+    CURRENCIES,
     DURATION_AFTER_GE,
     FORMULA_AFTER_CN_COUNT,
     VAGUE_BEFORE,
@@ -28,6 +30,9 @@ from .lexicon import (
     LEVEL_MARKERS,
     NAME_SUFFIXES_AFTER_UNIT,
     ORDINAL_PREFIXES,
+    PER_HEAD_PERIODS,
+    PER_HEAD_STANDARD,
+    PER_HEAD_WORDS,
     PER_NOUNS,
 )
 from .numerals import CN_NUMERAL_CHARS
@@ -217,6 +222,42 @@ def per(view: str, q: Quantity, clause_lo: int) -> str | None:
     return noun
 
 
+_PER_HEAD = regex.compile(
+    rf"(?P<head>{_alt(PER_HEAD_WORDS)})|(?P<period>{_alt(PER_HEAD_PERIODS)})|{PER_HEAD_STANDARD}(?!化)")
+# Between `标准` and the amount only a verb of setting may stand (`标准提高到`, `标准为每生`).
+_STANDARD_TO_AMOUNT = regex.compile(
+    r"^(?:再|将|分别|由|从|统一|提高|提升|增加|上调|调整|调增|达到|达|为|是|至|到|不低于|不少于|不高于|不超过"
+    rf"|{_alt(PER_HEAD_WORDS)}|{_alt(PER_HEAD_PERIODS)}|[ \t])*$")
+_PER_HEAD_SLASH = regex.compile(rf"[ \t]*/[ \t]*(?P<noun>{_alt(PER_NOUNS)})")
+
+
+def money_per_head(view: str, q: Quantity) -> tuple[str | None] | None:
+    """`(per,)` when money is an amount per head or per unit (`生均公用经费每生每年800元` -> `生·年`,
+    `最低标准提高25元` -> None), else None: then it is a total, in 亿 of its currency."""
+    if q.unit_written not in CURRENCIES:
+        return None
+    if q.is_range and q.high is not None and q.high >= 10**8 or q.low >= 10**8:
+        return None  # 亿 are never per head
+    slash = _PER_HEAD_SLASH.match(view, q.alt_end, q.alt_end + _AFTER_REACH)
+    lo = max(_comma_start(view, q.start), q.start - 40)
+    head = period = None
+    standard = False
+    for m in _PER_HEAD.finditer(view, lo, q.start):
+        if m.group("head"):
+            head = PER_HEAD_WORDS[m.group("head")]
+        elif m.group("period"):
+            period = PER_HEAD_PERIODS[m.group("period")]
+        elif _STANDARD_TO_AMOUNT.match(view[m.end():q.start]):
+            standard = True
+    if slash:  # `800元/生`, `120元/人·月`
+        head = head or slash.group("noun")
+    if head is None and not standard and (period is None or q.low >= 10**4):
+        return None
+    if head and period:
+        return (f"{head}·{period}",)
+    return (head or period,)
+
+
 def _is_deadline(text: str) -> bool:
     return bool(_DEADLINE_NEEDS.search(text))
 
@@ -249,14 +290,22 @@ _METRIC_BEFORE_VERBS = regex.compile(
 def metric(view: str, q: Quantity, clause_lo: int, clause_hi: int) -> str | None:
     """A short noun phrase for what is measured: the words after the unit (`新建3所[公办园]`) or,
     when the quantity ends its clause, the words before it (`[普惠率]达到90%`)."""
-    after = view[q.alt_end:clause_hi]
+    # The members of a list that share one unit share its noun too (`分别新增学位2.35万和6000个`):
+    # read after the unit that ends the list and before the number that opens it.
+    after = view[q.list_end if q.list_end is not None else q.alt_end:clause_hi]
     m = _COMPARATOR_AFTER.match(after)
     if m:
         after = after[m.end():]
     after = _METRIC_AFTER_STOP.split(after, maxsplit=1)[0]
     if len(after) >= 2 and not after.startswith(("以上", "以下", "左右", "的")):
         return after[:16].strip("的") or None
-    before = view[clause_lo:q.start]
+    if q.list_start is not None and clause_lo <= q.start:
+        before = view[clause_start(view, q.list_start):q.list_start]
+    else:
+        before = view[clause_lo:q.start]
+    cut = before.rfind("分别")  # `小学和初中分别新增学位…`: the metric follows 分别
+    if cut >= 0:
+        before = before[cut + 2:]
     for m in _DEADLINE.finditer(before):  # `到年底党支部规范化率…`: the metric follows the deadline
         if m.group() and _is_deadline(m.group()):
             before = before[m.end():]
@@ -265,3 +314,39 @@ def metric(view: str, q: Quantity, clause_lo: int, clause_hi: int) -> str | None
     before = _METRIC_BEFORE_VERBS.sub("", before)
     before = before.replace("”“", "、").strip(" \t“”\"")
     return before[-16:] or None
+
+
+_BREAKDOWN = regex.compile(_alt(BREAKDOWN_CUES))
+_HEAD_REACH = 40  # characters between a breakdown's head and its `其中`
+
+
+def inherit_from_heads(view: str, measures) -> None:
+    """A breakdown after `其中`/`分别为` takes the category and direction of its head (the nearest
+    quantity of the same unit before the cue, in the same sentence), and the head's metric where
+    its own names something else (`新增学位2.4万个,其中城区1.3万个` -> seats, increase, 学位).
+    `measures` are targets and results in text order; they are updated in place."""
+    for i, part in enumerate(measures):
+        lo = _comma_start(view, part.span.start)
+        cue = None
+        for cue in _BREAKDOWN.finditer(view, lo, part.span.start):
+            pass
+        if cue is None:
+            continue
+        for head in reversed(measures[:i]):
+            if head.span.end > cue.start():
+                continue  # an earlier part of the same breakdown
+            if cue.start() - head.span.end > _HEAD_REACH or _SENTENCE_BREAK.search(view, head.span.end, cue.start()):
+                break
+            if head.unit != part.unit:
+                continue
+            part.category = head.category
+            if part.direction is None:
+                part.direction = head.direction
+            if head.metric and not _shares_word(head.metric, part.metric or ""):
+                part.metric = head.metric
+            break
+
+
+def _shares_word(a: str, b: str) -> bool:
+    grams = {a[i:i + 2] for i in range(len(a) - 1)}
+    return any(b[i:i + 2] in grams for i in range(len(b) - 1))

@@ -64,10 +64,40 @@ MEASURE_WORDS = {
     "个班": ("班", "other"),
     "组": ("组", "other"),
     "队": ("队", "other"),
+    "只": ("只", "other"),
+    # Physical units and other counters: measure words are an open list (targets.md §3), kept as
+    # written, their magnitude multiplied out like any count's (`1.3万亿斤`, `5万公里`).
+    "公里": ("公里", "other"),
+    "千米": ("千米", "other"),
+    "平方公里": ("平方公里", "other"),
+    "公顷": ("公顷", "other"),
+    "立方米": ("立方米", "other"),
+    "吨": ("吨", "other"),
+    "斤": ("斤", "other"),
+    "公斤": ("公斤", "other"),
+    "千克": ("千克", "other"),
+    "千瓦": ("千瓦", "other"),
+    "千瓦时": ("千瓦时", "other"),
+    "倍": ("倍", "other"),
 }
+# `年` is a measure word only where a length of time is itself the goal (`平均受教育年限达12.3年`,
+# `承包期再延长30年`): a noun of duration stands before the number in its clause. Elsewhere a
+# number before `年` is a calendar year or the span of a programme (`三年行动`), never a target.
+DURATION_UNITS = {"年": ("年", "other")}
+DURATION_NOUNS = ("年限", "期限", "承包期", "有效期", "使用期", "服务期", "学制", "寿命")
+MEASURE_WORDS.update(DURATION_UNITS)
+
+# A unit written once after a list of numbers is shared by all of them (`分别新增学位2.35万和6000个`,
+# `分别新建幼儿园15、12、9所`): the joiners between the numbers, and the cue that must open the list
+# (without it `1、2所` may be an item number before a count).
+LIST_JOINERS = ("、", "和", "及", "与", "以及")
+LIST_CUES = ("分别", "依次")
+# A breakdown after these inherits the metric, category and direction of the quantity before it
+# with the same unit (`新增学位3.2万个,其中A区3505个、B区3705个`: three seat counts, each an increase).
+BREAKDOWN_CUES = ("其中", "分别为", "分别是", "分别用于", "包括")
 # Measure words a bare Chinese `一` must not be read with: `一部分`, `一件事` and the like are
 # words, not counts. (Arabic `1部` stays a count.)
-CN_ONE_BLOCKED_UNITS = {"支", "部", "条", "种", "班", "组", "队", "本", "门", "块", "张", "份", "轮", "届", "间", "处", "位", "台", "件"}
+CN_ONE_BLOCKED_UNITS = {"只", "支", "部", "条", "种", "班", "组", "队", "本", "门", "块", "张", "份", "轮", "届", "间", "处", "位", "台", "件"}
 
 # Currencies: written word -> ISO code. Money is normalised to 亿 of its currency.
 CURRENCIES = {"元": "CNY", "人民币": "CNY", "美元": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY", "英镑": "GBP"}
@@ -102,8 +132,10 @@ COMPARATORS_AFTER = {
 COMPARATORS_INFIX = {"余": "gt", "多": "gt"}
 
 # --- direction -----------------------------------------------------------------------------
-INCREASE_VERBS = ("新增", "增加", "增长", "增设", "扩大", "提高", "提升", "增幅", "扩增", "新扩", "增量", "多增")
-DECREASE_VERBS = ("下降", "降低", "减少", "压减", "缩减", "压缩", "降幅")
+# A growth rate is an amount of change upward (`增长5%左右`, `涨幅3%`, `增速不低于6%`).
+INCREASE_VERBS = ("新增", "增加", "增长", "增设", "扩大", "提高", "提升", "增幅", "扩增", "新扩", "增量", "多增",
+                  "涨幅", "增速", "上涨", "上升")
+DECREASE_VERBS = ("下降", "降低", "减少", "压减", "缩减", "压缩", "降幅", "减幅")
 # After a direction verb these make the number a level (`提升至56%`), not an amount of change.
 # Right after 提升/提高 these make one compound verb (`提升改造`), not a change in amount.
 COMPOUND_VERB_TAILS = ("改造", "建设", "打造", "完善", "改建", "改善")
@@ -114,6 +146,20 @@ LEVEL_MARKERS = ("至", "到", "为", "达到", "达")
 PER_NOUNS = ("学期", "学年", "季度", "周", "月", "天", "日", "年", "乡(镇)", "乡镇", "县(区)", "县区",
              "县", "区", "校", "学校", "所学校", "园", "班", "班级", "生", "人", "名", "课", "节",
              "学区", "片区", "社区", "街道", "村", "教师", "学生", "幼儿园", "中小学", "集团")
+
+# --- money per head ----------------------------------------------------------------------------
+# Money per head or per unit is no total (targets.md §3): it stays in 元 and `per` names the head.
+# Words before the amount, in its comma-delimited stretch, that name the head ...
+PER_HEAD_WORDS = {"人均": "人", "生均": "生", "户均": "户", "校均": "校", "每人": "人", "每名": "人", "每位": "人",
+                  "每生": "生", "每名学生": "生", "每个学生": "生", "每学生": "生", "每户": "户", "每所学校": "校",
+                  "每所": "校", "每校": "校", "每园": "园", "每班": "班", "每个班": "班", "每名教师": "教师",
+                  "每位教师": "教师"}
+# ... the period it recurs over (`每生每年` -> `生·年`; a period alone is per head only for an
+# amount written without 万/亿: `每年安排500万元` is a yearly total) ...
+PER_HEAD_PERIODS = {"每年": "年", "每月": "月", "每学年": "学年", "每学期": "学期", "每季度": "季度",
+                    "每天": "天", "每日": "天", "每周": "周"}
+# ... or a standard being set (`最低标准提高25元`, not `标准化`), which names no head.
+PER_HEAD_STANDARD = "标准"
 
 # --- deadlines -----------------------------------------------------------------------------
 DEADLINE_WORDS = ("年内", "年底前", "年底", "年末", "年底之前", "贯穿全年", "全年内", "上半年", "下半年",

@@ -20,14 +20,17 @@ from .structure import parse_structure
 _HUNDRED_MILLION = Decimal(10) ** 8
 
 
-def _unit_and_category(q: Quantity) -> tuple[str, str | None, str, Decimal, Decimal | None]:
-    """Normalised (unit, currency, category, low, high) of a quantity."""
+def _unit_and_category(q: Quantity, per_head=None) -> tuple[str, str | None, str, Decimal, Decimal | None]:
+    """Normalised (unit, currency, category, low, high) of a quantity; money per head
+    (`context.money_per_head`) stays in 元 as written, a total is in 亿元."""
     written = q.unit_written
     if written in PERCENT_UNITS:
         return PERCENT_UNITS[written], None, "rate", q.low, q.high
     if written in CURRENCIES:
         code = CURRENCIES[written]
         word = "元" if code == "CNY" else written
+        if per_head is not None:
+            return word, code, "funding", q.low, q.high
         low = q.low / _HUNDRED_MILLION
         high = q.high / _HUNDRED_MILLION if q.high is not None else None
         return "亿" + word, code, "funding", low, high
@@ -255,7 +258,8 @@ def extract(text: str) -> Extraction:
         previous = kind
         if kind == status.FACT or k in baseline_used:
             continue  # background and starting levels are returned nowhere (a baseline rides on its target)
-        unit, currency, category, low, high = _unit_and_category(q)
+        per_head = context.money_per_head(view, q)
+        unit, currency, category, low, high = _unit_and_category(q, per_head)
         clause_lo = context.clause_start(view, q.start)
         sentence = context.sentence_bounds(view, q.start, q.end)
         comparator = context.comparator(view, q, clause_lo)
@@ -274,7 +278,7 @@ def extract(text: str) -> Extraction:
             value=to_number(value), low=to_number(low), high=to_number(high),
             unit=unit, currency=currency, category=category, comparator=comparator,
             direction=context.direction(view, q, clause_lo),
-            per=context.per(view, q, clause_lo),
+            per=per_head[0] if per_head else context.per(view, q, clause_lo),
             metric=metric,
             responsible_units=list(item.responsible_units) if item else [],
             responsible_leaders=list(item.responsible_leaders) if item else [],
@@ -292,7 +296,7 @@ def extract(text: str) -> Extraction:
         baseline = None
         if k in baseline_of:
             b = quantities[baseline_of[k]]
-            b_unit, _, _, b_low, _ = _unit_and_category(b)
+            b_unit, _, _, b_low, _ = _unit_and_category(b, context.money_per_head(view, b))
             baseline = Baseline(raw=text[b.start:b.end], value=to_number(b_low))
         counters[doc_index] = counters.get(doc_index, 0) + 1
         targets.append(Target(
@@ -301,5 +305,6 @@ def extract(text: str) -> Extraction:
             baseline=baseline,
             **common,
         ))
+    context.inherit_from_heads(view, sorted(targets + results, key=lambda m: m.span.start))
     _link_results(targets, results)
     return Extraction(documents=structure.documents, targets=targets, results=results, warnings=warnings)

@@ -11,7 +11,17 @@ from decimal import Decimal
 
 import regex
 
-from .lexicon import COMPARATORS_INFIX, CURRENCIES, MAGNITUDES, MEASURE_WORDS, PERCENT_UNITS
+from .lexicon import (
+    COMPARATORS_INFIX,
+    CURRENCIES,
+    DURATION_NOUNS,
+    DURATION_UNITS,
+    LIST_CUES,
+    LIST_JOINERS,
+    MAGNITUDES,
+    MEASURE_WORDS,
+    PERCENT_UNITS,
+)
 from .numerals import CN_NUMERAL_CHARS, MAX_NUMBER_LENGTH, number_value
 
 
@@ -33,10 +43,10 @@ _DASH = r"(?:-{1,2}|—{1,2}|–|~|至|到)"
 
 def _number(tag: str) -> str:
     return (rf"(?:(?P<{tag}ar>(?<![\d.A-Za-z]){_AR})|(?P<{tag}cn>(?<![{CN_NUMERAL_CHARS}万亿]){_CN}))"
-            rf"(?:{_SP}(?P<{tag}mag>{_MAG}))?")
+            rf"(?:{_SP}(?:(?P<{tag}more>{_alternation(COMPARATORS_INFIX)}){_SP})?(?P<{tag}mag>{_MAG}))?")
 
 
-_UNITS = list(PERCENT_UNITS) + list(CURRENCIES) + list(MEASURE_WORDS)
+_UNITS = list(PERCENT_UNITS) + list(CURRENCIES) + list(MEASURE_WORDS) + list(DURATION_UNITS)
 
 
 def _first_chars(words) -> str:
@@ -55,6 +65,16 @@ QUANTITY = regex.compile(
 )
 
 
+# A number without a unit of its own in a list before a quantity (`分别新增学位2.35万[和]6000个`),
+# matched backwards from the start of the next member.
+_LIST_MEMBER = regex.compile(
+    rf"(?r)(?<![\d.A-Za-z{CN_NUMERAL_CHARS}])(?P<num>{_AR})(?:{_SP}(?P<mag>{_MAG}))?"
+    rf"[ \t]*(?:{_alternation(LIST_JOINERS)})[ \t]*")
+_LIST_CUE = regex.compile(_alternation(LIST_CUES))
+_CLAUSE_BREAK = regex.compile(r"(?r)[,，;；:：。!?！？\n]")
+_MAX_LIST = 12  # members of one list; a longer run of bare numbers is no `分别` list
+
+
 @dataclass
 class Quantity:
     """A quantity as matched in the normalised view; offsets are offsets in the original."""
@@ -67,15 +87,56 @@ class Quantity:
     infix: str | None        # 余 / 多 between number and unit
     chinese: str | None      # the Chinese numeral, when written in Chinese
     alt_end: int             # end including a parenthesised alternative unit, `台(件套)`
+    # In a list of numbers that share one unit (`15、12、9所`): where the list starts and where
+    # the unit that ends it ends, on every member and on the quantity that carries the unit.
+    list_start: int | None = None
+    list_end: int | None = None
+
+
+def _is_duration_goal(view: str, start: int, value: Decimal) -> bool:
+    """`受教育年限达12.3年`: a noun of duration in the clause before the number, which is no year."""
+    if value >= 1000:
+        return False  # 2025年 and every other calendar year
+    lo = max(0, start - 24)
+    brk = _CLAUSE_BREAK.search(view, lo, start)
+    window = view[brk.end() if brk else lo:start]
+    return any(noun in window for noun in DURATION_NOUNS)
+
+
+def _list_members(view: str, m, floor: int) -> list[tuple[int, int, Decimal]]:
+    """The bare numbers of a `分别` list that end right before the quantity `m` and share its unit
+    (and its magnitude, when they have none of their own: `6500、3200万元`): (start, end, value)."""
+    members = []
+    pos = m.start()
+    while len(members) <= _MAX_LIST:
+        lm = _LIST_MEMBER.match(view, max(floor, pos - 40), pos)
+        if not lm:
+            break
+        members.append(lm)
+        pos = lm.start()
+    if not members or len(members) > _MAX_LIST:
+        return []
+    brk = _CLAUSE_BREAK.search(view, max(floor, pos - 40), pos)
+    if not _LIST_CUE.search(view, brk.end() if brk else max(floor, pos - 40), pos):
+        return []
+    found = []
+    for lm in reversed(members):
+        value = number_value(lm.group("num"), lm.group("mag") or m.group("amag") or "")
+        if value is None:
+            return []
+        found.append((lm.start(), lm.end("mag") if lm.group("mag") else lm.end("num"), value))
+    return found
 
 
 def find_quantities(view: str):
     """Yield every Quantity in the normalised view, left to right."""
+    last_end = 0
     for m in QUANTITY.finditer(view):
         if m.group("pct"):
             value = number_value(m.group("pctnum"))
             if value is None:
                 continue
+            last_end = m.end()
             yield Quantity(m.start(), m.end(), value, None, False, "%", None,
                            m.group("pctnum") if not m.group("pctnum")[0].isdigit() else None, m.end())
             continue
@@ -83,6 +144,7 @@ def find_quantities(view: str):
         low = number_value(a_digits, m.group("amag") or "")
         if low is None:
             continue
+        unit = m.group("unit")
         high = None
         if m.group("dash"):
             b_digits = m.group("bar") or m.group("bcn")
@@ -92,9 +154,17 @@ def find_quantities(view: str):
             # A range's first end shares the magnitude written after the second: `3-5万人`.
             if m.group("bmag") and not m.group("amag"):
                 low = number_value(a_digits, m.group("bmag"))
-        end = m.end("unit")
+        if unit in DURATION_UNITS and not _is_duration_goal(view, m.start(), low):
+            continue
+        members = _list_members(view, m, last_end) if m.group("aar") and high is None else []
+        list_start = members[0][0] if members else None
+        for start, end, value in members:
+            yield Quantity(start, end, value, None, False, unit, None, None, end,
+                           list_start=list_start, list_end=m.end())
+        last_end = m.end()
         yield Quantity(
-            start=m.start(), end=end, low=low, high=high, is_range=high is not None,
-            unit_written=m.group("unit"), infix=m.group("infix"),
+            start=m.start(), end=m.end("unit"), low=low, high=high, is_range=high is not None,
+            unit_written=unit, infix=m.group("infix") or m.group("amore"),
             chinese=m.group("acn"), alt_end=m.end(),
+            list_start=list_start, list_end=m.end() if members else None,
         )
