@@ -143,7 +143,7 @@ def extraction_of(text_: str) -> dict:
 
 
 BASE = "http://127.0.0.1:8000"
-_DOCUMENT_PATH = re.compile(r"^/documents/(\d+)$")
+_DOCUMENT_PATH = re.compile(r"^/documents/(\d+)(?:/text)?$")
 
 
 class StoreExchangeRequest(ExchangeRequest):

@@ -305,7 +305,8 @@ def test_include_text_0_leaves_the_text_out(client, store_url):
 def test_bad_input_is_refused_and_stores_nothing(client, store_url, payload, status):
     call = StoreCaller(client.application)
     assert call.post_json(payload).status_code == status
-    assert call("POST", "/documents", b"<p>", "text/html").status_code == 415
+    assert call("POST", "/documents", b"<p>", "application/vnd.ms-excel").status_code == 415
+    assert call("POST", "/documents", b"<p>", "text/html").status_code == 422  # no article in it
     assert call.get("/documents").get_json()["total"] == 0
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
-from ..sources import WALKED_SUFFIXES, Limits, SourceError, convert
+from ..sources import WALKED_SUFFIXES, Limits, SourceError, convert, sha256
 from . import repository
 from .db import Store
 from .storing import store_text
@@ -114,7 +114,12 @@ def ingest_file(store: Store, path: str) -> FileOutcome:
         return result
 
     try:
-        stored = store_text(store, text, os.path.basename(path), extract=extract_and_count)
+        file = None
+        if converted.media_type != "text/plain":
+            file = {"filename": os.path.basename(path), "media_type": converted.media_type,
+                    "pages": converted.pages, "sha256": sha256(data)}
+        stored = store_text(store, text, os.path.basename(path), extract=extract_and_count,
+                            file=file, page_starts=converted.page_starts)
     except Exception as exc:  # an engine or database failure on one file must not stop the batch
         return FileOutcome(path, FAILED, reason=f"{exc.__class__.__name__}: {str(exc)[:300]}")
     if stored.created:

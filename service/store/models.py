@@ -55,6 +55,12 @@ class Document(Base):
     text: Mapped[str] = mapped_column(Text, nullable=False)
     warnings: Mapped[list] = mapped_column(JSON, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    # what a converted file was (migration 0003); null for a plan sent as text
+    file_name: Mapped[str | None] = mapped_column(String(500))
+    file_media_type: Mapped[str | None] = mapped_column(String(200))
+    file_pages: Mapped[int | None] = mapped_column(Integer)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    page_starts: Mapped[list | None] = mapped_column(JSON)
 
     __table_args__ = (
         UniqueConstraint("sha256", name="uq_documents_sha256"),

@@ -16,6 +16,8 @@ from typing import Any, Iterable, Iterator
 
 from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, true
 
+from ..sources.base import page_at
+
 from .models import RESULT, TARGET, Document, Item, Measure, Part, Responsibility
 
 documents = Document.__table__
@@ -39,8 +41,12 @@ def find_document_id(conn: Connection, sha256: str) -> int | None:
     return conn.execute(select(documents.c.id).where(documents.c.sha256 == sha256)).scalar()
 
 
-def insert_document(conn: Connection, *, text: str, source: str | None, extraction: dict) -> int:
+def insert_document(conn: Connection, *, text: str, source: str | None, extraction: dict,
+                    file: dict | None = None, page_starts=None) -> int:
     """Insert a text and its extraction (`Extraction.to_dict()`); returns the new document id.
+
+    `file` ({filename, media_type, pages, sha256}) and `page_starts` describe the file the text
+    was converted from, if any.
 
     Raises IntegrityError when the same text is already stored (unique sha256).
     """
@@ -58,6 +64,11 @@ def insert_document(conn: Connection, *, text: str, source: str | None, extracti
             "text": text,
             "warnings": list(extraction.get("warnings") or []),
             "created_at": datetime.now(timezone.utc),
+            "file_name": (file or {}).get("filename"),
+            "file_media_type": (file or {}).get("media_type"),
+            "file_pages": (file or {}).get("pages"),
+            "file_sha256": (file or {}).get("sha256"),
+            "page_starts": list(page_starts) if page_starts else None,
         }),
     ).scalar_one()
 
@@ -243,7 +254,8 @@ def list_documents(conn: Connection, filters: DocumentFilters, limit: int, offse
 def get_document(conn: Connection, document_id: int, *, with_text: bool = True) -> dict | None:
     """A document with its parts, their items, all its targets and results and (optionally)
     its text."""
-    row = conn.execute(select(*_DOCUMENT_COLUMNS, documents.c.text, documents.c.warnings)
+    row = conn.execute(select(*_DOCUMENT_COLUMNS, documents.c.text, documents.c.warnings,
+                              *_FILE_COLUMNS)
                        .where(documents.c.id == document_id)).mappings().first()
     if row is None:
         return None
@@ -267,11 +279,33 @@ def get_document(conn: Connection, document_id: int, *, with_text: bool = True) 
     doc = _document_dict(row, part_list, len(lists["targets"]), len(lists["results"]))
     for part in doc["parts"]:
         part["items"] = items_by_part.get(part.pop("_id"), [])
+    starts = row["page_starts"]
+    if starts:
+        for measures_of_kind in lists.values():
+            for measure in measures_of_kind:
+                measure["page"] = page_at(starts, measure["span"]["start"])
     doc.update(lists)
     doc["warnings"] = list(row["warnings"] or [])
+    doc["file"] = file_facts(row)
     if with_text:
         doc["text"] = row["text"]
     return doc
+
+
+_FILE_COLUMNS = (documents.c.file_name, documents.c.file_media_type, documents.c.file_pages,
+                 documents.c.file_sha256, documents.c.page_starts)
+
+
+def file_facts(row) -> dict | None:
+    """What the stored text was converted from, as POST /extract gives it in `source`."""
+    if row["file_media_type"] is None:
+        return None
+    return {"filename": row["file_name"], "media_type": row["file_media_type"],
+            "pages": row["file_pages"], "sha256": row["file_sha256"]}
+
+
+def get_text(conn: Connection, document_id: int) -> str | None:
+    return conn.execute(select(documents.c.text).where(documents.c.id == document_id)).scalar()
 
 
 _DOCUMENT_COLUMNS = (documents.c.id, documents.c.sha256, documents.c.source, documents.c.title,

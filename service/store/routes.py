@@ -208,7 +208,8 @@ def create_document():
     """Extract and store a plan; the same text again answers 200 with the stored document."""
     _check_params(("source", "include_text"))
     plan = read_plan(request)
-    stored = store_text(current_store(), plan.text, plan.source)
+    stored = store_text(current_store(), plan.text, plan.source, file=plan.file,
+                        page_starts=plan.page_starts)
     response = _document_response(stored.document_id, 201 if stored.created else 200)
     response.headers["Location"] = url_for("store.get_document", document_id=stored.document_id)
     return response
@@ -229,6 +230,17 @@ def list_documents():
 def get_document(document_id: int):
     _check_params(("include_text",))
     return _document_response(document_id, 200)
+
+
+@bp.get("/documents/<int:document_id>/text")
+def get_document_text(document_id: int):
+    """The stored text the spans point into (for a file: the text converted from it)."""
+    _check_params(())
+    with current_store().reading() as conn:
+        text = repository.get_text(conn, document_id)
+    if text is None:
+        raise Problem(404, "Not Found", f"There is no document {document_id}.", type="no-document")
+    return Response(text, mimetype="text/plain", content_type="text/plain; charset=utf-8")
 
 
 @bp.delete("/documents/<int:document_id>")

@@ -23,7 +23,8 @@ def default_extract(text: str) -> dict:
 
 
 def store_text(store: Store, text: str, source: str | None,
-               extract: Callable[[str], dict] = default_extract) -> Stored:
+               extract: Callable[[str], dict] = default_extract, *,
+               file: dict | None = None, page_starts=None) -> Stored:
     """Store `text` and what the engine extracts from it, unless the same text is stored.
 
     The extraction runs outside any transaction; the write is short. Two processes storing
@@ -42,7 +43,8 @@ def store_text(store: Store, text: str, source: str | None,
             if existing is not None:
                 return Stored(existing, False)
             return Stored(repository.insert_document(
-                conn, text=text, source=source, extraction=extraction), True)
+                conn, text=text, source=source, extraction=extraction, file=file,
+                page_starts=page_starts), True)
     except IntegrityError:
         with store.reading() as conn:
             existing = repository.find_document_id(conn, sha256)
