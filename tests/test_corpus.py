@@ -27,12 +27,12 @@ PHENOMENA = (
     "units", "exclusions", "deadlines", "traditional", "fullwidth", "structure", "responsibility",
 ) + (
     "status", "progress", "tables", "inheritance", "shared_units", "open_units", "per_head",
-    "baselines", "growth",
+    "baselines", "growth", "normalisation",
 )
 # Files written since results exist: an example there that gives no `results` expects none.
 RESULT_PHENOMENA = frozenset({
     "status", "progress", "tables", "inheritance", "shared_units", "open_units", "per_head",
-    "baselines", "growth",
+    "baselines", "growth", "normalisation",
 })
 MINIMUM_EXAMPLES = 545  # 405 before results, 140 written with them
 

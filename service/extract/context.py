@@ -28,6 +28,7 @@ from .lexicon import (
     DECREASE_VERBS,
     INCREASE_VERBS,
     LEVEL_MARKERS,
+    LIST_JOINERS,
     NAME_SUFFIXES_AFTER_UNIT,
     ORDINAL_PREFIXES,
     PER_HEAD_PERIODS,
@@ -228,6 +229,7 @@ _PER_HEAD = regex.compile(
 _STANDARD_TO_AMOUNT = regex.compile(
     r"^(?:再|将|分别|由|从|统一|提高|提升|增加|上调|调整|调增|达到|达|为|是|至|到|不低于|不少于|不高于|不超过"
     rf"|{_alt(PER_HEAD_WORDS)}|{_alt(PER_HEAD_PERIODS)}|[ \t])*$")
+_PERIOD_NOUNS = frozenset(PER_HEAD_PERIODS.values())
 _PER_HEAD_SLASH = regex.compile(rf"[ \t]*/[ \t]*(?P<noun>{_alt(PER_NOUNS)})")
 
 
@@ -249,8 +251,12 @@ def money_per_head(view: str, q: Quantity) -> tuple[str | None] | None:
             period = PER_HEAD_PERIODS[m.group("period")]
         elif _STANDARD_TO_AMOUNT.match(view[m.end():q.start]):
             standard = True
-    if slash:  # `800元/生`, `120元/人·月`
-        head = head or slash.group("noun")
+    if slash:  # `800元/生`, `1200元/年`
+        noun = slash.group("noun")
+        if noun in _PERIOD_NOUNS:
+            period = period or noun
+        else:
+            head = head or noun
     if head is None and not standard and (period is None or q.low >= 10**4):
         return None
     if head and period:
@@ -287,15 +293,22 @@ _METRIC_BEFORE_VERBS = regex.compile(
     r"|下降|降低|减少|完成|实现|在|至|到|共计|合计|总计|累计|共)+$")
 
 
+_JOINERS = _alt(LIST_JOINERS)
+_NEXT_MEMBER = regex.compile(rf"[ \t]*(?:{_JOINERS})[ \t]*[\d{CN_NUMERAL_CHARS}]")
+_PREVIOUS_MEMBER = regex.compile(rf"(?:[\d.]+[^\d,，、;；。]{{0,6}}?[ \t]*(?:{_JOINERS})[ \t]*)+$")
+
+
 def metric(view: str, q: Quantity, clause_lo: int, clause_hi: int) -> str | None:
     """A short noun phrase for what is measured: the words after the unit (`新建3所[公办园]`) or,
     when the quantity ends its clause, the words before it (`[普惠率]达到90%`)."""
     # The members of a list that share one unit share its noun too (`分别新增学位2.35万和6000个`):
     # read after the unit that ends the list and before the number that opens it.
     after = view[q.list_end if q.list_end is not None else q.alt_end:clause_hi]
-    m = _COMPARATOR_AFTER.match(after)
+    m = _COMPARATOR_AFTER.match(after) or _PER_SLASH.match(after)
     if m:
         after = after[m.end():]
+    if _NEXT_MEMBER.match(after):
+        after = ""  # `分别投入1.5亿元[和3000万元]`: the next member of a list, no noun
     after = _METRIC_AFTER_STOP.split(after, maxsplit=1)[0]
     if len(after) >= 2 and not after.startswith(("以上", "以下", "左右", "的")):
         return after[:16].strip("的") or None
@@ -306,6 +319,7 @@ def metric(view: str, q: Quantity, clause_lo: int, clause_hi: int) -> str | None
     cut = before.rfind("分别")  # `小学和初中分别新增学位…`: the metric follows 分别
     if cut >= 0:
         before = before[cut + 2:]
+    before = _PREVIOUS_MEMBER.sub("", before)  # `招聘教师[120名和]80名`
     for m in _DEADLINE.finditer(before):  # `到年底党支部规范化率…`: the metric follows the deadline
         if m.group() and _is_deadline(m.group()):
             before = before[m.end():]

@@ -84,7 +84,7 @@ MEASURE_WORDS = {
 # `承包期再延长30年`): a noun of duration stands before the number in its clause. Elsewhere a
 # number before `年` is a calendar year or the span of a programme (`三年行动`), never a target.
 DURATION_UNITS = {"年": ("年", "other")}
-DURATION_NOUNS = ("年限", "期限", "承包期", "有效期", "使用期", "服务期", "学制", "寿命")
+DURATION_NOUNS = ("年限", "期限", "承包期", "有效期", "使用期", "服务期")
 MEASURE_WORDS.update(DURATION_UNITS)
 
 # A unit written once after a list of numbers is shared by all of them (`分别新增学位2.35万和6000个`,
@@ -134,8 +134,8 @@ COMPARATORS_INFIX = {"余": "gt", "多": "gt"}
 # --- direction -----------------------------------------------------------------------------
 # A growth rate is an amount of change upward (`增长5%左右`, `涨幅3%`, `增速不低于6%`).
 INCREASE_VERBS = ("新增", "增加", "增长", "增设", "扩大", "提高", "提升", "增幅", "扩增", "新扩", "增量", "多增",
-                  "涨幅", "增速", "上涨", "上升")
-DECREASE_VERBS = ("下降", "降低", "减少", "压减", "缩减", "压缩", "降幅", "减幅")
+                  "涨幅", "增速", "上涨", "上升", "延长")
+DECREASE_VERBS = ("下降", "降低", "减少", "压减", "缩减", "压缩", "降幅", "减幅", "缩短")
 # After a direction verb these make the number a level (`提升至56%`), not an amount of change.
 # Right after 提升/提高 these make one compound verb (`提升改造`), not a change in amount.
 COMPOUND_VERB_TAILS = ("改造", "建设", "打造", "完善", "改建", "改善")
