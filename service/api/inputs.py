@@ -8,6 +8,7 @@ ingestion, the review page) rejects bad input alike, as a `Problem`.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from flask import Request, current_app, json
@@ -22,6 +23,11 @@ ACCEPTED_MEDIA_TYPES = ("application/json", "text/plain", "multipart/form-data",
                         *(m for m in sources.MEDIA_TYPES if m != "text/plain"))
 
 _request_schema = ExtractRequestSchema()
+
+#: A plan request is one flat object; nothing legitimate nests deeper than this.
+MAX_JSON_DEPTH = 32
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(rb"[][{}]")
 
 
 @dataclass(frozen=True)
@@ -109,8 +115,26 @@ def _source_name(value: str | None) -> str | None:
     return value
 
 
+def json_depth(data: bytes) -> int:
+    """How deeply arrays and objects nest in a JSON text (strings skipped), in linear time, so
+    that a body nested thousands deep is refused before a recursive parser sees it."""
+    depth = deepest = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub(b"", data)):
+        if bracket in b"[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
 def _from_json(request: Request) -> PlanInput:
     data = _body(request)
+    openings = data.count(b"[") + data.count(b"{")  # the usual request has one: no scan
+    if openings > MAX_JSON_DEPTH and json_depth(data) > MAX_JSON_DEPTH:
+        raise Problem(400, "Malformed JSON",
+                      f"The body nests arrays or objects deeper than {MAX_JSON_DEPTH} levels.",
+                      type="malformed-json")
     try:
         document = json.loads(data)
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors

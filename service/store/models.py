@@ -33,6 +33,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 TARGET, RESULT = "target", "result"
 KINDS = (TARGET, RESULT)
 
+#: The range of an INTEGER column (PostgreSQL's int4; every integer column here is one): ids,
+#: years, item numbers, offsets. A value from a request outside it never reaches SQL.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
 #: Read-only views for BI tools, one row per target / per result, everything flattened.
 TARGET_ROWS_VIEW = "target_rows"
 RESULT_ROWS_VIEW = "result_rows"

@@ -10,15 +10,17 @@ import base64
 import binascii
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator
 
-from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, true
+from sqlalchemy import (Connection, Float, Integer, and_, delete, exists, func, insert, or_, select,
+                        true)
 
 from ..sources.base import page_at
 
-from .models import RESULT, TARGET, Document, Item, Measure, Part, Responsibility
+from .models import INT_MAX, INT_MIN, RESULT, TARGET, Document, Item, Measure, Part, Responsibility
 
 documents = Document.__table__
 parts = Part.__table__
@@ -467,6 +469,10 @@ class MeasurePage:
     next_cursor: str | None
 
 
+#: Longer than any cursor handed out (its sort value is at most a column's 200 characters).
+MAX_CURSOR_LENGTH = 2048
+
+
 def encode_cursor(kind: Kind, sort: str, value: Any, last_id: int) -> str:
     raw = json.dumps([kind.name, sort, value, last_id], ensure_ascii=False, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
@@ -474,16 +480,34 @@ def encode_cursor(kind: Kind, sort: str, value: Any, last_id: int) -> str:
 
 def decode_cursor(cursor: str, kind: Kind, sort: str) -> tuple[Any, int]:
     try:
+        if len(cursor) > MAX_CURSOR_LENGTH:
+            raise ValueError("too long")
         padded = cursor + "=" * (-len(cursor) % 4)
         cursor_kind, cursor_sort, value, last_id = json.loads(
             base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, TypeError, binascii.Error):
+    except (ValueError, TypeError, binascii.Error, RecursionError):
         raise BadCursor("cursor is not one this service handed out") from None
     if cursor_kind != kind.name:
         raise BadCursor(f"cursor belongs to the {cursor_kind}s, not the {kind.plural}")
-    if cursor_sort != sort or not isinstance(last_id, int):
+    if cursor_sort != sort:
         raise BadCursor(f"cursor belongs to sort={cursor_sort!r}, not sort={sort!r}")
+    if not _fits(Integer(), last_id) or not _fits(kind.sorts[sort.lstrip("-")].type, value):
+        raise BadCursor("cursor is not one this service handed out")
     return value, last_id
+
+
+def _fits(column_type, value: Any) -> bool:
+    """Whether a cursor's value can be compared with a column of this type in SQL: a crafted
+    cursor must not reach the database with a string for a number or an int past int4."""
+    if value is None:
+        return not isinstance(column_type, Integer)  # a null id is never handed out
+    if isinstance(column_type, Integer):
+        return type(value) is int and INT_MIN <= value <= INT_MAX
+    if isinstance(column_type, Float):
+        if type(value) is int:
+            return -(2**63) <= value < 2**63
+        return type(value) is float and math.isfinite(value)
+    return isinstance(value, str) and "\x00" not in value
 
 
 def _after_cursor(column, descending: bool, value: Any, last_id: int):

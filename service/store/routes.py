@@ -13,6 +13,7 @@ import csv
 import hmac
 import io
 import math
+import re
 from functools import wraps
 from typing import Iterable, Iterator
 from urllib.parse import urlencode
@@ -24,7 +25,7 @@ from ..api.errors import Problem, problem_response
 from ..api.inputs import read_plan
 from . import repository
 from .db import Store
-from .models import RESULT, TARGET
+from .models import INT_MAX, INT_MIN, RESULT, TARGET
 from .repository import KINDS, BadCursor, DocumentFilters, Kind, MeasureFilters
 from .storing import store_text
 
@@ -40,6 +41,10 @@ FILTER_PARAMS = {name: SHARED_FILTER_PARAMS + (kind.flag,) for name, kind in KIN
 DEFAULT_MEASURE_LIMIT, MAX_MEASURE_LIMIT = 100, 1000
 DEFAULT_DOCUMENT_LIMIT, MAX_DOCUMENT_LIMIT = 50, 500
 CSV_BATCH = 1000  # rows per read while streaming a whole CSV
+#: An integer query value outside an INTEGER column's range is refused (400) before it reaches
+#: SQL, where PostgreSQL would fail to bind it and SQLite would overflow; a path id outside it
+#: is no document (404).
+_INTEGER = re.compile(r"[+-]?[0-9]{1,20}")
 _CSV_HEAD = ("id", "document_id", "source", "part", "document_title", "issuer", "year",
              "doc_number", "item_number", "item_title", "section", "raw", "value", "low", "high",
              "unit", "currency", "category", "comparator", "direction", "per", "metric")
@@ -120,21 +125,25 @@ def _check_params(allowed: tuple[str, ...]) -> None:
 
 def _text(name: str) -> str | None:
     value = request.args.get(name)
+    if value is not None and "\x00" in value:  # no database column can hold NUL
+        raise _invalid(f"{name}: contains a NUL character.")
     return value.strip() or None if value is not None else None
 
 
-def _int(name: str, default: int | None = None, minimum: int | None = None,
-         maximum: int | None = None) -> int | None:
+def _int(name: str, default: int | None = None, minimum: int = INT_MIN,
+         maximum: int = INT_MAX) -> int | None:
     raw = _text(name)
     if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise _invalid(f"{name}: expected an integer, got {raw!r}.") from None
-    if minimum is not None and value < minimum:
+    # ASCII digits only (int() would also take `1_000` and other scripts' digits), and few
+    # enough that converting them costs nothing.
+    if not _INTEGER.fullmatch(raw):
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        raise _invalid(f"{name}: expected an integer from {minimum} to {maximum}, got {shown!r}.")
+    value = int(raw)
+    if value < minimum:
         raise _invalid(f"{name}: must be at least {minimum}, got {value}.")
-    if maximum is not None and value > maximum:
+    if value > maximum:
         raise _invalid(f"{name}: must be at most {maximum}, got {value}.")
     return value
 
@@ -190,13 +199,19 @@ def measure_filters(kind: Kind) -> MeasureFilters:
 # --------------------------------------------------------------------------- documents
 
 
+def _no_document(document_id: int) -> Problem:
+    return Problem(404, "Not Found", f"There is no document {document_id}.", type="no-document")
+
+
 def _document_response(document_id: int, status: int) -> Response:
     include_text = _bool("include_text")
+    if document_id > INT_MAX:  # no id is stored past the column, nor sent to SQL
+        raise _no_document(document_id)
     with current_store().reading() as conn:
         document = repository.get_document(conn, document_id,
                                            with_text=include_text is not False)
     if document is None:
-        raise Problem(404, "Not Found", f"There is no document {document_id}.", type="no-document")
+        raise _no_document(document_id)
     response = current_app.json.response(document)
     response.status_code = status
     return response
@@ -247,10 +262,12 @@ def get_document_text(document_id: int):
 @write_access
 def delete_document(document_id: int):
     _check_params(())
+    if document_id > INT_MAX:
+        raise _no_document(document_id)
     with current_store().writing() as conn:
         deleted = repository.delete_document(conn, document_id)
     if not deleted:
-        raise Problem(404, "Not Found", f"There is no document {document_id}.", type="no-document")
+        raise _no_document(document_id)
     return Response(status=204)
 
 
@@ -372,7 +389,7 @@ def measures_csv_chunks(kind: Kind, pages: Iterable[list[dict]]) -> Iterator[str
                     "responsible_leaders": "、".join(m["responsible_leaders"]),
                     "baseline_raw": baseline.get("raw"), "baseline_value": baseline.get("value"),
                     "target_id": target.get("id"), "target_key": target.get("key")}
-            writer.writerow(["" if flat.get(c) is None else _csv_number(flat[c])
+            writer.writerow(["" if flat.get(c) is None else _csv_cell(flat[c])
                              for c in columns])
         yield out.getvalue()
         out.seek(0)
@@ -391,10 +408,18 @@ def results_csv(rows: list[dict]) -> str:
     return "".join(measures_csv_chunks(KINDS[RESULT], [rows]))
 
 
-def _csv_number(value):
-    """Whole floats as integers (3, not 3.0); everything else as is."""
+#: What makes a spreadsheet read a cell as a formula (or, tab and CR, hide one after them).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value):
+    """One CSV cell: whole floats as integers (3, not 3.0), other numbers as they are; a text
+    that a spreadsheet would run as a formula gets a leading `'`, so it stays text
+    (CSV injection: a plan's sentence or metric is whatever its author wrote)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
 
 

@@ -23,6 +23,7 @@ from ..api.errors import Problem
 from ..api.inputs import PlanInput, no_text, read_plan
 from ..api.schemas import SOURCE_MAX_LENGTH
 from ..extract import extract
+from ..store.models import INT_MAX
 from . import view
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -160,10 +161,10 @@ def stored_plans():
     from ..store import repository
     from ..store.routes import current_store
 
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
+    raw_page = request.args.get("page", "1").strip()
+    page = int(raw_page) if re.fullmatch(r"[0-9]{1,20}", raw_page) else 1
+    # A page past any offset the database takes is the last page there could be (empty).
+    page = min(max(1, page), INT_MAX // PAGE_SIZE)
     with current_store().reading() as conn:
         documents, total = repository.list_documents(
             conn, repository.DocumentFilters(), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
@@ -177,8 +178,10 @@ def stored_plan(document_id: int):
     from ..store import repository
     from ..store.routes import current_store
 
-    with current_store().reading() as conn:
-        document = repository.get_document(conn, document_id)
+    document = None
+    if document_id <= INT_MAX:  # past the id column there is no plan, and SQL is not asked
+        with current_store().reading() as conn:
+            document = repository.get_document(conn, document_id)
     if document is None:
         abort(404, f"There is no stored plan {document_id}.")
     extraction = view.extraction_from_stored(document)
