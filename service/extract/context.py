@@ -59,6 +59,7 @@ _AFTER_REACH = 16
 _COMPARATOR_AFTER = regex.compile(rf"[ \t]*(?P<w>{_alt(COMPARATORS_AFTER)})")
 _DIRECTION = regex.compile(rf"(?P<inc>{_alt(INCREASE_VERBS)})|(?P<dec>{_alt(DECREASE_VERBS)})")
 _LEVEL = regex.compile(rf"^(?:{_alt(LEVEL_MARKERS)})")
+_LEVEL_END = regex.compile(r"(?:至|到)[ \t]*(?:每[^\d,、;。\n]{0,4})?$")
 _PER = regex.compile(
     rf"每(?:个|一个)?(?P<n>[0-9]+|[{CN_NUMERAL_CHARS}]+)?(?:个)?(?P<noun>{_alt(PER_NOUNS)})"
 )
@@ -197,6 +198,8 @@ def direction(view: str, q: Quantity, clause_lo: int) -> str | None:
         return None  # 提升改造50所: one verb, not an amount of change
     if len(between) > _DIRECTION_REACH or _LEVEL.match(between.lstrip()) or "达" in between or "为" in between:
         return None
+    if _LEVEL_END.search(between):
+        return None  # `增加…名额至每年400个`: the level reached, named after the noun
     return "increase" if m.group("inc") else "decrease"
 
 
@@ -332,33 +335,45 @@ def metric(view: str, q: Quantity, clause_lo: int, clause_hi: int) -> str | None
 
 _BREAKDOWN = regex.compile(_alt(BREAKDOWN_CUES))
 _HEAD_REACH = 40  # characters between a breakdown's head and its `其中`
+_PART_GAP = 16  # characters between two parts of one breakdown
 
 
 def inherit_from_heads(view: str, measures) -> None:
     """A breakdown after `其中`/`分别为` takes the category and direction of its head (the nearest
     quantity of the same unit before the cue, in the same sentence), and the head's metric where
-    its own names something else (`新增学位2.4万个,其中城区1.3万个` -> seats, increase, 学位).
+    its own names something else (`新增学位2.4万个,其中城区1.3万个` -> seats, increase, 学位). The
+    breakdown goes on past a comma while its parts follow one another (`其中幼儿园420个,中小学4580个`).
     `measures` are targets and results in text order; they are updated in place."""
+    head_of: dict[int, object] = {}
     for i, part in enumerate(measures):
         lo = _comma_start(view, part.span.start)
         cue = None
         for cue in _BREAKDOWN.finditer(view, lo, part.span.start):
             pass
-        if cue is None:
+        head = None
+        if cue is not None:
+            for candidate in reversed(measures[:i]):
+                if candidate.span.end > cue.start():
+                    continue  # an earlier part of the same breakdown
+                if (cue.start() - candidate.span.end > _HEAD_REACH
+                        or _SENTENCE_BREAK.search(view, candidate.span.end, cue.start())):
+                    break
+                if candidate.unit == part.unit:
+                    head = candidate
+                    break
+        elif i > 0 and i - 1 in head_of:
+            previous = measures[i - 1]
+            if (previous.unit == part.unit and part.span.start - previous.span.end <= _PART_GAP
+                    and not _SENTENCE_BREAK.search(view, previous.span.end, part.span.start)):
+                head = head_of[i - 1]
+        if head is None:
             continue
-        for head in reversed(measures[:i]):
-            if head.span.end > cue.start():
-                continue  # an earlier part of the same breakdown
-            if cue.start() - head.span.end > _HEAD_REACH or _SENTENCE_BREAK.search(view, head.span.end, cue.start()):
-                break
-            if head.unit != part.unit:
-                continue
-            part.category = head.category
-            if part.direction is None:
-                part.direction = head.direction
-            if head.metric and not _shares_word(head.metric, part.metric or ""):
-                part.metric = head.metric
-            break
+        head_of[i] = head
+        part.category = head.category
+        if part.direction is None:
+            part.direction = head.direction
+        if head.metric and not _shares_word(head.metric, part.metric or ""):
+            part.metric = head.metric
 
 
 def _shares_word(a: str, b: str) -> bool:

@@ -80,11 +80,15 @@ MEASURE_WORDS = {
     "千瓦时": ("千瓦时", "other"),
     "倍": ("倍", "other"),
 }
-# `年` is a measure word only where a length of time is itself the goal (`平均受教育年限达12.3年`,
-# `承包期再延长30年`): a noun of duration stands before the number in its clause. Elsewhere a
-# number before `年` is a calendar year or the span of a programme (`三年行动`), never a target.
-DURATION_UNITS = {"年": ("年", "other")}
-DURATION_NOUNS = ("年限", "期限", "承包期", "有效期", "使用期", "服务期")
+# Units of time are measure words only where a length of time is itself the goal (`平均受教育年限
+# 达12.3年`, `承包期再延长30年`, `书面作业时间不超过60分钟`, `审批时限压缩到5个工作日`): a noun of
+# duration or a verb that limits it stands before the number in its sentence. Elsewhere a number
+# before `年` is a calendar year or a programme's span (`三年行动`), and `24小时热线` or `每天一小时
+# 体育活动` name a service or a programme.
+DURATION_UNITS = {"年": ("年", "other"), "小时": ("小时", "other"), "个小时": ("小时", "other"),
+                  "分钟": ("分钟", "other"), "工作日": ("工作日", "other"), "个工作日": ("工作日", "other")}
+DURATION_NOUNS = ("年限", "期限", "承包期", "有效期", "使用期", "服务期", "时间", "时长", "时限", "用时",
+                  "压缩", "缩短", "控制在")
 MEASURE_WORDS.update(DURATION_UNITS)
 
 # A unit written once after a list of numbers is shared by all of them (`分别新增学位2.35万和6000个`,
@@ -119,6 +123,7 @@ COMPARATORS_BEFORE = {
     "超过": "gt", "逾": "gt", "高于": "gt", "多于": "gt", "大于": "gt", "突破": "gt",
     "不超过": "le", "不高于": "le", "至多": "le", "不多于": "le", "最多": "le", "不大于": "le",
     "控制在": "le", "低于": "lt", "少于": "lt", "不足": "lt", "小于": "lt", "不到": "lt",
+    "守住": "ge",  # 守住…的底线/红线: never below
     "约": "approx", "大约": "approx", "近": "approx", "接近": "approx", "大概": "approx",
 }
 # Comparator words that only count when they touch the number (`近` is also 近视, `约` 约谈).

@@ -72,6 +72,7 @@ _LIST_MEMBER = regex.compile(
     rf"[ \t]*(?:{_alternation(LIST_JOINERS)})[ \t]*")
 _LIST_CUE = regex.compile(_alternation(LIST_CUES))
 _CLAUSE_BREAK = regex.compile(r"(?r)[,，;；:：。!?！？\n]")
+_SENTENCE_BREAK = regex.compile(r"(?r)[,，;；。!?！？]")
 _MAX_LIST = 12  # members of one list; a longer run of bare numbers is no `分别` list
 
 
@@ -94,11 +95,12 @@ class Quantity:
 
 
 def _is_duration_goal(view: str, start: int, value: Decimal) -> bool:
-    """`受教育年限达12.3年`: a noun of duration in the clause before the number, which is no year."""
+    """`受教育年限达12.3年`: a noun or verb of duration before the number in its sentence (across the
+    cells of a flattened table row, not across a sentence end), and the number is no year."""
     if value >= 1000:
         return False  # 2025年 and every other calendar year
     lo = max(0, start - 24)
-    brk = _CLAUSE_BREAK.search(view, lo, start)
+    brk = _SENTENCE_BREAK.search(view, lo, start)
     window = view[brk.end() if brk else lo:start]
     return any(noun in window for noun in DURATION_NOUNS)
 
