@@ -114,7 +114,7 @@ def exclusion(view: str, q: Quantity) -> str | None:
     after = view[q.alt_end:q.alt_end + 3]
     if any(after.startswith(s) for s in NAME_SUFFIXES_AFTER_UNIT):
         return "name"
-    if before[-1:] in VAGUE_BEFORE and (q.chinese or before[-1:] == "数"):
+    if before[-1:] in VAGUE_BEFORE and q.chinese:
         return "vague"  # 数十所, 上百名
     if q.unit_written == "个" and after.startswith(DURATION_AFTER_GE):
         return "duration"

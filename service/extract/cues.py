@@ -29,19 +29,19 @@ RESULT_CUES = (
     r"去年底", r"目前", r"现已", r"先后", r"共为", r"共增加", r"共新增",
     r"占(?:[^,，。;；\n]{0,10})(?:计划|规划|任务|目标)(?:量|数|总量|总数)?的",
     r"完成(?:年度)?(?:投资)?(?:计划|任务|目标)的", r"全面完成", r"顺利完成", r"超额完成",
-    r"圆满完成", r"如期完成", r"实际(?=完成|建成|补充|配备|新增|投入|开工|招聘|培训|发放|到位)", r"取得", r"荣获", r"获得",
+    r"圆满完成", r"如期完成", r"实际(?=完成|建成|建设|补充|配备|新增|投入|开工|招聘|培训|发放|到位)", r"取得", r"荣获", r"获得",
 )
 TARGET_CUES = (
     r"拟", r"(?<![主重需纲摘提概只])要(?![求点素闻件])",
-    r"力争", r"确保", r"预计", r"预期", r"年内", r"到20\d\d年", r"今年(?!以来|前|上半年|秋季|春季)",
+    r"力争", r"确保", r"预计", r"预期", r"到20\d\d年", r"今年(?!以来|前|上半年|秋季|春季)",
     r"下一步", r"争取", r"力求", r"年底前", r"明年", r"下半年",
-    r"任务数", r"目标任务",  # the quota a progress report measures against r"20\d\d年(?:底|末)?前",
+    r"任务数", r"目标任务", r"任务(?=[^,，。;；\n]{1,8}数)",  # the quota a report measures against r"20\d\d年(?:底|末)?前",
 )
 # Weak cues: words that name a plan rather than commit to one (`规划总投资`, `年度计划为29个`) and
 # `将`, which is also the disposal marker (`将税率从17%降至13%`): they make a target in a plan or in
 # no section, but not in a section headed as a review.
 WEAK_TARGET_CUES = (
-    r"(?<![即必])将(?![近来])",
+    r"(?<![即必])将(?![近来])", r"年内",  # `年内完成建设23所` in a summary reports the year
     r"(?<!按)计划(?!量|的|数)", r"(?<!按)规划(?!量|的|数)", r"目标(?!的)", r"任务数",
 )
 FACT_CUES = (
