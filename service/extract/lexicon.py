@@ -111,7 +111,7 @@ PERCENT_UNITS = {"%": "%", "‰": "‰", "个百分点": "百分点", "百分点
 # Category by the noun a count is about, for measure words that do not fix it (`个`, `家`).
 METRIC_CATEGORY_SUFFIXES = (
     ("seats", ("学位", "托位")),
-    ("schools", ("学校", "幼儿园", "中学", "小学", "园", "校")),
+    ("schools", ("学校", "幼儿园", "中学", "小学", "公办园", "民办园", "普惠园", "示范园", "中心园", "分园", "校")),
 )
 # Nouns right after the measure word that make `N人`/`N名` etc. a seat count (`300个学位`).
 SEAT_NOUNS = ("学位", "托位")

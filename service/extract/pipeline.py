@@ -268,6 +268,8 @@ def extract(text: str) -> Extraction:
         metric = context.metric(view, q, clause_lo, clause_hi)
         after_noun = context.metric(view, q, q.alt_end, clause_hi) if q.alt_end < clause_hi else ""
         category = _refine_category(category, unit, metric, after_noun or "")
+        if q.unit_written == "位" and any(seat in (metric or "") for seat in SEAT_NOUNS):
+            unit, category = "位", "seats"  # 新增学位3800位: 位 counts seats here, not people
         common = dict(
             document=doc_index,
             item=ItemRef(item.id, item.number, item.title) if item else None,
