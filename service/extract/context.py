@@ -35,6 +35,7 @@ from .lexicon import (
     PER_HEAD_STANDARD,
     PER_HEAD_WORDS,
     PER_NOUNS,
+    STOCK_NOUNS,
 )
 from .numerals import CN_NUMERAL_CHARS
 from .quantities import Quantity
@@ -103,16 +104,20 @@ def quoted_spans(view: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in QUOTED.finditer(view)]
 
 
+_NEGATION_BEFORE = tuple(NEGATION_BEFORE)
+_ORDINAL_PREFIXES = tuple(ORDINAL_PREFIXES)
+_NAME_SUFFIXES_AFTER_UNIT = tuple(NAME_SUFFIXES_AFTER_UNIT)
+
+
 def exclusion(view: str, q: Quantity) -> str | None:
     """Why this quantity is not a target, or None when it may be one."""
     before = view[max(0, q.start - 4):q.start]
-    if any(before.endswith(w) for w in NEGATION_BEFORE):
+    if before.endswith(_NEGATION_BEFORE):
         return "negation"  # 不让一名学生…: a promise about none, not a count
-    for prefix in ORDINAL_PREFIXES:
-        if before.endswith(prefix):
-            return "ordinal"
+    if before.endswith(_ORDINAL_PREFIXES):
+        return "ordinal"
     after = view[q.alt_end:q.alt_end + 3]
-    if any(after.startswith(s) for s in NAME_SUFFIXES_AFTER_UNIT):
+    if after.startswith(_NAME_SUFFIXES_AFTER_UNIT):
         return "name"
     if before[-1:] in VAGUE_BEFORE and q.chinese:
         return "vague"  # 数十所, 上百名
@@ -186,7 +191,8 @@ def direction(view: str, q: Quantity, clause_lo: int) -> str | None:
     m = None
     for m in _DIRECTION.finditer(left):
         pass
-    if not m and clause_lo > 0 and view[clause_lo - 1] == "、":
+    if not m and clause_lo > 0 and view[clause_lo - 1] == "、" and not any(
+            noun in left for noun in STOCK_NOUNS):
         lo = max(_comma_start(view, clause_lo), q.start - _DIRECTION_REACH - _LONGEST_VERB)
         left = view[lo:q.start]
         for m in _DIRECTION.finditer(left):
@@ -344,6 +350,8 @@ def inherit_from_heads(view: str, measures) -> None:
     its own names something else (`新增学位2.4万个,其中城区1.3万个` -> seats, increase, 学位). The
     breakdown goes on past a comma while its parts follow one another (`其中幼儿园420个,中小学4580个`).
     `measures` are targets and results in text order; they are updated in place."""
+    if not _BREAKDOWN.search(view):
+        return
     head_of: dict[int, object] = {}
     for i, part in enumerate(measures):
         lo = _comma_start(view, part.span.start)

@@ -141,6 +141,9 @@ COMPARATORS_INFIX = {"余": "gt", "多": "gt"}
 INCREASE_VERBS = ("新增", "增加", "增长", "增设", "扩大", "提高", "提升", "增幅", "扩增", "新扩", "增量", "多增",
                   "涨幅", "增速", "上涨", "上升", "延长")
 DECREASE_VERBS = ("下降", "降低", "减少", "压减", "缩减", "压缩", "降幅", "减幅", "缩短")
+# In an enumeration that shares its opening verb, a member named as a stock is a level, not a
+# change (`增加投入2000万元、总规模1.2亿元`, `新增学位3000个、学位总数5.2万个`).
+STOCK_NOUNS = ("规模", "总量", "总数", "总额", "余额", "存量")
 # After a direction verb these make the number a level (`提升至56%`), not an amount of change.
 # Right after 提升/提高 these make one compound verb (`提升改造`), not a change in amount.
 COMPOUND_VERB_TAILS = ("改造", "建设", "打造", "完善", "改建", "改善")
