@@ -76,7 +76,7 @@ _SENTENCE_BREAK = regex.compile(r"(?r)[,，;；。!?！？]")
 _MAX_LIST = 12  # members of one list; a longer run of bare numbers is no `分别` list
 
 
-@dataclass
+@dataclass(slots=True)
 class Quantity:
     """A quantity as matched in the normalised view; offsets are offsets in the original."""
     start: int
@@ -130,43 +130,47 @@ def _list_members(view: str, m, floor: int) -> list[tuple[int, int, Decimal]]:
     return found
 
 
+_JOINER_END = frozenset(w[-1] for w in LIST_JOINERS) | {" ", "\t"}
+
+
 def find_quantities(view: str):
     """Yield every Quantity in the normalised view, left to right."""
     last_end = 0
     for m in QUANTITY.finditer(view):
-        if m.group("pct"):
-            value = number_value(m.group("pctnum"))
+        pct, aar, acn, amag, amore, dash, unit, infix = m.group(
+            "pct", "aar", "acn", "amag", "amore", "dash", "unit", "infix")
+        if pct:
+            pctnum = m.group("pctnum")
+            value = number_value(pctnum)
             if value is None:
                 continue
             last_end = m.end()
             yield Quantity(m.start(), m.end(), value, None, False, "%", None,
-                           m.group("pctnum") if not m.group("pctnum")[0].isdigit() else None, m.end())
+                           pctnum if not pctnum[0].isdigit() else None, m.end())
             continue
-        a_digits = m.group("aar") or m.group("acn")
-        low = number_value(a_digits, m.group("amag") or "")
+        a_digits = aar or acn
+        low = number_value(a_digits, amag or "")
         if low is None:
             continue
-        unit = m.group("unit")
         high = None
-        if m.group("dash"):
-            b_digits = m.group("bar") or m.group("bcn")
-            high = number_value(b_digits, m.group("bmag") or "")
+        if dash:
+            bar, bcn, bmag = m.group("bar", "bcn", "bmag")
+            high = number_value(bar or bcn, bmag or "")
             if high is None:
                 continue
             # A range's first end shares the magnitude written after the second: `3-5万人`.
-            if m.group("bmag") and not m.group("amag"):
-                low = number_value(a_digits, m.group("bmag"))
-        if unit in DURATION_UNITS and not _is_duration_goal(view, m.start(), low):
+            if bmag and not amag:
+                low = number_value(a_digits, bmag)
+        start = m.start()
+        if unit in DURATION_UNITS and not _is_duration_goal(view, start, low):
             continue
-        members = _list_members(view, m, last_end) if m.group("aar") and high is None else []
+        members = (_list_members(view, m, last_end)
+                   if aar and high is None and start > 0 and view[start - 1] in _JOINER_END else [])
+        end = m.end()
         list_start = members[0][0] if members else None
-        for start, end, value in members:
-            yield Quantity(start, end, value, None, False, unit, None, None, end,
-                           list_start=list_start, list_end=m.end())
-        last_end = m.end()
-        yield Quantity(
-            start=m.start(), end=m.end("unit"), low=low, high=high, is_range=high is not None,
-            unit_written=unit, infix=m.group("infix") or m.group("amore"),
-            chinese=m.group("acn"), alt_end=m.end(),
-            list_start=list_start, list_end=m.end() if members else None,
-        )
+        for member_start, member_end, value in members:
+            yield Quantity(member_start, member_end, value, None, False, unit, None, None, member_end,
+                           list_start=list_start, list_end=end)
+        last_end = end
+        yield Quantity(start, m.end("unit"), low, high, high is not None, unit, infix or amore, acn, end,
+                       list_start=list_start, list_end=end if members else None)
