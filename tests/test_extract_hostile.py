@@ -116,3 +116,21 @@ def test_unbalanced_brackets_quotes_and_markers():
                  "\n" * 200_000 + "3所", "**" * 100_000 + "3所"):
         result = extract_or_hang(text)
         assert [t["raw"] for t in result["targets"]] == [text[-2:]], text[:3]
+
+
+def test_an_endless_list_sharing_one_unit():
+    """`分别…1、1、…、1所`: a list of more members than any plan writes shares nothing."""
+    text = "分别新建" + "1、" * 100_000 + "2所。"
+    result = extract_or_hang(text)
+    assert [t["raw"] for t in result["targets"]] == ["2所"]
+    short = extract_or_hang("分别新建" + "1、" * 5 + "2所。")
+    assert [t["raw"] for t in short["targets"]] == ["1"] * 5 + ["2所"]
+
+
+def test_endless_breakdowns_and_years():
+    """Every part of a long `其中` breakdown looks back a bounded way; years are no durations."""
+    text = "新增学位900个,其中" + "、".join(["A区3个"] * 5_000) + "。" + "年限" + "2025年" * 50_000
+    result = extract_or_hang(text)
+    assert len(result["targets"]) == 5_001
+    assert result["targets"][1]["direction"] == "increase"
+    _spans_exact(text, result)

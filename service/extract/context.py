@@ -286,6 +286,8 @@ def deadline(view: str, q: Quantity, sentence: tuple[int, int]) -> tuple[int, in
         inner = m.group(1).strip()
         if _DEADLINE.fullmatch(inner) and _is_deadline(inner):
             return m.start(1), m.end(1)
+    if not _DEADLINE_NEEDS.search(view, lo, q.start):
+        return None  # every deadline holds one of these: no need to try the long pattern everywhere
     found = None
     for m in _DEADLINE.finditer(view, lo, q.start):
         if m.group() and _is_deadline(m.group()):
@@ -360,7 +362,8 @@ def inherit_from_heads(view: str, measures) -> None:
             pass
         head = None
         if cue is not None:
-            for candidate in reversed(measures[:i]):
+            for j in range(i - 1, -1, -1):
+                candidate = measures[j]
                 if candidate.span.end > cue.start():
                     continue  # an earlier part of the same breakdown
                 if (cue.start() - candidate.span.end > _HEAD_REACH
