@@ -134,3 +134,15 @@ def test_endless_breakdowns_and_years():
     assert len(result["targets"]) == 5_001
     assert result["targets"][1]["direction"] == "increase"
     _spans_exact(text, result)
+
+
+@pytest.mark.parametrize("text", [
+    "4.劳动年龄人口平均受教育年限\n\n11.4年\n\n12.5年以上\n",
+    "教育事项办理时限\n压缩到5个工作日以内。\n",
+])
+def test_a_duration_reads_the_same_under_crlf_and_indentation(text):
+    base = extract_or_hang(text)["targets"]
+    assert base
+    for variant in (text.replace("\n", "\r\n"), "\n".join("    " + line for line in text.split("\n"))):
+        got = extract_or_hang(variant)["targets"]
+        assert [(t["value"], t["unit"]) for t in got] == [(t["value"], t["unit"]) for t in base]

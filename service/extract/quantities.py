@@ -73,6 +73,7 @@ _LIST_MEMBER = regex.compile(
 _LIST_CUE = regex.compile(_alternation(LIST_CUES))
 _CLAUSE_BREAK = regex.compile(r"(?r)[,，;；:：。!?！？\n]")
 _SENTENCE_BREAK = regex.compile(r"(?r)[,，;；。!?！？]")
+_SPACE = regex.compile(r"\s+")
 _MAX_LIST = 12  # members of one list; a longer run of bare numbers is no `分别` list
 
 
@@ -95,14 +96,14 @@ class Quantity:
 
 
 def _is_duration_goal(view: str, start: int, value: Decimal) -> bool:
-    """`受教育年限达12.3年`: a noun or verb of duration before the number in its sentence (across the
+    """`受教育年限达12.3年`: a noun or verb of duration among the 24 characters before the number
+    (white space not counted, so CRLF and indentation change nothing), in its sentence (across the
     cells of a flattened table row, not across a sentence end), and the number is no year."""
     if value >= 1000:
         return False  # 2025年 and every other calendar year
-    lo = max(0, start - 24)
-    brk = _SENTENCE_BREAK.search(view, lo, start)
-    window = view[brk.end() if brk else lo:start]
-    return any(noun in window for noun in DURATION_NOUNS)
+    window = _SPACE.sub("", view[max(0, start - 96):start])[-24:]
+    brk = _SENTENCE_BREAK.search(window)
+    return any(noun in window[brk.end() if brk else 0:] for noun in DURATION_NOUNS)
 
 
 def _list_members(view: str, m, floor: int) -> list[tuple[int, int, Decimal]]:
