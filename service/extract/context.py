@@ -104,6 +104,7 @@ def quoted_spans(view: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in QUOTED.finditer(view)]
 
 
+# As tuples, so that one C call tests them all.
 _NEGATION_BEFORE = tuple(NEGATION_BEFORE)
 _ORDINAL_PREFIXES = tuple(ORDINAL_PREFIXES)
 _NAME_SUFFIXES_AFTER_UNIT = tuple(NAME_SUFFIXES_AFTER_UNIT)

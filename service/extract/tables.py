@@ -46,21 +46,22 @@ class Table:
 
 _HEADING_NOISE = regex.compile(r"[\s*#:：()（）%]")
 _ROLE_OF = {w: role for role, words in reversed(COLUMN_ROLES) for w in words}  # first role wins
-_ROLE_WORDS = "|".join(sorted(_ROLE_OF, key=len, reverse=True))
-_STARTS_WITH_ROLE = regex.compile(rf"(?:{_ROLE_WORDS})")
-_ENDS_WITH_ROLE = regex.compile(rf"(?r)(?:{_ROLE_WORDS})$")
+_ROLE_LENGTHS = sorted({len(w) for w in _ROLE_OF}, reverse=True)
 _ROLE_ORDER = {role: n for n, (role, _) in enumerate(COLUMN_ROLES)}
 
 
 def column_role(heading: str) -> str | None:
-    """`完成情况` → result, `牵头单位` → units; None for a heading that names no known column."""
-    h = _HEADING_NOISE.sub("", heading)
+    """`完成情况` → result, `牵头单位` → units, `计划投资` → target (a known word at either end);
+    None for a heading that names no known column."""
+    h = _HEADING_NOISE.sub("", heading) if not heading.isalnum() else heading
     if not h:
         return None
-    if h in _ROLE_OF:
-        return _ROLE_OF[h]
+    role = _ROLE_OF.get(h)
+    if role:
+        return role
     if len(h) <= 10:
-        found = [_ROLE_OF[m.group()] for m in (_STARTS_WITH_ROLE.match(h), _ENDS_WITH_ROLE.search(h)) if m]
+        found = [_ROLE_OF[w] for n in _ROLE_LENGTHS if n < len(h)
+                 for w in (h[:n], h[-n:]) if w in _ROLE_OF]
         if found:
             return min(found, key=_ROLE_ORDER.__getitem__)
     if _YEAR_HEADING.match(h):
@@ -93,15 +94,17 @@ def find_tables(lines, view: str) -> list[Table]:
     tables: list[Table] = []
     i = 0
     n = len(lines)
+    pipes = "|" in view
     while i < n:
         line = lines[i]
         text = line.text
-        if text.count("|") >= 2 and not _SEPARATOR_ROW.match(text):
+        if pipes and text.count("|") >= 2 and not _SEPARATOR_ROW.match(text):
             table, i = _pipe_table(lines, i)
             if table:
                 tables.append(table)
             continue
-        if text.strip() and len(text.strip()) <= _MAX_HEADER_CELL and column_role(text):
+        if (line.end - line.start <= 2 * _MAX_HEADER_CELL and text.strip()
+                and len(text.strip()) <= _MAX_HEADER_CELL and column_role(text)):
             table, nxt = _flat_table(lines, i, view)
             if table:
                 tables.append(table)
