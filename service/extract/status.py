@@ -139,6 +139,9 @@ def heading_as_of(heading: str) -> str | None:
 
 
 def target_after(view: str, end: int) -> bool:
+    window = view[end:end + 14]
+    if "于" not in window and "在" not in window:
+        return False  # every plan cue after a count holds one of them (`将于`, `计划在`)
     return _TARGET_AFTER.match(view, end, min(len(view), end + 14)) is not None
 
 
@@ -155,6 +158,8 @@ def heading_date(heading: str) -> str | None:
 
 
 def result_after(view: str, end: int, near: bool = False) -> bool:
+    if "已" not in view[end:end + 12]:
+        return False
     pattern = _RESULT_NEAR if near else _RESULT_AFTER
     return pattern.match(view, end, min(len(view), end + 12)) is not None
 

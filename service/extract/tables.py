@@ -104,7 +104,8 @@ def find_tables(lines, view: str) -> list[Table]:
                 tables.append(table)
             continue
         if (line.end - line.start <= 2 * _MAX_HEADER_CELL and text.strip()
-                and len(text.strip()) <= _MAX_HEADER_CELL and column_role(text)):
+                and len(text.strip()) <= _MAX_HEADER_CELL and _short_lines_follow(lines, i)
+                and column_role(text)):
             table, nxt = _flat_table(lines, i, view)
             if table:
                 tables.append(table)
@@ -112,6 +113,21 @@ def find_tables(lines, view: str) -> list[Table]:
                 continue
         i += 1
     return tables
+
+
+def _short_lines_follow(lines, i: int) -> bool:
+    """A flattened header is three short lines or more (blank lines between): look before reading."""
+    short = 0
+    for line in lines[i + 1:i + 7]:
+        n = line.end - line.start
+        if n == 0 or not line.text.strip():
+            continue
+        if n > 2 * _MAX_HEADER_CELL:
+            return False
+        short += 1
+        if short == 2:
+            return True
+    return False
 
 
 def _cells(line) -> list[tuple[int, int]]:
