@@ -302,7 +302,9 @@ _METRIC_PAREN = regex.compile(r"\([^()]*\)")
 _METRIC_AFTER_STOP = regex.compile(r"[,，、;；。\s(（]|以上|以下|以内|左右")
 _METRIC_BEFORE_VERBS = regex.compile(
     rf"(?:{_alt(COMPARATORS_BEFORE)}|达到|达|为|保持|稳定在|提高至|提升至|提高到|提升到|提高|提升|增加|新增"
-    r"|下降|降低|减少|完成|实现|在|至|到|共计|合计|总计|累计|共)+$")
+    r"|下降|降低|减少|完成|实现|在|至|到|共计|合计|总计|累计|共|已经|已)+$")
+# `教师培训覆盖率由96%提高到…`: the starting level is no part of what is measured.
+_METRIC_FROM = regex.compile(r"(?:由|从)[^由从]*$")
 
 
 _JOINERS = _alt(LIST_JOINERS)
@@ -338,6 +340,9 @@ def metric(view: str, q: Quantity, clause_lo: int, clause_hi: int) -> str | None
             break
     before = _METRIC_LEAD.sub("", _METRIC_PAREN.sub("", before).lstrip(" \t\ufeff"))
     before = _METRIC_BEFORE_VERBS.sub("", before)
+    if any(ch.isdigit() for ch in before[-12:]):
+        before = _METRIC_FROM.sub("", before)
+        before = _METRIC_BEFORE_VERBS.sub("", before)
     before = before.replace("”“", "、").strip(" \t“”\"")
     return before[-16:] or None
 

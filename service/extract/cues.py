@@ -35,6 +35,7 @@ TARGET_CUES = (
     r"拟", r"(?<![主重需纲摘提概只])要(?![求点素闻件])",
     r"力争", r"确保", r"预计", r"预期", r"到20\d\d年", r"今年(?!以来|前|上半年|秋季|春季)",
     r"下一步", r"争取", r"力求", r"年底前", r"明年", r"下半年",
+    r"全年计划", r"今年计划", r"本年度计划",  # the year's plan, restated in a mid-year report
     r"任务数", r"目标任务", r"任务(?=[^,，。;；\n]{1,8}数)",  # the quota a report measures against r"20\d\d年(?:底|末)?前",
 )
 # Weak cues: words that name a plan rather than commit to one (`规划总投资`, `年度计划为29个`) and
