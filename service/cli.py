@@ -21,7 +21,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         try:
             with open(path, "rb") as fh:
                 data = fh.read()
-            converted = convert(data, filename=path, limits=Limits(seconds=30.0, office_seconds=60.0))
+            converted = convert(data, filename=path, limits=Limits(seconds=30.0, most_seconds=600.0, office_seconds=60.0))
         except OSError as exc:
             print(f"{path}: cannot read: {exc.strerror}", file=sys.stderr)
             status = 1

@@ -16,6 +16,7 @@ DEFAULT_TIMEOUT = 120
 DEFAULT_MAX_PAGES = 500
 DEFAULT_MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 DEFAULT_CONVERT_SECONDS = 2.5
+DEFAULT_CONVERT_MAX_SECONDS = 30.0
 DEFAULT_OFFICE_SECONDS = 10.0
 DEFAULT_CONVERT_MEMORY_MB = 768
 
@@ -80,10 +81,13 @@ def settings(environ: Mapping[str, str] | None = None) -> dict:
         # largest request body accepted, in bytes (JSON, plain text or an uploaded file)
         "MAX_BYTES": _int(environ, "PLAN_TARGETS_MAX_BYTES", DEFAULT_MAX_BYTES),
         # converting a file (PDF, .docx, HTML, .doc ...): text is bounded by MAX_BYTES characters;
-        # pages, bytes unpacked out of a container, seconds and memory of the converter
+        # pages, bytes unpacked out of a container, memory of the converter, and time: at most
+        # CONVERT_SECONDS without progress (a PDF: per page), CONVERT_MAX_SECONDS in all
         "MAX_PAGES": _int(environ, "PLAN_TARGETS_MAX_PAGES", DEFAULT_MAX_PAGES),
         "MAX_UNPACKED_BYTES": _int(environ, "PLAN_TARGETS_MAX_UNPACKED_BYTES", DEFAULT_MAX_UNPACKED_BYTES),
         "CONVERT_SECONDS": _seconds(environ, "PLAN_TARGETS_CONVERT_SECONDS", DEFAULT_CONVERT_SECONDS),
+        "CONVERT_MAX_SECONDS": _seconds(environ, "PLAN_TARGETS_CONVERT_MAX_SECONDS",
+                                        DEFAULT_CONVERT_MAX_SECONDS),
         "OFFICE_SECONDS": _seconds(environ, "PLAN_TARGETS_OFFICE_SECONDS", DEFAULT_OFFICE_SECONDS),
         "CONVERT_MEMORY_MB": _int(environ, "PLAN_TARGETS_CONVERT_MEMORY_MB", DEFAULT_CONVERT_MEMORY_MB),
         # where SQLite databases and other local state live

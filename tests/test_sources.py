@@ -13,7 +13,7 @@ import pytest
 
 from service.api.app import create_app
 from service.extract import extract
-from service.sources import FileTooLarge, Limits, convert
+from service.sources import ConversionTimeout, FileTooLarge, Limits, convert
 from source_fixtures import HEADER, html_of_lines, layout_pdf, office_file, pdf_of_lines
 
 SINGLE = [
@@ -216,6 +216,15 @@ def test_a_converter_past_its_deadline_is_stopped_and_answers_422(layout):
     assert time.monotonic() - started < 3.0
     assert response.status_code == 422
     assert response.get_json()["type"].endswith("conversion-timeout")
+
+
+def test_a_long_pdf_may_take_longer_than_the_idle_limit_while_its_pages_keep_coming():
+    long_pdf = pdf_of_lines(COLUMNS * 40)
+    steady = Limits(seconds=2.5, most_seconds=120)
+    converted = convert(long_pdf, filename="long.pdf", limits=steady)
+    assert converted.pages > 40 and converted.text.count(COLUMNS[0]) == 40
+    with pytest.raises(ConversionTimeout):
+        convert(long_pdf, filename="long.pdf", limits=Limits(seconds=2.5, most_seconds=0.05))
 
 
 # --- HTML ------------------------------------------------------------------------------------

@@ -56,8 +56,11 @@ class Limits:
     #: bytes decompressed out of a container (a .docx part, ...)
     max_unpacked_bytes: int = 64 * 1024 * 1024
     max_pages: int = 500
-    #: wall-clock seconds for one conversion (the answer must come within the request budget)
+    #: wall-clock seconds a conversion may go without progress (a PDF: between two pages), so a
+    #: hanging converter is stopped within the request budget
     seconds: float = 2.5
+    #: wall-clock seconds for a whole conversion however steadily it goes (a PDF of many pages)
+    most_seconds: float = 30.0
     #: LibreOffice alone needs 1.5-3 s to start on a busy machine, so it has a deadline of its own
     office_seconds: float = 10.0
     #: address space a converter may add to its process
@@ -69,6 +72,7 @@ class Limits:
                    max_unpacked_bytes=config["MAX_UNPACKED_BYTES"],
                    max_pages=config["MAX_PAGES"],
                    seconds=config["CONVERT_SECONDS"],
+                   most_seconds=config["CONVERT_MAX_SECONDS"],
                    office_seconds=config["OFFICE_SECONDS"],
                    memory_bytes=config["CONVERT_MEMORY_MB"] * 1024 * 1024)
 

@@ -1,4 +1,8 @@
-"""Run a converter in a forked child with a wall-clock limit and an address-space limit.
+"""Run a converter in a forked child with wall-clock limits and an address-space limit.
+
+Two clocks: the converter must make progress every `seconds` (a PDF reports each page read, so
+a long PDF may take longer as long as its pages keep coming, while a hang is stopped within
+`seconds`), and must finish within `most_seconds` whatever it reports.
 
 Parsing hostile files happens in C libraries (PDFium, libxml2) that no Python check can
 interrupt; in a child process a bomb meets the memory limit and a hang meets the deadline, and
@@ -20,6 +24,15 @@ from .base import ConversionTimeout, FileTooLarge, SourceError, UnreadableFile
 def _address_space() -> int:
     with open("/proc/self/statm") as fh:
         return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+_progress_fd: int | None = None
+
+
+def progress() -> None:
+    """Called by a converter in a child for each unit of work done (a PDF page)."""
+    if _progress_fd is not None:
+        os.write(_progress_fd, b".")
 
 
 def _child(write_fd: int, function, args, memory_bytes: int, seconds: float) -> None:
@@ -51,31 +64,47 @@ def _child(write_fd: int, function, args, memory_bytes: int, seconds: float) -> 
         os._exit(0)
 
 
-def run_contained(function, args: tuple, *, seconds: float, memory_bytes: int):
+def run_contained(function, args: tuple, *, seconds: float, memory_bytes: int,
+                  most_seconds: float | None = None):
     """`function(*args)` in a child; its SourceError is re-raised here, a breach of a limit becomes
     FileTooLarge (memory) or ConversionTimeout (time)."""
+    global _progress_fd
+    most_seconds = most_seconds or seconds
     read_fd, write_fd = os.pipe()
+    progress_read, progress_write = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child leaves through os._exit
         os.close(read_fd)
-        _child(write_fd, function, args, memory_bytes, seconds)
+        os.close(progress_read)
+        _progress_fd = progress_write
+        _child(write_fd, function, args, memory_bytes, most_seconds)
     os.close(write_fd)
-    deadline = time.monotonic() + seconds
+    os.close(progress_write)
+    started = time.monotonic()
+    idle_deadline, final_deadline = started + seconds, started + most_seconds
     chunks: list[bytes] = []
+    watched = [read_fd, progress_read]
     try:
         while True:
-            remaining = deadline - time.monotonic()
+            now = time.monotonic()
+            remaining = min(idle_deadline, final_deadline) - now
             if remaining <= 0:
-                raise ConversionTimeout(f"the file could not be converted within {seconds:g} s")
-            ready, _, _ = select.select([read_fd], [], [], remaining)
-            if not ready:
-                continue
-            chunk = os.read(read_fd, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
+                limit = seconds if idle_deadline <= final_deadline else most_seconds
+                raise ConversionTimeout(f"the file could not be converted within {limit:g} s")
+            ready, _, _ = select.select(watched, [], [], remaining)
+            if progress_read in ready:
+                if os.read(progress_read, 4096):
+                    idle_deadline = time.monotonic() + seconds
+                else:
+                    watched.remove(progress_read)
+            if read_fd in ready:
+                chunk = os.read(read_fd, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
     finally:
         os.close(read_fd)
+        os.close(progress_read)
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:

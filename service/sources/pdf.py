@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .base import Converted, FileTooLarge, Limits, TextBudget, UnreadableFile, UnsupportedFileType
+from .contain import progress
 
 MEDIA_TYPE = "application/pdf"
 CELL_SEPARATOR = " | "
@@ -222,6 +223,8 @@ def _gutter(lines: list[_Line], width: float) -> float | None:
     """The x of a gap between two columns, crossed by no run, with text on both sides of it on
     at least three lines; None for a page in one column."""
     best, best_count = None, 2
+    if sum(1 for line in lines if len(line.runs) >= 2) <= best_count:
+        return None  # fewer than three lines with two runs: one column
     for step in range(30, 71, 2):
         x = width * step / 100
         count = 0
@@ -388,6 +391,7 @@ def convert(data: bytes, limits: Limits) -> Converted:
                 pages.append(_page_blocks(page, pdfium_c, budget))
             finally:
                 page.close()
+            progress()
     finally:
         document.close()
     repeated = _repeated(pages)

@@ -22,7 +22,7 @@ from .storing import store_text
 #: Suffixes picked up when walking a directory (a file named on the command line is always tried):
 #: every format `service.sources` reads, so a folder may mix .txt, .docx, .pdf, .html, .doc ...
 #: Batch work waits longer for a conversion than a request does.
-BATCH_LIMITS = Limits(seconds=30.0, office_seconds=60.0)
+BATCH_LIMITS = Limits(seconds=30.0, most_seconds=600.0, office_seconds=60.0)
 
 STORED, SKIPPED, FAILED = "stored", "skipped", "failed"
 
