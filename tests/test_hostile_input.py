@@ -89,6 +89,18 @@ def test_a_nul_character_in_a_query_is_400(call, stored_id):
         _invalid(call.get(path))
 
 
+def test_a_nul_character_in_a_text_to_store_is_422_and_extract_takes_it(call):
+    text = "全区计划新建公办园3所。\x00"
+    stored = call.post_json({"text": text})
+    assert stored.status_code == 422
+    assert stored.get_json()["type"] == "urn:plan-targets:problem:undecodable-text"
+    assert call.get("/documents").get_json()["total"] == 0
+    extracted = call.post_json({"text": text}, path="/extract")
+    assert extracted.status_code == 200
+    assert [t["raw"] for t in extracted.get_json()["targets"]] == ["3所"]
+    _invalid(call.post_json({"text": "新建3所", "source": "a\x00b"}, path="/extract"))
+
+
 def _cursor(payload) -> str:
     return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
 

@@ -961,10 +961,19 @@ def test_summary_of_targets_is_the_default_and_never_adds_a_result(seeded):
         "亿元": 1.2, "亿美元": 0.012}
 
 
-@pytest.mark.parametrize("query", ["kind=facts", "kind=results&has_deadline=true",
-                                   "kind=targets&has_target=true"])
+@pytest.mark.parametrize("query", ["kind=facts", "kind=results&has_deadline=maybe"])
 def test_bad_summary_kinds_are_400(seeded, query):
     assert seeded.call.get("/summary?" + query).status_code == 400
+
+
+@pytest.mark.parametrize("kind, other_flag", [("results", "has_deadline"), ("targets", "has_target")])
+def test_summary_reads_the_other_kinds_flag_as_the_field_it_never_has(seeded, kind, other_flag):
+    """The contract gives /summary both flags: no result has a deadline and no target has a
+    target, so `true` matches nothing and `false` everything."""
+    whole = seeded.call.get(f"/summary?kind={kind}").get_json()
+    assert whole["groups"]
+    assert seeded.call.get(f"/summary?kind={kind}&{other_flag}=true").get_json()["groups"] == []
+    assert seeded.call.get(f"/summary?kind={kind}&{other_flag}=false").get_json() == whole
 
 
 def test_bi_views_hold_targets_only_and_results_only(seeded):

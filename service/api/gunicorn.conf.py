@@ -19,6 +19,11 @@ keepalive = 5
 # Recycle workers now and then so that a slow leak cannot grow without bound.
 max_requests = 2000
 max_requests_jitter = 200
+# The master imports the app (Flask, the engine, the store's modules) and warms the engine once
+# (`when_ready`); every worker, the first ones and each recycled one, is a fork of it that
+# answers at once instead of importing everything again (0.8-1.3 s of CPU each time, which
+# stalled the others on a small machine). No database connection is opened before the fork.
+preload_app = True
 
 loglevel = _settings["LOG_LEVEL"].lower()
 accesslog = "-"
@@ -36,3 +41,11 @@ def on_starting(server):
     from service.store.db import migrate_at_start
 
     migrate_at_start(_settings["DATABASE_URL"])
+
+
+def when_ready(server):
+    """Warm the engine in the master before any worker forks: the lazily imported numeral
+    converter and the regex caches are then shared by every worker, recycled ones included."""
+    from service.extract import extract
+
+    extract("某区教育局2024年工作要点\n1. 新建学校三所，新增学位1,200个，投资1.5亿元，达标率95%以上。")

@@ -61,7 +61,8 @@ def converted_plan(data: bytes, filename: str | None, media_type: str | None,
     except SourceError as exc:
         raise source_problem(exc) from None
     what = f"file {filename!r}" if filename else "file"
-    text = _checked_text(converted.text, what)
+    # A file that holds no text is there but unusable: 422, where an empty text field is a 400.
+    text = _checked_text(converted.text, what, empty_status=422)
     if found.name == "text":
         return PlanInput(text, _source_name(source))
     facts = {"filename": filename or None, "media_type": converted.media_type,
@@ -73,8 +74,8 @@ def max_bytes() -> int:
     return current_app.config["MAX_BYTES"]
 
 
-def no_text(detail: str) -> Problem:
-    return Problem(400, "No plan text", detail, type="no-text")
+def no_text(detail: str, status: int = 400) -> Problem:
+    return Problem(status, "No plan text", detail, type="no-text")
 
 
 def _check_size(request: Request) -> None:
@@ -95,9 +96,9 @@ def _body(request: Request) -> bytes:
     return data
 
 
-def _checked_text(text: str, what: str) -> str:
+def _checked_text(text: str, what: str, empty_status: int = 400) -> str:
     if not text.strip():
-        raise no_text(f"The {what} is empty or only whitespace.")
+        raise no_text(f"The {what} is empty or only whitespace.", empty_status)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -109,6 +110,9 @@ def _checked_text(text: str, what: str) -> str:
 def _source_name(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
+    if "\x00" in value:
+        raise Problem(400, "Invalid request", "source: contains a NUL character.",
+                      type="invalid-request")
     if len(value) > SOURCE_MAX_LENGTH:
         raise Problem(400, "Invalid request", f"source: longer than {SOURCE_MAX_LENGTH} characters.",
                       type="invalid-request")
@@ -147,7 +151,8 @@ def _from_json(request: Request) -> PlanInput:
         if isinstance(messages, dict) and "text" in messages:
             raise no_text("text: " + "; ".join(map(str, messages["text"]))) from None
         raise Problem(400, "Invalid request", _describe(messages), type="invalid-request") from None
-    return PlanInput(_checked_text(loaded["text"], "text"), _source_name(loaded["source"]))
+    return PlanInput(_checked_text(loaded["text"], "text"),
+                     _source_name(loaded["source"]) or _source_name(request.args.get("source")))
 
 
 def _describe(messages) -> str:
@@ -198,7 +203,7 @@ def _from_upload(request: Request) -> PlanInput:
         raise too_large(len(data))
     filename = upload.filename or ""
     media_type = upload.mimetype if upload.mimetype != "application/octet-stream" else None
-    source = request.form.get("source") or filename or None
+    source = request.form.get("source") or request.args.get("source") or filename or None
     return converted_plan(data, filename, media_type, source,
                           upload.mimetype_params.get("charset"))
 
@@ -213,6 +218,7 @@ def _from_file_body(request: Request) -> PlanInput:
 def read_plan(request: Request) -> PlanInput:
     """The plan text and source name of a request; raises `Problem` (400, 413, 415, 422)."""
     _check_size(request)
+    _source_name(request.args.get("source"))  # `?source=` is checked whatever the body's form
     mimetype = request.mimetype
     if mimetype == "application/json":
         return _from_json(request)

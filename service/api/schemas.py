@@ -77,8 +77,8 @@ class MeasureSchema(Schema):
     direction = fields.String(allow_none=True)
     per = fields.String(allow_none=True)
     metric = fields.String(allow_none=True)
-    responsible_units = fields.List(fields.String())
-    responsible_leaders = fields.List(fields.String())
+    # responsible_units and responsible_leaders come last, after each kind's own fields, in the
+    # order of the engine's `to_dict` (the response is that dict; this schema describes it).
 
 
 class BaselineSchema(Schema):
@@ -90,12 +90,16 @@ class TargetSchema(MeasureSchema):
     """A quantity the plan commits to."""
     deadline = fields.String(allow_none=True)
     baseline = fields.Nested(BaselineSchema, allow_none=True)
+    responsible_units = fields.List(fields.String())
+    responsible_leaders = fields.List(fields.String())
 
 
 class ResultSchema(MeasureSchema):
     """A quantity the text reports as achieved; `target` is the id of a target beside it."""
     as_of = fields.String(allow_none=True)
     target = fields.String(allow_none=True)
+    responsible_units = fields.List(fields.String())
+    responsible_leaders = fields.List(fields.String())
 
 
 class ExtractionSchema(Schema):

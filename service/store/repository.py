@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator
 
 from sqlalchemy import (Connection, Float, Integer, and_, delete, exists, func, insert, or_, select,
-                        true)
+                        true, false)
 
 from ..sources.base import page_at
 
@@ -419,6 +419,7 @@ class MeasureFilters:
     min_value: float | None = None
     max_value: float | None = None
     has: bool | None = None
+    matches_nothing: bool = False
 
     def conditions(self, kind: Kind) -> list:
         c = [measures.c.kind == kind.name]
@@ -456,6 +457,8 @@ class MeasureFilters:
             c.append(kind.flag_column.is_not(None))
         elif self.has is False:
             c.append(kind.flag_column.is_(None))
+        if self.matches_nothing:
+            c.append(false())
         return c
 
 

@@ -27,7 +27,7 @@ from . import repository
 from .db import Store
 from .models import INT_MAX, INT_MIN, RESULT, TARGET
 from .repository import KINDS, BadCursor, DocumentFilters, Kind, MeasureFilters
-from .storing import store_text
+from .storing import UnstorableText, store_text
 
 bp = Blueprint("store", __name__)
 
@@ -68,6 +68,11 @@ def current_store() -> Store:
         store = current_app.extensions[_EXTENSION] = Store(current_app.config["DATABASE_URL"])
     store.ensure_schema()
     return store
+
+
+def unstorable(exc: UnstorableText) -> Problem:
+    return Problem(422, "Undecodable text", f"{str(exc)[:1].upper()}{str(exc)[1:]}.",
+                   type="undecodable-text")
 
 
 def _invalid(detail: str) -> Problem:
@@ -162,15 +167,18 @@ def _float(name: str) -> float | None:
 
 
 def _list(name: str, allowed: tuple[str, ...] | None = None) -> list[str] | None:
+    """A comma-separated list. With `allowed` (an enum in the contract) every element must be
+    exactly one of them: `a,,b` or ` a` is refused, as the contract's array of enums says."""
     raw = _text(name)
     if raw is None:
         return None
-    values = [v.strip() for v in raw.split(",") if v.strip()]
-    if allowed is not None:
-        bad = [v for v in values if v not in allowed]
-        if bad:
-            raise _invalid(f"{name}: {', '.join(map(repr, bad))} not one of {', '.join(allowed)}.")
-    return values or None
+    if allowed is None:
+        return [v.strip() for v in raw.split(",") if v.strip()] or None
+    values = raw.split(",")
+    bad = [v for v in values if v not in allowed]
+    if bad:
+        raise _invalid(f"{name}: {', '.join(map(repr, bad))} not one of {', '.join(allowed)}.")
+    return values
 
 
 def _bool(name: str) -> bool | None:
@@ -184,16 +192,23 @@ def _bool(name: str) -> bool | None:
     raise _invalid(f"{name}: expected true or false, got {raw!r}.")
 
 
-def measure_filters(kind: Kind) -> MeasureFilters:
-    """The filters of /targets, /results and /summary, read from the query string."""
+def measure_filters(kind: Kind, other_flags: bool = False) -> MeasureFilters:
+    """The filters of /targets, /results and /summary, read from the query string. With
+    `other_flags` (/summary, whose contract has both) the other kind's yes/no flag is read too:
+    no target has a target and no result a deadline, so `true` there matches nothing."""
     directions = _list("direction", DIRECTIONS)
+    other_flag = None
+    if other_flags:
+        for other in KINDS.values():
+            if other is not kind:
+                other_flag = _bool(other.flag)
     return MeasureFilters(
         category=_list("category", CATEGORIES), unit=_list("unit"), currency=_list("currency"),
         issuer=_text("issuer"), year=_int("year"), document=_int("document"), item=_int("item"),
         responsible_unit=_text("responsible_unit"), comparator=_list("comparator", COMPARATORS),
         direction=[None if d == "none" else d for d in directions] if directions else None,
         min_value=_float("min_value"), max_value=_float("max_value"),
-        has=_bool(kind.flag))
+        has=_bool(kind.flag), matches_nothing=other_flag is True)
 
 
 # --------------------------------------------------------------------------- documents
@@ -223,8 +238,11 @@ def create_document():
     """Extract and store a plan; the same text again answers 200 with the stored document."""
     _check_params(("source", "include_text"))
     plan = read_plan(request)
-    stored = store_text(current_store(), plan.text, plan.source, file=plan.file,
-                        page_starts=plan.page_starts)
+    try:
+        stored = store_text(current_store(), plan.text, plan.source, file=plan.file,
+                            page_starts=plan.page_starts)
+    except UnstorableText as exc:
+        raise unstorable(exc) from None
     response = _document_response(stored.document_id, 201 if stored.created else 200)
     response.headers["Location"] = url_for("store.get_document", document_id=stored.document_id)
     return response
@@ -434,11 +452,12 @@ def summary():
     kind = repository.KIND_BY_PLURAL.get(plural)
     if kind is None:
         raise _invalid(f"kind: expected {' or '.join(repository.KIND_BY_PLURAL)}, got {plural!r}.")
-    _check_params(FILTER_PARAMS[kind.name] + ("group_by", "kind"))
+    _check_params(SHARED_FILTER_PARAMS + tuple(k.flag for k in KINDS.values())
+                  + ("group_by", "kind"))
     group_by = _list("group_by", repository.GROUP_FIELDS) or []
     group_by = list(dict.fromkeys(group_by))
     effective = group_by + (["unit"] if "unit" not in group_by else [])
-    filters = measure_filters(kind)
+    filters = measure_filters(kind, other_flags=True)
     with current_store().reading() as conn:
         groups = repository.summarize(conn, kind, filters, group_by)
     return {"kind": kind.plural, "group_by": effective, "groups": groups}

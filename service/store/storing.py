@@ -22,6 +22,10 @@ def default_extract(text: str) -> dict:
     return extract(text).to_dict()
 
 
+class UnstorableText(ValueError):
+    """A text the store cannot keep as it is (PostgreSQL's text holds no NUL character)."""
+
+
 def store_text(store: Store, text: str, source: str | None,
                extract: Callable[[str], dict] = default_extract, *,
                file: dict | None = None, page_starts=None) -> Stored:
@@ -31,6 +35,8 @@ def store_text(store: Store, text: str, source: str | None,
     the same text at once both end with the one stored id: the loser of the race hits the
     unique sha256 and reads the winner's row.
     """
+    if "\x00" in text or (source and "\x00" in source):
+        raise UnstorableText("the text holds a NUL character, which the store cannot keep")
     sha256 = repository.text_sha256(text)
     with store.reading() as conn:
         existing = repository.find_document_id(conn, sha256)

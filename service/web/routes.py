@@ -146,12 +146,15 @@ def _check_write_key() -> None:
 @bp.post("/ui/documents")
 def save_plan():
     """Save the form's plan (idempotent: the same text is kept once) and show its stored page."""
-    from ..store.routes import current_store
-    from ..store.storing import store_text
+    from ..store.routes import current_store, unstorable
+    from ..store.storing import UnstorableText, store_text
 
     _check_write_key()
     plan = plan_from_form(request)
-    stored = store_text(current_store(), plan.text, plan.source)
+    try:
+        stored = store_text(current_store(), plan.text, plan.source)
+    except UnstorableText as exc:
+        raise unstorable(exc) from None
     return redirect(url_for("web.stored_plan", document_id=stored.document_id,
                             saved="new" if stored.created else "existing"), code=303)
 
