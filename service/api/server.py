@@ -8,8 +8,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from .. import config
@@ -57,6 +55,9 @@ def stop_server(process: subprocess.Popen, grace_s: float = 30.0) -> None:
 def wait_until_healthy(base_url: str, process: subprocess.Popen | None = None,
                        deadline_s: float = 30.0) -> None:
     """Poll GET /healthz until it answers 200; fail early if the process has exited."""
+    import urllib.error  # here, not at the top: `plan-targets extract` never needs it
+    import urllib.request
+
     give_up = time.monotonic() + deadline_s
     while time.monotonic() < give_up:
         if process is not None and process.poll() is not None:
