@@ -2,6 +2,12 @@
 #   docker build -t plan-targets .
 #   docker run --rm -p 8000:8000 -v plan-targets-data:/var/lib/plan-targets plan-targets
 
+# --- web assets: the dashboard's chart library from the npm registry, pinned by the lock ---
+FROM node:20-slim AS web-assets
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
 # --- build: the package and every dependency as wheels (no compiler needed in the image) ---
 # Dependencies are the pins of requirements.lock, each checked against its sha256 (`make lock`
 # writes it); the package's own wheel is built with the locked setuptools, without fetching more.
@@ -14,7 +20,11 @@ RUN pip install --require-hashes -r requirements.lock \
 # service/api/openapi.yaml is a symlink to ../../openapi.yaml: copy both so the wheel gets the file.
 COPY pyproject.toml openapi.yaml ./
 COPY service ./service
-RUN pip wheel --no-deps --no-build-isolation --wheel-dir /wheels .
+COPY --from=web-assets /src/node_modules/chart.js/dist/chart.umd.min.js ./service/web/static/vendor/
+COPY --from=web-assets /src/node_modules/chart.js/LICENSE.md ./service/web/static/vendor/chart.js.LICENSE.md
+# The web pages' translations are compiled here with the locked Babel (.po committed, .mo built).
+RUN pybabel compile --statistics -d service/web/translations \
+ && pip wheel --no-deps --no-build-isolation --wheel-dir /wheels .
 
 # --- runtime -------------------------------------------------------------------------------
 FROM python:3.11-slim

@@ -14,10 +14,14 @@ def _blueprints():
     from .routes import bp as extraction
     from ..web.routes import bp as review_page
     from ..store.routes import bp as store
+    from ..progress.routes import bp as progress
+    from ..web.dashboard import bp as dashboard_page
     return [
         extraction,  # POST /extract, GET /healthz, GET /openapi.yaml
         review_page,  # GET /, POST /ui/review*, /ui/documents pages, /ui/static/
         store,  # /documents, /targets (JSON or CSV), /summary
+        progress,  # GET /progress (JSON or CSV); /summary?kind=progress goes through the store's
+        dashboard_page,  # GET /ui/dashboard
     ]
 
 
@@ -45,6 +49,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     _configure_logging(app.config["LOG_LEVEL"])
     register_error_handlers(app)
+    from ..web import i18n
+    i18n.init_app(app)  # the web pages' language (Chinese by default); the API stays English
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     return app
