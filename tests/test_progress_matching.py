@@ -212,3 +212,14 @@ def test_money_converts_into_the_targets_unit():
                value=6000.0)
     a = assess(t, matched(r, t=t))
     assert a.completion == pytest.approx(0.5) and a.status == "on_track"
+
+
+def test_a_heading_that_only_names_a_period_or_genre_is_no_evidence():
+    t = target(metric="计划完成教育基础设施投资", unit="亿元", category="funding", direction=None,
+               value=5.6, item={"number": 2, "title": "加快学校建设"})
+    review = result(metric="完成教育基础设施投资", unit="亿元", category="funding", direction=None,
+                    value=4.9, as_of="2024年", section="一、2024年工作总结")
+    topical = {**review, "section": "（一）推进学前教育普及"}
+    m_review, m_topical = match(review, t), match(topical, t)
+    assert m_review is not None and "item" not in m_review.by
+    assert m_topical is None or m_topical.score < m_review.score

@@ -22,7 +22,8 @@ to) in one of two ways:
 
   score = weighted mean of the evidence that can be measured (`WEIGHTS`):
     metric 0.50 (similarity), item 0.20 (similarity of the item titles, or sections when a side
-    has no item; left out when neither side has a heading), category 0.10 (equal),
+    has no item; left out when a side has no heading, or only one that names a period or a
+    kind of text such as `一、2024年工作总结`), category 0.10 (equal),
     unit 0.10 (1 same, 0.9 converted), direction 0.10 (1 equal, 0.5 one side has none).
 
   So an equal metric carries a match even under an unrelated heading (0.82), while a metric
@@ -228,11 +229,22 @@ class Match:
         return {"score": self.score, "by": list(self.by)}
 
 
+# A heading that names a period or a kind of text (`一、2024年工作总结`, `上半年工作进展情况`,
+# `二、2025年重点任务`) says nothing of the topic, so it is no evidence for or against a match.
+_NOT_TOPICAL = re.compile(r"(?:19|20)\d{2}\s*年|上半年|下半年|工作(?:总结|回顾|要点|计划|安排|打算|思路)"
+                          r"|进展情况|完成情况|重点任务|主要任务|主要目标|取得的成绩|主要工作成效")
+
+
 def _heading(row: dict) -> str | None:
+    """The topic a row stands under: its item's title, else its section, unless that heading
+    only names a period or a kind of text."""
     item = row.get("item") or None
     if item and item.get("title"):
         return item["title"]
-    return row.get("section") or None
+    section = row.get("section") or None
+    if section and _NOT_TOPICAL.search(section):
+        return None
+    return section
 
 
 def _direction_score(result: dict, target: dict) -> float | None:

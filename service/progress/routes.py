@@ -1,6 +1,6 @@
 """`GET /progress`: stored targets with the results that report on them, their completion and
 status; JSON in keyset pages like /targets, or CSV (one line per target). The per-unit counts
-are `GET /summary?kind=progress` (served by the store's /summary, which calls `summary_groups`).
+are `GET /summary?kind=progress` (the store's /summary hands it to `progress_summary`).
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, stream_with_context
 
 from ..store import routes as store_routes
 from ..store.models import TARGET
-from ..store.repository import BadCursor, MeasureFilters
+from ..store.repository import GROUP_FIELDS, BadCursor, MeasureFilters
 from . import reading
 
 bp = Blueprint("progress", __name__)
@@ -30,8 +30,8 @@ def list_progress():
     filters = store_routes.measure_filters(kind)
     sort = store_routes._sort(kind)
     as_csv = store_routes._wants_csv()
-    default_limit = None if as_csv else store_routes.DEFAULT_TARGET_LIMIT
-    limit = store_routes._int("limit", default_limit, 1, store_routes.MAX_TARGET_LIMIT)
+    default_limit = None if as_csv else store_routes.DEFAULT_MEASURE_LIMIT
+    limit = store_routes._int("limit", default_limit, 1, store_routes.MAX_MEASURE_LIMIT)
     cursor = store_routes._text("cursor")
     store = store_routes.current_store()
     try:
@@ -86,8 +86,7 @@ def progress_csv_chunks(pages: Iterable[list[dict]]) -> Iterator[str]:
     writer.writerow(tuple(head) + PROGRESS_CSV_COLUMNS)
     for rows in pages:
         for row in rows:
-            target_line = next(csv.reader(io.StringIO(
-                store_routes.targets_csv([row["target"]]).lstrip("\ufeff").split("\r\n", 1)[1])))
+            target_line = store_routes.csv_cells(reading.TARGETS, row["target"])
             latest = row["latest"] or {}
             extra = {
                 "status": row["status"], "completion": row["completion"],
@@ -97,7 +96,8 @@ def progress_csv_chunks(pages: Iterable[list[dict]]) -> Iterator[str]:
                 "latest_match_score": (latest.get("match") or {}).get("score"),
                 "latest_text": latest.get("text"),
             }
-            writer.writerow(target_line + ["" if extra[c] is None else store_routes._csv_number(extra[c])
+            writer.writerow(target_line + ["" if extra[c] is None
+                                           else store_routes._csv_number(extra[c])
                                            for c in PROGRESS_CSV_COLUMNS])
         yield out.getvalue()
         out.seek(0)
@@ -106,9 +106,13 @@ def progress_csv_chunks(pages: Iterable[list[dict]]) -> Iterator[str]:
         yield out.getvalue()
 
 
-def summary_groups(filters: MeasureFilters, group_by: list[str]) -> list[dict]:
+def progress_summary() -> dict:
     """`GET /summary?kind=progress`: per group the count of targets met, on track, behind and
-    without a report."""
+    without a report (the /targets filters apply)."""
+    store_routes._check_params(FILTER_PARAMS + ("group_by", "kind"))
+    group_by = list(dict.fromkeys(store_routes._list("group_by", GROUP_FIELDS) or []))
+    filters = store_routes.measure_filters(reading.TARGETS)
     with store_routes.current_store().reading() as conn:
         rows = reading.all_progress(conn, filters)
-    return reading.summarize_progress(rows, group_by)
+    return {"kind": "progress", "group_by": group_by,
+            "groups": reading.summarize_progress(rows, group_by)}

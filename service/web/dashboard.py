@@ -22,6 +22,11 @@ CATEGORY_NAMES = {
     "schools": lazy_gettext("Schools"), "seats": lazy_gettext("Seats"),
     "people": lazy_gettext("People"), "other": lazy_gettext("Other"),
 }
+EVIDENCE_NAMES = {
+    "link": lazy_gettext("linked in the text"), "unit": lazy_gettext("unit"),
+    "category": lazy_gettext("category"), "metric": lazy_gettext("metric"),
+    "item": lazy_gettext("item"), "direction": lazy_gettext("direction"),
+}
 STATUS_NAMES = {
     "met": lazy_gettext("Met"), "on_track": lazy_gettext("On track"),
     "behind": lazy_gettext("Behind"), "no_report": lazy_gettext("No report"),
@@ -92,7 +97,7 @@ def dashboard():
     return render_template(
         "web/dashboard.html", nav="dashboard", rows=rows, data=data, chart_data=chart_data,
         chosen=chosen, choices=choices, too_many=too_many, max_targets=MAX_TARGETS,
-        category_names=CATEGORY_NAMES, status_names=STATUS_NAMES, quantity=quantity_label,
+        category_names=CATEGORY_NAMES, status_names=STATUS_NAMES, evidence_names=EVIDENCE_NAMES, quantity=quantity_label,
         achieved=figures.achieved_value,
         progress_api=url_for("progress.list_progress", **query),
         summary_api=url_for("store.summary", kind="progress", group_by="responsible_unit", **query))

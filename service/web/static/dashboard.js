@@ -29,7 +29,7 @@
       },
       options: {
         indexAxis: "y", responsive: true, maintainAspectRatio: false,
-        plugins: { legend: { display: false }, title: { display: true, text: entry.label } },
+        plugins: { legend: { display: false } },
         scales: { x: { beginAtZero: true } },
       },
     });
