@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 from rapidfuzz import fuzz
@@ -100,6 +101,11 @@ def similarity(a: str | None, b: str | None) -> float:
     """0..1: rapidfuzz's ratio, or its partial ratio (one inside the other) slightly discounted."""
     if not a or not b:
         return 0.0
+    return _similarity(a, b)
+
+
+@lru_cache(maxsize=1 << 16)  # the same metrics and headings meet again and again across a bureau
+def _similarity(a: str, b: str) -> float:
     a, b = _plain(a), _plain(b)
     if not a or not b:
         return 0.0
@@ -271,21 +277,27 @@ def is_linked(result: dict, target: dict) -> bool:
     return link is not None and link == target.get("key")
 
 
-def in_period(result: dict, target: dict) -> bool:
-    period = target_period(target)
-    when = report_time(result)
+_UNKNOWN = object()
+
+
+def in_period(result: dict, target: dict, *, when=_UNKNOWN, period=_UNKNOWN) -> bool:
+    """Whether the result's time falls in the target's period (`when`/`period` if computed)."""
+    period = target_period(target) if period is _UNKNOWN else period
+    when = report_time(result) if when is _UNKNOWN else when
     if period is None or when is None:
         return False
     return period[0] <= when.year <= period[1]
 
 
-def match(result: dict, target: dict) -> Match | None:
-    """How well `result` reports on `target`, or None when it does not (module docstring)."""
+def match(result: dict, target: dict, *, when=_UNKNOWN, period=_UNKNOWN) -> Match | None:
+    """How well `result` reports on `target`, or None when it does not (module docstring).
+    `when` (the result's `report_time`) and `period` (the target's) may be passed in when
+    already computed."""
     linked = is_linked(result, target)
     if not linked:
         if result.get("issuer") is None or result.get("issuer") != target.get("issuer"):
             return None
-        if not in_period(result, target):
+        if not in_period(result, target, when=when, period=period):
             return None
     factor = unit_factor(result, target)
     direction = _direction_score(result, target)
@@ -346,14 +358,16 @@ def match_all(targets: Iterable[dict], results: Iterable[dict]) -> dict[int, lis
     for t in targets:
         by_document.setdefault(t.get("document_id"), []).append(t)
     out: dict[int, list[Matched]] = {t["id"]: [] for t in targets}
+    periods = {t["id"]: target_period(t) for t in targets}
     for r in results:
+        when = report_time(r)
         candidates = list(by_issuer.get(r.get("issuer"), [])) if r.get("issuer") is not None else []
         if r.get("document_id") in by_document:  # its own document, for the link
             seen = {id(t) for t in candidates}
             candidates += [t for t in by_document[r["document_id"]] if id(t) not in seen]
         best: dict[object, tuple[float, int, dict, Match]] = {}
         for t in candidates:
-            m = match(r, t)
+            m = match(r, t, when=when, period=periods[t["id"]])
             if m is None:
                 continue
             key = t.get("document_id")
