@@ -97,7 +97,7 @@ def progress_csv_chunks(pages: Iterable[list[dict]]) -> Iterator[str]:
                 "latest_text": latest.get("text"),
             }
             writer.writerow(target_line + ["" if extra[c] is None
-                                           else store_routes._csv_number(extra[c])
+                                           else store_routes._csv_cell(extra[c])
                                            for c in PROGRESS_CSV_COLUMNS])
         yield out.getvalue()
         out.seek(0)
@@ -109,9 +109,12 @@ def progress_csv_chunks(pages: Iterable[list[dict]]) -> Iterator[str]:
 def progress_summary() -> dict:
     """`GET /summary?kind=progress`: per group the count of targets met, on track, behind and
     without a report (the /targets filters apply)."""
-    store_routes._check_params(FILTER_PARAMS + ("group_by", "kind"))
+    # The contract of /summary has both kinds' flags; `has_target=true` matches no target.
+    store_routes._check_params(store_routes.SHARED_FILTER_PARAMS
+                               + tuple(k.flag for k in store_routes.KINDS.values())
+                               + ("group_by", "kind"))
     group_by = list(dict.fromkeys(store_routes._list("group_by", GROUP_FIELDS) or []))
-    filters = store_routes.measure_filters(reading.TARGETS)
+    filters = store_routes.measure_filters(reading.TARGETS, other_flags=True)
     with store_routes.current_store().reading() as conn:
         rows = reading.all_progress(conn, filters)
     return {"kind": "progress", "group_by": group_by,

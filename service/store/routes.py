@@ -398,22 +398,26 @@ def measures_csv_chunks(kind: Kind, pages: Iterable[list[dict]]) -> Iterator[str
     writer.writerow(columns)
     for rows in pages:
         for m in rows:
-            item = m["item"] or {}
-            baseline = m.get("baseline") or {}
-            target = m.get("target") or {}
-            flat = {**m, "item_number": item.get("number"), "item_title": item.get("title"),
-                    "span_start": m["span"]["start"], "span_end": m["span"]["end"],
-                    "responsible_units": "、".join(m["responsible_units"]),
-                    "responsible_leaders": "、".join(m["responsible_leaders"]),
-                    "baseline_raw": baseline.get("raw"), "baseline_value": baseline.get("value"),
-                    "target_id": target.get("id"), "target_key": target.get("key")}
-            writer.writerow(["" if flat.get(c) is None else _csv_cell(flat[c])
-                             for c in columns])
+            writer.writerow(csv_cells(kind, m))
         yield out.getvalue()
         out.seek(0)
         out.truncate()
     if out.tell():
         yield out.getvalue()
+
+
+def csv_cells(kind: Kind, m: dict) -> list:
+    """One target's or result's CSV line, in the order of `CSV_COLUMNS_OF[kind.name]`."""
+    item = m["item"] or {}
+    baseline = m.get("baseline") or {}
+    target = m.get("target") or {}
+    flat = {**m, "item_number": item.get("number"), "item_title": item.get("title"),
+            "span_start": m["span"]["start"], "span_end": m["span"]["end"],
+            "responsible_units": "、".join(m["responsible_units"]),
+            "responsible_leaders": "、".join(m["responsible_leaders"]),
+            "baseline_raw": baseline.get("raw"), "baseline_value": baseline.get("value"),
+            "target_id": target.get("id"), "target_key": target.get("key")}
+    return ["" if flat.get(c) is None else _csv_cell(flat[c]) for c in CSV_COLUMNS_OF[kind.name]]
 
 
 def targets_csv(rows: list[dict]) -> str:
@@ -449,9 +453,14 @@ def summary():
     """Count and sum targets (or, with `kind=results`, results) per group; `unit` is always
     one of the groups, and one kind is summed at a time."""
     plural = _text("kind") or "targets"
+    if plural == "progress":  # targets met, on track, behind, without report (service/progress)
+        from ..progress.routes import progress_summary
+
+        return progress_summary()
     kind = repository.KIND_BY_PLURAL.get(plural)
     if kind is None:
-        raise _invalid(f"kind: expected {' or '.join(repository.KIND_BY_PLURAL)}, got {plural!r}.")
+        raise _invalid(f"kind: expected {', '.join(repository.KIND_BY_PLURAL)} or progress, "
+                       f"got {plural!r}.")
     _check_params(SHARED_FILTER_PARAMS + tuple(k.flag for k in KINDS.values())
                   + ("group_by", "kind"))
     group_by = _list("group_by", repository.GROUP_FIELDS) or []
