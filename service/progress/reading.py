@@ -33,7 +33,8 @@ class ProgressPage:
     next_cursor: str | None
 
 
-def _all(conn: Connection, kind, filters: MeasureFilters) -> list[dict]:
+def all_measures(conn: Connection, kind, filters: MeasureFilters) -> list[dict]:
+    """Every target (or result) that passes `filters`, read a batch at a time."""
     rows: list[dict] = []
     cursor = None
     while True:
@@ -52,12 +53,12 @@ def _neighbourhood(conn: Connection, page_targets: list[dict]) -> tuple[list[dic
     targets: dict[int, dict] = {t["id"]: t for t in page_targets}
     results: dict[int, dict] = {}
     for issuer in issuers:
-        for t in _all(conn, TARGETS, MeasureFilters(issuer=issuer)):
+        for t in all_measures(conn, TARGETS, MeasureFilters(issuer=issuer)):
             targets.setdefault(t["id"], t)
-        for r in _all(conn, RESULTS, MeasureFilters(issuer=issuer)):
+        for r in all_measures(conn, RESULTS, MeasureFilters(issuer=issuer)):
             results[r["id"]] = r
     for document_id in documents:
-        for r in _all(conn, RESULTS, MeasureFilters(document=document_id)):
+        for r in all_measures(conn, RESULTS, MeasureFilters(document=document_id)):
             results[r["id"]] = r
     return list(targets.values()), list(results.values())
 
@@ -88,7 +89,7 @@ def progress_page(conn: Connection, filters: MeasureFilters, *, sort: str = "id"
 
 def all_progress(conn: Connection, filters: MeasureFilters) -> list[dict]:
     """Progress of every target that matches `filters` (for summaries and the dashboard)."""
-    return progress_rows(conn, _all(conn, TARGETS, filters))
+    return progress_rows(conn, all_measures(conn, TARGETS, filters))
 
 
 def summarize_progress(rows: Iterable[dict], group_by: list[str]) -> list[dict]:

@@ -80,7 +80,7 @@ def dashboard():
     filters, chosen = _filters()
     with current_store().reading() as conn:
         choices = _choices(conn)
-        targets = reading._all(conn, reading.TARGETS, filters)
+        targets = reading.all_measures(conn, reading.TARGETS, filters)
         too_many = len(targets) > MAX_TARGETS
         rows = reading.progress_rows(conn, targets[:MAX_TARGETS])
     data = figures.overview(rows)
