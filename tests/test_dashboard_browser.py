@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from service.api.app import create_app
 from service.store.db import Store
 from service.store.storing import store_text
-from test_web_browser import ARTIFACTS, browser, page  # noqa: F401  (fixtures)
+from test_web_browser import ARTIFACTS, browser, page_zh  # noqa: F401  (fixtures)
 
 TEXTS = Path(__file__).parent / "texts" / "progress"
 ISSUER = "清河区教育局"
@@ -80,7 +80,8 @@ def chart_data(page, canvas_id: str) -> dict:
         "d => ({label: d.label, data: d.data}))}; }", canvas_id)
 
 
-def test_dashboard_draws_the_apis_numbers_and_links_to_the_texts(page, server):
+def test_dashboard_draws_the_apis_numbers_and_links_to_the_texts(page_zh, server):
+    page = page_zh
     filters = {"issuer": ISSUER, "year": 2024}
     page.goto(f"{server}/ui/dashboard?{urlencode(filters)}")
     page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('units-chart'))")
@@ -160,7 +161,8 @@ def test_dashboard_draws_the_apis_numbers_and_links_to_the_texts(page, server):
     assert page.locator(f"#mark-{newest['key']}").inner_text() == newest["raw"]
 
 
-def test_dashboard_filters_switch_language_and_speak_english_on_request(page, server):
+def test_dashboard_filters_switch_language_and_speak_english_on_request(page_zh, server):
+    page = page_zh
     page.goto(f"{server}/ui/dashboard")
     page.get_by_label("发文单位").select_option(ISSUER)
     page.get_by_label("年度").select_option("2025")

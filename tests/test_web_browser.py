@@ -14,6 +14,7 @@ import json
 import os
 import re
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -61,12 +62,13 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture()
-def page(browser, server):
-    """A fresh browser tab that may talk to the test server only; anything else is recorded
-    and refused, so a page that loads a font or script from elsewhere fails the test."""
+@contextmanager
+def open_tab(browser, server, locale):
+    """A fresh browser tab (asking for pages in `locale`) that may talk to the test server only;
+    anything else is recorded and refused, so a page that loads a font or script from elsewhere
+    fails the test, and so does a script error."""
     context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000},
-                                  locale="zh-CN")
+                                  locale=locale)
     context.set_default_timeout(TIMEOUT_MS)
     foreign: list[str] = []
     errors: list[str] = []
@@ -87,6 +89,20 @@ def page(browser, server):
     context.close()
     assert foreign == [], f"the page asked other hosts for {foreign}"
     assert errors == [], f"script errors on the page: {errors}"
+
+
+@pytest.fixture()
+def page(browser, server):
+    """A tab whose browser asks for English pages (most tests here read the English labels)."""
+    with open_tab(browser, server, "en-US") as tab:
+        yield tab
+
+
+@pytest.fixture()
+def page_zh(browser, server):
+    """A tab whose browser asks for Chinese, as most of the service's readers' do."""
+    with open_tab(browser, server, "zh-CN") as tab:
+        yield tab
 
 
 @pytest.fixture(scope="module")
@@ -374,3 +390,35 @@ def test_results_are_highlighted_apart_and_counted_as_the_api_counts_them(page, 
     ARTIFACTS.mkdir(exist_ok=True)
     page.evaluate("document.getElementById('text-heading').scrollIntoView()")
     page.screenshot(path=str(ARTIFACTS / "review-page-results.png"))
+
+
+def test_the_review_page_speaks_chinese_by_default_and_english_on_the_switch(page_zh, server, seed):
+    text, targets = seed
+    page = page_zh
+    page.goto(f"{server}/")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.locator("h1").inner_text() == "审阅规划中的目标"
+    page.get_by_label("规划文本").fill(text)
+    page.get_by_role("button", name="查找目标").click()
+    page.wait_for_selector("#plan-text")
+    assert page.locator("#plan-text mark.target").count() == len(targets)
+    chosen = targets[0]
+    page.locator(f'mark[data-target="{chosen["id"]}"]').click()
+    details = page.locator("#target-details").inner_text()
+    assert "比较方式" in details and "原句" in details and "在表格中显示" in details
+    category = chosen["category"]
+    page.get_by_label("类别", exact=True).select_option(category)
+    shown = sum(1 for t in targets if t["category"] == category)
+    assert page.locator("#filter-status").inner_text() == (
+        f"显示全部 {shown} 项目标。" if shown == len(targets) else f"显示 {len(targets)} 项目标中的 {shown} 项。")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "review-page-zh.png"))
+
+    page.goto(f"{server}/?lang=en")
+    assert page.locator("h1").inner_text() == "Review the targets of a plan"
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="中文").click()
+    page.wait_for_selector("html[lang=zh-CN]")
+    # a form error is Chinese too, with the API's English detail kept as technical detail
+    page.get_by_role("button", name="查找目标").click()
+    alert = page.locator("#form-error").inner_text()
+    assert "请粘贴规划文本" in alert

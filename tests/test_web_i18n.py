@@ -65,9 +65,14 @@ def test_errors_of_the_pages_are_chinese_and_the_apis_stay_english(client):
     assert page.status_code == 404
     html = page.get_data(as_text=True)
     assert html_lang(html) == "zh-CN" and heading(html) == "未找到"
-    assert "没有这份已保存的规划" in html or "此页面不存在" in html
+    assert "没有这份已保存的规划" in html
+    assert "There is no stored plan 999999" in html  # the precise English detail, kept apart
     english = client.get("/ui/documents/999999?lang=en").get_data(as_text=True)
-    assert heading(english) == "Not found"
+    assert heading(english) == "Not Found" and "There is no stored plan 999999" in english
+    # a form error is shown in Chinese, with the form kept
+    form = client.post("/ui/review?lang=zh", data={"text": "  ", "source": "kept"})
+    html = form.get_data(as_text=True)
+    assert form.status_code == 400 and "请粘贴规划文本" in html and 'value="kept"' in html
 
     api = client.get("/progress?status=met", headers={"Accept-Language": "zh-CN"})
     assert api.status_code == 400 and api.mimetype == "application/problem+json"

@@ -58,9 +58,13 @@ def parse(html: str) -> Marks:
     return parser
 
 
+# These tests read the pages in English (the default is Chinese: see test_web_i18n.py).
+ENGLISH = {"BABEL_DEFAULT_LOCALE": "en"}
+
+
 @pytest.fixture()
 def app(tmp_path):
-    return create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'web.db'}", "API_KEYS": []})
+    return create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'web.db'}", "API_KEYS": [], **ENGLISH})
 
 
 @pytest.fixture()
@@ -267,7 +271,8 @@ def test_empty_store_says_so(client):
 
 def test_saving_needs_a_key_when_the_service_has_keys(tmp_path, seed):
     text, _ = seed
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'keys.db'}", "API_KEYS": ["s3cret"]})
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'keys.db'}", "API_KEYS": ["s3cret"],
+                      **ENGLISH})
     client = app.test_client()
     page = client.post("/ui/review", data={"text": text}).get_data(as_text=True)
     assert '<label for="api-key">' in page
@@ -299,7 +304,8 @@ def test_a_docx_file_is_reviewed_from_its_paragraphs(client):
 
 
 def test_an_oversized_plan_is_refused_on_the_page(tmp_path):
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'small.db'}", "MAX_BYTES": 2000})
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'small.db'}", "MAX_BYTES": 2000,
+                      **ENGLISH})
     response = app.test_client().post("/ui/review", data={"text": "新建3所。" * 400})
     assert response.status_code == 413
     assert response.mimetype == "text/html"

@@ -1,7 +1,8 @@
 """The web pages' language: Simplified Chinese by default, English on request (Flask-Babel).
 
 The language is, in order: `?lang=zh|en` (remembered in a `lang` cookie for the next pages),
-the `lang` cookie, the first language of `Accept-Language` that the pages speak, else Chinese.
+the `lang` cookie, the first language of `Accept-Language` that the pages speak, else
+`BABEL_DEFAULT_LOCALE` (Chinese unless configured otherwise).
 Message ids in the templates and code are English; `translations/zh/LC_MESSAGES/messages.po`
 holds their Chinese (compiled to `.mo` by `make`, `pybabel compile`; the `.mo` is not committed).
 The JSON API is not translated: its problem `title`/`detail` stay English for programs.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import Babel, get_locale, gettext
 
 LANGUAGES = ("zh", "en")
@@ -39,7 +40,8 @@ def select_language() -> str:
         primary = tag.split("-")[0].split("_")[0].lower()
         if primary in LANGUAGES:
             return primary
-    return DEFAULT_LANGUAGE
+    configured = current_app.config.get("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    return configured if configured in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def language() -> str:
@@ -115,12 +117,14 @@ def _titles() -> dict:
     }
 
 
-def page_error(status: int, problem_type: str | None, detail: str) -> dict:
-    """The error shown on a page: a title and message in the page's language, plus the
-    English detail of the underlying problem (technical, for a report to the maintainers)."""
+def page_error(status: int, problem_type: str | None, title: str, detail: str) -> dict:
+    """The error shown on a page. In English, the problem's own title and detail (they are
+    English already, and the most precise); in Chinese, a message per problem type or status,
+    with the English detail kept apart as technical information for a report."""
+    if language() == "en":
+        return {"status": status, "title": title, "detail": detail, "technical": None}
     slug = (problem_type or "").rsplit(":", 1)[-1]
     messages = _messages()
     message = messages.get(slug) or messages.get(status) or gettext("The request failed.")
-    title = _titles().get(status) or gettext("Error")
-    return {"status": status, "title": title, "detail": message,
-            "technical": detail if language() != "en" and detail != message else None}
+    return {"status": status, "title": _titles().get(status) or gettext("Error"),
+            "detail": message, "technical": detail if detail != message else None}

@@ -14,8 +14,9 @@ from __future__ import annotations
 import io
 import re
 
-from flask import (Blueprint, Request, abort, current_app, redirect, render_template, request,
-                   send_file, url_for)
+from flask import (Blueprint, Request, current_app, redirect, render_template, request, send_file,
+                   url_for)
+from flask_babel import gettext
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -24,7 +25,7 @@ from ..api.inputs import PlanInput, no_text, read_plan
 from ..api.schemas import SOURCE_MAX_LENGTH
 from ..extract import extract
 from ..store.models import INT_MAX
-from . import view
+from . import i18n, view
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/ui/static")
@@ -53,7 +54,7 @@ def plan_from_form(req: Request) -> PlanInput:
 def heading_of(extraction: dict, source: str | None) -> str:
     documents = extraction.get("documents") or []
     title = next((d.get("title") for d in documents if d.get("title")), None)
-    return title or source or "Pasted plan"
+    return title or source or gettext("Pasted plan")
 
 
 def download_name(source: str | None, suffix: str, what: str = "targets") -> str:
@@ -186,7 +187,8 @@ def stored_plan(document_id: int):
         with current_store().reading() as conn:
             document = repository.get_document(conn, document_id)
     if document is None:
-        abort(404, f"There is no stored plan {document_id}.")
+        raise Problem(404, "Not Found", f"There is no stored plan {document_id}.",
+                      type="no-document")
     extraction = view.extraction_from_stored(document)
     return render_template(
         "web/document.html", nav="stored", document=document,
@@ -206,12 +208,13 @@ def stored_plan(document_id: int):
 def _store_unavailable_page(exc: OperationalError):
     current_app.logger.error("store unavailable: %s", exc.__class__.__name__)
     return _error_page(503, "Store unavailable",
-                       "The database cannot be reached or is busy; try again shortly.")
+                       "The database cannot be reached or is busy; try again shortly.",
+                       "store-unavailable")
 
 
 @bp.errorhandler(Problem)
 def _problem_page(problem: Problem):
-    return _error_page(problem.status, problem.title, problem.detail)
+    return _error_page(problem.status, problem.title, problem.detail, problem.type)
 
 
 @bp.errorhandler(HTTPException)
@@ -219,9 +222,10 @@ def _http_error_page(exc: HTTPException):
     return _error_page(exc.code or 500, exc.name, exc.description or exc.name)
 
 
-def _error_page(status: int, title: str, detail: str):
-    """A failed form post shows the form again with the message and what was typed in."""
-    error = {"status": status, "title": title, "detail": detail}
+def _error_page(status: int, title: str, detail: str, problem_type: str | None = None):
+    """A failed form post shows the form again with the message and what was typed in, in the
+    page's language (`i18n.page_error`)."""
+    error = i18n.page_error(status, problem_type, title, detail)
     if request.method == "POST":
         text = source = None
         if status != 413:  # the body was not read: leave it be

@@ -1,6 +1,7 @@
 """What the review page shows of one plan: its text with the targets and results marked, its
-outline, the table rows and the totals. Pure functions of (text, extraction dict); no Flask
-here, so the same view serves a freshly pasted plan and a stored one.
+outline, the table rows and the totals. Pure functions of (text, extraction dict), so the same
+view serves a freshly pasted plan and a stored one; the only tie to Flask is Flask-Babel's
+`gettext`, which gives the labels in the page's language (and English outside a request).
 
 Targets (what the plan commits to) and results (what it reports as achieved) are marked in
 styles of their own and listed in tables of their own; a total only ever adds targets, or
@@ -15,27 +16,36 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from markupsafe import Markup, escape
 
 # Category -> label shown in the legend and the table. Order = legend order.
 CATEGORY_LABELS: "OrderedDict[str, str]" = OrderedDict([
-    ("funding", "Funding"),
-    ("rate", "Rate"),
-    ("schools", "Schools"),
-    ("seats", "Seats"),
-    ("people", "People"),
-    ("other", "Other"),
+    ("funding", lazy_gettext("Funding")),
+    ("rate", lazy_gettext("Rate")),
+    ("schools", lazy_gettext("Schools")),
+    ("seats", lazy_gettext("Seats")),
+    ("people", lazy_gettext("People")),
+    ("other", lazy_gettext("Other")),
 ])
 
 COMPARATOR_LABELS = {
-    "eq": "= exactly",
-    "ge": "≥ at least",
-    "gt": "> more than",
-    "le": "≤ at most",
-    "lt": "< less than",
-    "approx": "≈ about",
-    "between": "between",
+    "eq": lazy_gettext("= exactly"),
+    "ge": lazy_gettext("≥ at least"),
+    "gt": lazy_gettext("> more than"),
+    "le": lazy_gettext("≤ at most"),
+    "lt": lazy_gettext("< less than"),
+    "approx": lazy_gettext("≈ about"),
+    "between": lazy_gettext("between"),
 }
+
+DIRECTION_LABELS = {"increase": lazy_gettext("increase"), "decrease": lazy_gettext("decrease")}
+
+
+def _label(labels: dict, key: str | None) -> str:
+    """The label of a code in the page's language (the code itself when it has none)."""
+    return str(labels.get(key, key or ""))
 
 # The totals box: which categories are summed, per unit. Rates and "other" counts mix
 # unlike things and are not summed.
@@ -77,22 +87,22 @@ def quantity(target: dict) -> str:
 def item_label(item: dict | None, document: int | None = None, several_documents: bool = False) -> str:
     """`12. 扩充学前教育资源` (prefixed with the document when a file holds several)."""
     if not item:
-        return "(no item)"
+        return _("(no item)")
     label = f"{item.get('number')}. {item.get('title') or ''}".strip()
     if several_documents and document is not None:
-        label = f"Doc {document + 1} · {label}"
+        label = f"{_('Doc %(n)d', n=document + 1)} · {label}"
     return label
 
 
 def target_summary(target: dict) -> str:
     """One line for a highlight's `title`: read when scripts are off, and by the table."""
-    parts = [quantity(target), CATEGORY_LABELS.get(target.get("category"), target.get("category") or "")]
+    parts = [quantity(target), _label(CATEGORY_LABELS, target.get("category"))]
     if target.get("direction"):
-        parts.append(target["direction"])
+        parts.append(_label(DIRECTION_LABELS, target["direction"]))
     if target.get("per"):
-        parts.append(f"per {target['per']}")
+        parts.append(_("per %(per)s", per=target["per"]))
     if target.get("deadline"):
-        parts.append(f"deadline {target['deadline']}")
+        parts.append(_("deadline %(deadline)s", deadline=target["deadline"]))
     if target.get("metric"):
         parts.append(target["metric"])
     return " · ".join(p for p in parts if p)
@@ -100,10 +110,9 @@ def target_summary(target: dict) -> str:
 
 def result_summary(result: dict) -> str:
     """One line for a result highlight's `title`."""
-    parts = ["Result (achieved)", quantity(result),
-             CATEGORY_LABELS.get(result.get("category"), result.get("category") or "")]
+    parts = [_("Result (achieved)"), quantity(result), _label(CATEGORY_LABELS, result.get("category"))]
     if result.get("as_of"):
-        parts.append(f"as of {result['as_of']}")
+        parts.append(_("as of %(as_of)s", as_of=result["as_of"]))
     if result.get("metric"):
         parts.append(result["metric"])
     return " · ".join(p for p in parts if p)
@@ -128,31 +137,33 @@ def details(target: dict, several_documents: bool = False, kind: str = TARGET,
     """Labelled facts of one target (or result) for the tooltip and the details panel, as
     display strings, so that the page script only places text and never formats numbers."""
     low, high = target.get("low"), target.get("high")
-    bounds = "" if low is None and high is None else f"{format_number(low) or '…'} to {format_number(high) or '…'}"
+    bounds = "" if low is None and high is None else _(
+        "%(low)s to %(high)s", low=format_number(low) or "…", high=format_number(high) or "…")
     baseline = target.get("baseline") or {}
     if kind == RESULT:
-        own = [("as_of", "As of", target.get("as_of") or "—"),
-               ("reports_on", "Reports on", reported_target_label(target, targets_by_id or {}))]
+        own = [("as_of", _("As of"), target.get("as_of") or "—"),
+               ("reports_on", _("Reports on"), reported_target_label(target, targets_by_id or {}))]
     else:
-        own = [("deadline", "Deadline", target.get("deadline") or "—"),
-               ("baseline", "Baseline", baseline.get("raw") or "—")]
+        own = [("deadline", _("Deadline"), target.get("deadline") or "—"),
+               ("baseline", _("Baseline"), baseline.get("raw") or "—")]
     fields = [
-        ("kind", "Kind", "Result: reported as achieved" if kind == RESULT else "Target: planned"),
-        ("raw", "As written", target.get("raw") or ""),
-        ("value", "Value", quantity(target)),
-        ("unit", "Unit", target.get("unit") or ""),
-        ("currency", "Currency", target.get("currency") or ""),
-        ("bounds", "Bounds", bounds),
-        ("category", "Category", CATEGORY_LABELS.get(target.get("category"), target.get("category") or "")),
-        ("comparator", "Comparator", COMPARATOR_LABELS.get(target.get("comparator"), target.get("comparator") or "")),
-        ("direction", "Direction", target.get("direction") or "none (a level or a count)"),
-        ("per", "Per", target.get("per") or "—"),
+        ("kind", _("Kind"), _("Result: reported as achieved") if kind == RESULT else _("Target: planned")),
+        ("raw", _("As written"), target.get("raw") or ""),
+        ("value", _("Value"), quantity(target)),
+        ("unit", _("Unit"), target.get("unit") or ""),
+        ("currency", _("Currency"), target.get("currency") or ""),
+        ("bounds", _("Bounds"), bounds),
+        ("category", _("Category"), _label(CATEGORY_LABELS, target.get("category"))),
+        ("comparator", _("Comparator"), _label(COMPARATOR_LABELS, target.get("comparator"))),
+        ("direction", _("Direction"), _label(DIRECTION_LABELS, target.get("direction"))
+         if target.get("direction") else _("none (a level or a count)")),
+        ("per", _("Per"), target.get("per") or "—"),
         *own,
-        ("metric", "Metric", target.get("metric") or "—"),
-        ("item", "Item", item_label(target.get("item"), target.get("document"), several_documents)),
-        ("units", "Units", "、".join(target.get("responsible_units") or []) or "—"),
-        ("leaders", "Leaders", "、".join(target.get("responsible_leaders") or []) or "—"),
-        ("sentence", "Sentence", target.get("text") or ""),
+        ("metric", _("Metric"), target.get("metric") or "—"),
+        ("item", _("Item"), item_label(target.get("item"), target.get("document"), several_documents)),
+        ("units", _("Units"), "、".join(target.get("responsible_units") or []) or "—"),
+        ("leaders", _("Leaders"), "、".join(target.get("responsible_leaders") or []) or "—"),
+        ("sentence", _("Sentence"), target.get("text") or ""),
     ]
     return {"id": target.get("id"), "category": target.get("category"), "kind": kind,
             "fields": [{"key": k, "label": label, "value": v} for k, label, v in fields if v != ""]}
@@ -196,18 +207,21 @@ def highlight(text: str, extraction: dict) -> Highlighted:
         for measure in extraction.get(key) or []:
             span = _span(measure)
             if span is None or not (0 <= span[0] < span[1] <= n):
-                unmarked.append((measure, "its span lies outside the text"))
+                unmarked.append((measure, _("its span lies outside the text")))
                 continue
             candidates.append((span, kind, measure))
     candidates.sort(key=lambda c: (c[0][0], -c[0][1]))
     marks: list[tuple[tuple[int, int], str, dict]] = []
     for span, kind, target in candidates:
         if marks and span[0] < marks[-1][0][1]:
-            unmarked.append((target, f"its span overlaps {marks[-1][1]} {marks[-1][2].get('id')}"))
+            unmarked.append((target, _("its span overlaps %(kind)s %(id)s",
+                                       kind=_("result") if marks[-1][1] == RESULT else _("target"),
+                                       id=marks[-1][2].get("id"))))
             continue
         if target.get("raw") is not None and text[span[0]:span[1]] != target["raw"]:
-            notes.append(f"{kind.capitalize()} {target.get('id')}: the text at its span is "
-                         f"“{text[span[0]:span[1]]}”, not its raw “{target['raw']}”.")
+            notes.append(_("%(kind)s %(id)s: the text at its span is “%(found)s”, not its raw “%(raw)s”.",
+                           kind=_("Result") if kind == RESULT else _("Target"), id=target.get("id"),
+                           found=text[span[0]:span[1]], raw=target["raw"]))
         marks.append((span, kind, target))
         kinds[target.get("id")] = kind
 
@@ -344,8 +358,9 @@ def table_rows(extraction: dict) -> list[dict]:
             "position": position + 1,
             "quantity": quantity(target),
             "sort_value": _first_number(target.get("value"), target.get("low"), target.get("high")),
-            "category_label": CATEGORY_LABELS.get(target.get("category"), target.get("category")),
-            "comparator_label": COMPARATOR_LABELS.get(target.get("comparator"), target.get("comparator")),
+            "category_label": _label(CATEGORY_LABELS, target.get("category")),
+            "comparator_label": _label(COMPARATOR_LABELS, target.get("comparator")),
+            "direction_label": _label(DIRECTION_LABELS, target.get("direction")),
             "item_key": (item or {}).get("id") or PREAMBLE_KEY,
             "item_label": item_label(item, target.get("document"), several),
         })
@@ -365,7 +380,7 @@ def result_table_rows(extraction: dict) -> list[dict]:
             "result": result,
             "position": position + 1,
             "quantity": quantity(result),
-            "category_label": CATEGORY_LABELS.get(result.get("category"), result.get("category")),
+            "category_label": _label(CATEGORY_LABELS, result.get("category")),
             "item_label": item_label(result.get("item"), result.get("document"), several),
             "target": target,
             "target_label": reported_target_label(result, targets_by_id) if result.get("target") else "",
@@ -389,7 +404,7 @@ def item_choices(extraction: dict) -> list[tuple[str, str]]:
             has_preamble = True
     choices = list(seen.items())
     if has_preamble:
-        choices.append((PREAMBLE_KEY, "(no item: preamble)"))
+        choices.append((PREAMBLE_KEY, _("(no item: preamble)")))
     return choices
 
 
@@ -417,6 +432,9 @@ def review(text: str, extraction: dict) -> dict:
         "details": {**{t.get("id"): details(t, several) for t in targets},
                     **{r.get("id"): details(r, several, RESULT, targets_by_id) for r in results}},
         "tooltip_fields": TOOLTIP_FIELDS,
+        "messages": {"show_in_table": _("Show in the table"),
+                     "showing_all": _("Showing all {n} targets."),
+                     "showing_some": _("Showing {shown} of {n} targets.")},
         "several_documents": len(extraction.get("documents", [])) > 1,
         "item_count": sum(len(d.get("items", [])) for d in extraction.get("documents", [])),
     }

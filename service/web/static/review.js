@@ -15,6 +15,11 @@
     var data = JSON.parse(dataNode.textContent);
     var details = data.details || {};
     var tooltipKeys = data.tooltip || [];
+    // Sentences in the page's language, from the server: `{n}` and `{shown}` are filled in here.
+    var messages = data.messages || {};
+    function message(key, values) {
+      return (messages[key] || key).replace(/\{(\w+)\}/g, function (_, name) { return String(values[name]); });
+    }
     var text = document.getElementById("plan-text");
     var tip = document.getElementById("target-tip");
     var panel = document.getElementById("target-details");
@@ -110,7 +115,7 @@
       if (row) {
         var link = document.createElement("a");
         link.href = "#row-" + id;
-        link.textContent = "Show in the table";
+        link.textContent = message("show_in_table", {});
         panel.appendChild(link);
       }
     }
@@ -228,8 +233,8 @@
         if (mark) mark.classList.toggle("dimmed", !visible);
       });
       status.textContent = shown === rows.length
-        ? "Showing all " + rows.length + " targets."
-        : "Showing " + shown + " of " + rows.length + " targets.";
+        ? message("showing_all", {n: rows.length})
+        : message("showing_some", {shown: shown, n: rows.length});
     }
     if (byCategory) byCategory.addEventListener("change", applyFilters);
     if (byItem) byItem.addEventListener("change", applyFilters);
