@@ -108,6 +108,8 @@ def _row_baselines(structure, quantities: list[Quantity]) -> dict[int, int]:
     """In a table row, the n-th number of the target column starts from the n-th of the baseline
     column (an indicator table's `2020年` / `2025年`, `基期` / `目标`)."""
     rows: dict[int, tuple[list[int], list[int]]] = {}
+    if not structure.tables:
+        return {}
     for k, q in enumerate(quantities):
         cell = structure.cell_at(q.start)
         if cell is None or cell[0] not in ("baseline", "target"):

@@ -100,6 +100,8 @@ class Structure:
 
     def cell_at(self, pos: int) -> tuple[str, Row] | None:
         """(column role, row) of the table cell holding `pos`, or None outside tables."""
+        if not self._cell_starts:
+            return None
         c = bisect.bisect_right(self._cell_starts, pos) - 1
         if c >= 0 and self._cells[c][0] <= pos < self._cells[c][1]:
             return self._cells[c][2], self._cells[c][3]
