@@ -351,19 +351,11 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
         if lead in _LABEL_FIRST_CHARS and current is not None and _RESPONSIBILITY_LINE.match(content):
             _parse_labelled(current, content)
             continue
-        if lead in _CN and _SECTION.match(content):
-            section = _heading(text, line)
-            subsection = None
-            section_changed = True
-            section_status = heading_status(section, doc.year) or doc_status
-            structure._sections.append((line.start, doc.index, section, section_status))
-            structure.top_section_starts.append(line.start)
-            structure._section_starts.append(line.start)
-            current = _close(current, line.start)
-            continue
-        if (content.lstrip()[:1] == "#" and _MD_HEADING.match(content) and not _ITEM.match(content)
+        # `一、…`, and a Markdown heading that numbers nothing (`## 2024年工作回顾`), open a section.
+        if (lead in _CN and _SECTION.match(content)) or (
+                content.lstrip()[:1] == "#" and _MD_HEADING.match(content) and not _ITEM.match(content)
                 and not _SUBSECTION.match(content)):
-            section = _heading(text, line)  # `## 2024年工作回顾`: a Markdown heading opens a section
+            section = _heading(text, line)
             subsection = None
             section_changed = True
             section_status = heading_status(section, doc.year) or doc_status
