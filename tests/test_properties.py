@@ -3,8 +3,9 @@
 Whatever a user pastes, extraction never raises, every target's and result's span cuts exactly
 its raw out of the text as submitted, every number in the answer is finite (JSON has no inf), and
 the answer does not depend on whitespace around the text or on CRLF line ends. Text is built from
-the fragments plans are made of (numbers in Arabic, Chinese and full-width digits, units, comparators, 、 lists, headings, table pipes, brackets,
-quotes, status cues) mixed with arbitrary unicode.
+the fragments plans are made of (numbers in Arabic, Chinese and full-width digits, units,
+comparators, 、 lists, headings, table pipes, brackets, quotes, status cues) mixed with arbitrary
+unicode.
 
 Profiles: `ci` (the default, used by `make test`) runs 10,500 examples in all, derandomized so a
 run is repeatable; `dev` runs a few hundred. Pick one with PLAN_TARGETS_HYPOTHESIS_PROFILE.
