@@ -107,7 +107,6 @@ ODDITIES = ["\x00", "\ufeff", "\u200b", "\ud7ff", "\U0001f600", "\u0301", "e\u03
 FRAGMENTS = _quantities(4000) + NUMBERS + UNITS + WORDS * 3 + PUNCTUATION * 3 + HEADINGS * 3 + ODDITIES
 
 
-
 def _runs(count: int) -> list[str]:
     """Runs of 2-6 fragments: fewer draws per text than single fragments, so examples come faster."""
     rng = random.Random(7)
@@ -152,7 +151,7 @@ def assert_spans_exact(text: str, result: dict) -> None:
 
 
 def projection(result: dict) -> list[tuple]:
-    """What an answer says, without where: every field but span and the sentence text."""
+    """What an answer says, without where: every field but ids, spans and the sentence and section text."""
     return [(kind,) + tuple(repr(m.get(k)) for k in FIELDS) for kind, m in measures(result)]
 
 
