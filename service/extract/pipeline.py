@@ -209,8 +209,8 @@ def _link_results(targets: list[Target], results: list[Result]) -> None:
                 continue
             if (t.item.id if t.item else None) != (r.item.id if r.item else None):
                 continue
-            close = r.span.start - t.span.start < 300
-            if _shares_word(t.metric or "", r.metric or "") or (close and len(r.metric or "") < 3):
+            close = r.span.start - t.span.start < 200  # the same sentence, or the next, or its table row
+            if close or _shares_word(t.metric or "", r.metric or ""):
                 best = t
                 break
         r.target = best.id if best else None

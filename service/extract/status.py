@@ -151,9 +151,12 @@ _RESULT_NEAR = regex.compile(r"[^,，。;；:：\n|]{0,3}?(?:已经|已(?![经�
 _HEADING_DATE = regex.compile(r"截[至止](?:到|至)?[^,，。;；)）\n]{1,12}|(?<!\d)20\d\d年(?:度|上半年|下半年|底|末)?")
 
 
+_HEADING_CUTOFF = regex.compile(r"截[至止](?:到|至)?[^,，。;；)）\n]{1,12}")
+
+
 def heading_date(heading: str) -> str | None:
     """An explicit date in a heading (`2021年`, `截至10月31日`), not a period phrase."""
-    m = _HEADING_DATE.search(heading)
+    m = _HEADING_CUTOFF.search(heading) or _HEADING_DATE.search(heading)  # `截至…` is the nearer date
     return m.group() if m else None
 
 
