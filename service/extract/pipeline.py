@@ -68,6 +68,7 @@ def _bounds(comparator: str, value, low, high):
 _CHANGE_TO = regex.compile(
     r"[ \t]*(?:的水平)?(?:提高|提升|增加|增长|上升|下降|降低|减少|扩大|压减|缩减|降|增|升|调整|调高|调低)?(?:到|至|为)[ \t]*(?:了)?[ \t]*$")
 _FROM = regex.compile(r"(?:由|从)[^,，。;；\n]{0,12}$")
+_CLAUSE_BREAK = regex.compile(r"[,，;；]")
 _NOT_MEASURED_COLUMNS = ("number", "units", "leaders", "deadline", "note")
 _COMPARISON_CUES = ("同比", "比上年", "较上年", "比去年", "较去年", "比五年前", "较五年前", "是十年前")
 
@@ -93,6 +94,8 @@ def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | N
     """The status of the nearest decisive cue in view[lo:hi]."""
     comparison = False
     for start, end, kind in cues.before(lo, hi):
+        if kind == status.FACT and _CLAUSE_BREAK.search(cues.view, end, hi):
+            continue  # `收到作品860件，已评出20项`: a fact cue holds for its own clause only
         if kind == "weak_target":
             if section_status == status.RESULT:
                 continue  # `规划总投资…`, `将…从A降至B` describe what was done in a review
