@@ -126,6 +126,18 @@ def test_dashboard_draws_the_apis_numbers_and_links_to_the_texts(page_zh, server
             group = by_unit[None if unit == "（无责任单位）" else unit]
             assert value == group[status], (unit, status)
 
+    # the units' table: mean completion of each unit's targets that have one, from the API's rows
+    for unit, group in by_unit.items():
+        cell = page.locator(f'#units-table tr[data-unit="{unit or ""}"] td[data-mean-completion]')
+        mine = [row["completion"] for row in rows if row["completion"] is not None
+                and (unit in row["target"]["responsible_units"]
+                     or (unit is None and not row["target"]["responsible_units"]))]
+        shown = cell.get_attribute("data-mean-completion")
+        if mine:
+            assert float(shown) == pytest.approx(sum(mine) / len(mine), abs=1e-4), unit
+        else:
+            assert shown == "", unit
+
     # targets with no report, as the API says
     listed = page.locator("#no-report li").evaluate_all("ls => ls.map(l => +l.dataset.target)")
     assert sorted(listed) == sorted(row["target"]["id"] for row in rows if row["status"] == "no_report")

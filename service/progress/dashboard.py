@@ -6,7 +6,8 @@ no Flask, so the page and its tests compute the same figures the same way.
   `approx`; a range or a cap adds nothing); `achieved` adds, for those same targets, the latest
   reported value in the target's unit. A unit is never added to another, a result never to a
   target total.
-- **status per responsible unit**: counts of met / on track / behind / no report.
+- **status per responsible unit**: counts of met / on track / behind / no report, and the mean
+  completion of its targets that have one.
 - **targets with no report**, and the table of every target with its results.
 """
 from __future__ import annotations
@@ -57,8 +58,18 @@ def planned_vs_achieved(rows: list[dict]) -> list[dict]:
 
 
 def status_by_unit(rows: list[dict]) -> list[dict]:
-    """Per responsible unit: count, met, on_track, behind, no_report (most targets first)."""
+    """Per responsible unit: count, met, on_track, behind, no_report (most targets first), and
+    `mean_completion`, the mean of the completions its targets have (None when none has one)."""
     groups = summarize_progress(rows, ["responsible_unit"])
+    completions: dict = {}
+    for row in rows:
+        if row["completion"] is None:
+            continue
+        for unit in dict.fromkeys(row["target"].get("responsible_units") or [None]):
+            completions.setdefault(unit, []).append(row["completion"])
+    for g in groups:
+        found = completions.get(g["responsible_unit"])
+        g["mean_completion"] = round(sum(found) / len(found), 4) if found else None
     return sorted(groups, key=lambda g: (g["responsible_unit"] is None, -g["count"],
                                          g["responsible_unit"] or ""))
 
