@@ -70,7 +70,9 @@ def main() -> int:
         ]:
             median, worst, body = timed(client, path, args.repeat)
             size = len(body.get("progress") or body.get("groups") or [])
-            print(f"{label}: median {median:.0f} ms, max {worst:.0f} ms ({size} rows)")
+            matched = sum(len(row["results"]) for row in body.get("progress") or [])
+            extra = f", {matched} matched results" if "progress" in body else ""
+            print(f"{label}: median {median:.0f} ms, max {worst:.0f} ms ({size} rows{extra})")
     return 0
 
 
