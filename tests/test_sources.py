@@ -270,3 +270,37 @@ def test_limits_are_read_from_the_environment():
     assert settings({})["MAX_PAGES"] == 500
     with pytest.raises(ConfigError):
         settings({"PLAN_TARGETS_CONVERT_SECONDS": "soon"})
+
+
+def _soffice_processes() -> set[int]:
+    from pathlib import Path
+
+    found = set()
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if b"plan-targets-office-" in cmdline.read_bytes():
+                found.add(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_libreoffice_past_its_deadline_is_killed_with_its_helpers_and_answers_422():
+    data = office_file(SINGLE, ".doc")
+    before = _soffice_processes()
+    app = create_app({"TESTING": True, "OFFICE_SECONDS": 0.3})
+    started = time.monotonic()
+    response = upload(app.test_client(), "plan.doc", data)
+    assert time.monotonic() - started < 3.0
+    assert response.status_code == 422
+    assert response.get_json()["type"].endswith("conversion-timeout")
+    assert _soffice_processes() - before == set()
+
+
+def test_the_review_page_shows_a_pdf_with_its_targets_highlighted(client, layout):
+    response = client.post("/ui/review", data={"file": (io.BytesIO(layout), "plan.pdf")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "培训教师1200人次 | 人事科" in page
+    assert page.count("<mark") >= len(extract(convert(layout, filename="plan.pdf").text).targets)

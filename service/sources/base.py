@@ -58,7 +58,7 @@ class Limits:
     max_pages: int = 500
     #: wall-clock seconds a conversion may go without progress (a PDF: between two pages), so a
     #: hanging converter is stopped within the request budget
-    seconds: float = 2.5
+    seconds: float = 2.0
     #: wall-clock seconds for a whole conversion however steadily it goes (a PDF of many pages)
     most_seconds: float = 30.0
     #: LibreOffice alone needs 1.5-3 s to start on a busy machine, so it has a deadline of its own

@@ -1,0 +1,98 @@
+"""Hostile files against the real server (`plan-targets serve`, gunicorn, one worker): each bomb is
+a problem within 3 s, the worker's peak memory stays far from the GBs a bomb unpacks to, and the
+worker goes on answering (the converter's child took the blow)."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from service.api.server import free_port, spawn_server, stop_server, wait_until_healthy
+from source_fixtures import layout_pdf
+from test_sources import (COLUMNS, SINGLE, TABLE, _deep_docx, _entity_bomb_docx, _flate_bomb_pdf,
+                          _text_bomb_docx)
+
+#: a worker's peak resident memory (the app, the engine, PDFium and trafilatura loaded) stays below
+WORKER_PEAK_MB = 600
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("serve-sources")
+    port = free_port()
+    with open(workdir / "server.log", "wb") as log:
+        process = spawn_server(port, workers=1, log=log,
+                               env={"PLAN_TARGETS_DATA_DIR": str(workdir / "data"),
+                                    "PLAN_TARGETS_MAX_BYTES": str(5 * 1024 * 1024)})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(url, process, deadline_s=60)
+        yield {"url": url, "process": process}
+    finally:
+        stop_server(process)
+
+
+def _descendants(pid: int) -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _peak_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _worker_peaks(server) -> dict[int, float]:
+    """Peak RSS of every gunicorn process (master and worker) under the server process."""
+    out = {}
+    for pid in [server["process"].pid, *_descendants(server["process"].pid)]:
+        try:
+            if "gunicorn" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace") \
+                    or pid == server["process"].pid:
+                out[pid] = _peak_mb(pid)
+        except OSError:
+            continue
+    return out
+
+
+BOMBS = [("text-bomb.docx", _text_bomb_docx(7 * 1024 * 1024)), ("entity-bomb.docx", _entity_bomb_docx()),
+         ("deep.docx", _deep_docx()), ("flate-bomb.pdf", _flate_bomb_pdf(1 << 30))]
+
+
+@pytest.mark.parametrize("name, data", BOMBS, ids=[b[0] for b in BOMBS])
+def test_a_bomb_is_a_problem_within_3_seconds_and_the_worker_stays_small(server, name, data):
+    started = time.monotonic()
+    response = requests.post(server["url"] + "/extract", files={"file": (name, data)}, timeout=30)
+    elapsed = time.monotonic() - started
+    assert response.status_code in (413, 415, 422), response.text
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    print(f"\n{name} ({len(data) // 1024} KB): {response.status_code} in {elapsed:.2f} s, "
+          f"gunicorn peak RSS {max(_worker_peaks(server).values()):.0f} MB")
+    assert elapsed < 3.0, f"{name}: {elapsed:.2f} s"
+    peaks = _worker_peaks(server)
+    assert peaks and max(peaks.values()) < WORKER_PEAK_MB, peaks
+    assert requests.get(server["url"] + "/healthz", timeout=5).status_code == 200
+
+
+def test_a_pdf_over_http_has_pages(server):
+    data = layout_pdf(SINGLE, COLUMNS, TABLE)
+    response = requests.post(server["url"] + "/extract", data=data,
+                             headers={"Content-Type": "application/pdf"}, timeout=60)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["source"]["pages"] == 3 and {t["page"] for t in body["targets"]} == {1, 2, 3}
