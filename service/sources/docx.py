@@ -13,6 +13,7 @@ import zipfile
 from lxml import etree
 
 from .base import Converted, FileTooLarge, Limits, TextBudget, UnsupportedFileType
+from .contain import progress
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CELL_SEPARATOR = " | "
@@ -34,9 +35,11 @@ class _BoundedReader(io.RawIOBase):
 
     def readinto(self, buffer) -> int:
         chunk = self.raw.read(min(len(buffer), 1 << 16))
-        self.count += len(chunk)
+        before, self.count = self.count, self.count + len(chunk)
         if self.count > self.limit:
             raise FileTooLarge(f"the document unpacks to more than {self.limit:,} bytes")
+        if self.count >> 20 != before >> 20:
+            progress()  # a megabyte more read: a long document is no hang
         buffer[:len(chunk)] = chunk
         return len(chunk)
 
