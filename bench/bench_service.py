@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -148,6 +149,25 @@ def run_wrk(base_url: str, path: str, files: list[Path], clients: int, duration:
             "p50": float(p50), "p99": float(p99), "mean": float(mean), "first_error": ""}
 
 
+def five_kb_plan(seeds: list[Path], tmp: Path) -> Path:
+    """A 5 KB plan (the issue's yardstick): the first 5,000 bytes of the seeds, cut at a line."""
+    text = b"\n".join(p.read_bytes() for p in seeds)
+    cut = text[:5120].rfind(b"\n")
+    path = tmp / "plan-5kb.txt"
+    path.write_bytes(text[:cut if cut > 0 else 5120])
+    return path
+
+
+def run_wrk_with_probe(base_url: str, path: str, files: list[Path], clients: int,
+                       duration: int) -> tuple[dict, dict]:
+    """`path` under wrk with `clients` connections and, at the same time, one more connection
+    asking /healthz: how long a liveness probe waits while the workers are busy."""
+    with ThreadPoolExecutor(2) as pool:
+        load = pool.submit(run_wrk, base_url, path, files, clients, duration)
+        probe = pool.submit(run_wrk, base_url, "/healthz", [], 1, duration)
+        return load.result(), probe.result()
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="benchmark this running service (loopback only) instead of starting one")
@@ -158,6 +178,9 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=400,
                         help="requests per scenario with the Python client (default 400)")
     parser.add_argument("--workers", type=int, help="gunicorn workers for the started server (default: serve's)")
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 when /extract of 5 KB is below 0.5x /healthz req/s or a "
+                             "/healthz p99 is above 50 ms")
     parser.add_argument("--seeds", type=Path, default=default_seeds(), help="directory of seed plans (*.txt)")
     args = parser.parse_args(argv)
 
@@ -191,6 +214,7 @@ def main(argv=None) -> int:
         print(f"started plan-targets serve on {base_url} with {workers} workers "
               f"({os.cpu_count()} cores)")
 
+    failed = False
     try:
         sizes = ", ".join(f"{p.name[:3]} {len(b) // 1024} KB" for p, b in zip(seeds, plans))
         amount = (f"{args.duration} s per scenario (wrk)" if tool == "wrk"
@@ -213,12 +237,32 @@ def main(argv=None) -> int:
             print(f"{name:<28} {r['requests']:>6} {r['errors']:>4} {r['rps']:>9.1f} "
                   f"{r['p50']:>9.1f} {r['p99']:>9.1f} {r['mean']:>9.1f}"
                   + (f"   first error: {r['first_error']}" if r["errors"] else ""))
+        if tool == "wrk":
+            # The issue's yardsticks: /extract of 5 KB against /healthz on the same server
+            # (16 connections), with a liveness probe's p99 while /extract keeps it busy.
+            tmp = Path(tempfile.mkdtemp(prefix="plan-targets-bench-5kb-"))
+            plan = five_kb_plan(seeds, tmp)
+            health = run_wrk(base_url, "/healthz", [], 16, args.duration)
+            extract, probe = run_wrk_with_probe(base_url, "/extract", [plan], 16, args.duration)
+            size = plan.stat().st_size
+            shutil.rmtree(tmp, ignore_errors=True)
+            ratio = extract["rps"] / health["rps"] if health["rps"] else 0.0
+            print(f"\n16 connections: GET /healthz {health['rps']:.1f} req/s (p99 "
+                  f"{health['p99']:.1f} ms); POST /extract of {size} B "
+                  f"{extract['rps']:.1f} req/s (p99 {extract['p99']:.1f} ms), "
+                  f"{ratio:.2f}x healthz (bar 0.5x)")
+            print(f"/healthz probe during that /extract load: {probe['requests']} answers, p50 "
+                  f"{probe['p50']:.1f} ms, p99 {probe['p99']:.1f} ms (bar 50 ms), errors "
+                  f"{extract['errors'] + probe['errors'] + health['errors']}")
+            if args.check and (ratio < 0.5 or probe["p99"] > 50 or health["p99"] > 50):
+                print("below the bar", file=sys.stderr)
+                failed = True
     finally:
         if process is not None:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=30)
             shutil.rmtree(scratch, ignore_errors=True)
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -4,10 +4,12 @@
 For each database: start `plan-targets serve` on an empty database, send parallel
 POST /documents (distinct plan texts, each sent several times), check that nothing was lost or
 duplicated, then time the dashboard reads (/targets, /results, CSV, /summary); finally time
-`plan-targets ingest` of the seeds, twice. Prints figures; asserts nothing beyond the counts.
+`plan-targets ingest` of the seeds, twice. First of all it times the write path alone
+(`store_text` with the extraction done beforehand, against the same rows written a table at a
+time). Prints figures; asserts nothing beyond the counts.
 
   .venv/bin/python bench/bench_store.py [--texts 40] [--copies 3] [--clients 16] [--workers 3]
-      [--reads 200] [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
+      [--reads 200] [--writes 200] [--only-writes] [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
 """
 from __future__ import annotations
 
@@ -156,6 +158,43 @@ def bench_ingest(label: str, url: str, jobs: int) -> None:
               f"{result.stdout.splitlines()[0] if result.stdout else result.stderr.strip()}")
 
 
+def bench_writes(label: str, url: str, count: int) -> None:
+    """The store's write path alone (extraction done beforehand): documents per second through
+    `store_text` (on PostgreSQL one statement per document) beside the same rows written a
+    table at a time in a transaction (`insert_document`, the way before; SQLite's way)."""
+    from service.extract import extract
+    from service.store import repository
+    from service.store.db import Store
+    from service.store.storing import store_text
+
+    plans = plan_texts()
+    extractions = [extract(p).to_dict() for p in plans]
+    store = Store(url)
+    store.upgrade()
+    try:
+        rates = {}
+        for way in ("store_text", "table at a time"):
+            started = time.perf_counter()
+            for k in range(count):
+                text = f"（{way} {k}）\n{plans[k % len(plans)]}"
+                extraction = extractions[k % len(plans)]
+                if way == "store_text":
+                    stored = store_text(store, text, f"bench-{k}.txt", extract=lambda _: extraction)
+                    assert stored.created
+                else:
+                    with store.writing() as conn:
+                        repository.insert_document(conn, text=text, source=f"bench-{k}.txt",
+                                                   extraction=extraction)
+            rates[way] = count / (time.perf_counter() - started)
+        targets = sum(len(e["targets"]) + len(e.get("results") or []) for e in extractions)
+        print(f"{label}: store writes, {count} documents (~{targets // len(extractions)} measures "
+              f"each, extraction excluded): store_text {rates['store_text']:.1f} docs/s, "
+              f"a table at a time {rates['table at a time']:.1f} docs/s "
+              f"({rates['store_text'] / rates['table at a time']:.2f}x)")
+    finally:
+        store.dispose()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--texts", type=int, default=40)
@@ -164,9 +203,21 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--reads", type=int, default=200)
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--writes", type=int, default=200, help="documents in the write-path run")
+    parser.add_argument("--only-writes", action="store_true", help="time the write path only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
         workdir = Path(tmp)
+        bench_writes("sqlite", f"sqlite:///{workdir / 'writes.db'}", args.writes)
+        schema = postgres_schema(args.postgres)
+        if schema is not None:
+            url, drop = schema
+            try:
+                bench_writes("postgresql", url, args.writes)
+            finally:
+                drop()
+        if args.only_writes:
+            return 0
         bench_server("sqlite", f"sqlite:///{workdir / 'server.db'}", args, workdir)
         bench_ingest("sqlite", f"sqlite:///{workdir / 'ingest.db'}", jobs=os.cpu_count() or 2)
         for purpose in ("server", "ingest"):

@@ -165,6 +165,13 @@ class Store:
     def writing(self):
         return write_transaction(self.engine)
 
+    @contextmanager
+    def one_statement(self) -> Iterator[Connection]:
+        """A connection in autocommit mode, for a single statement that is atomic by itself:
+        no BEGIN and no COMMIT travel to the server beside it."""
+        with self.engine.connect() as conn:
+            yield conn.execution_options(isolation_level="AUTOCOMMIT")
+
     def dispose(self) -> None:
         if self._engine is not None and self._pid == os.getpid():
             self._engine.dispose()

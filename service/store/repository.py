@@ -17,6 +17,7 @@ from typing import Any, Iterable, Iterator
 
 from sqlalchemy import (Connection, Float, Integer, and_, delete, exists, func, insert, or_, select,
                         true, false)
+from sqlalchemy import text as text_sql
 
 from ..sources.base import page_at
 
@@ -43,36 +44,40 @@ def find_document_id(conn: Connection, sha256: str) -> int | None:
     return conn.execute(select(documents.c.id).where(documents.c.sha256 == sha256)).scalar()
 
 
-def insert_document(conn: Connection, *, text: str, source: str | None, extraction: dict,
-                    file: dict | None = None, page_starts=None) -> int:
-    """Insert a text and its extraction (`Extraction.to_dict()`); returns the new document id.
+@dataclass
+class DocumentRows:
+    """The rows one stored document writes, each table's already cut to its columns. Keys that
+    only the database gives (ids) are named by what the extraction calls them: a part by its
+    `position`, an item by its `key`, a result's target by the target's `key` (columns `_part`,
+    `_item`, `_target`), so the same rows can be written step by step or in one statement."""
+    document: dict
+    parts: list[dict]
+    items: list[dict]
+    names: list[dict]
+    targets: list[dict]
+    results: list[dict]
 
-    `file` ({filename, media_type, pages, sha256}) and `page_starts` describe the file the text
-    was converted from, if any.
 
-    Raises IntegrityError when the same text is already stored (unique sha256).
-    """
+def document_rows(*, text: str, source: str | None, extraction: dict, file: dict | None = None,
+                  page_starts=None) -> DocumentRows:
     parts_in = list(extraction.get("documents") or [])
     first = min(parts_in, key=lambda d: d["index"]) if parts_in else {}
-    document_id = conn.execute(
-        insert(documents).returning(documents.c.id),
-        _fit(documents, {
-            "sha256": text_sha256(text),
-            "source": source or None,
-            "title": first.get("title"),
-            "issuer": first.get("issuer"),
-            "year": first.get("year"),
-            "doc_number": first.get("doc_number"),
-            "text": text,
-            "warnings": list(extraction.get("warnings") or []),
-            "created_at": datetime.now(timezone.utc),
-            "file_name": (file or {}).get("filename"),
-            "file_media_type": (file or {}).get("media_type"),
-            "file_pages": (file or {}).get("pages"),
-            "file_sha256": (file or {}).get("sha256"),
-            "page_starts": list(page_starts) if page_starts else None,
-        }),
-    ).scalar_one()
+    document = _fit(documents, {
+        "sha256": text_sha256(text),
+        "source": source or None,
+        "title": first.get("title"),
+        "issuer": first.get("issuer"),
+        "year": first.get("year"),
+        "doc_number": first.get("doc_number"),
+        "text": text,
+        "warnings": list(extraction.get("warnings") or []),
+        "created_at": datetime.now(timezone.utc),
+        "file_name": (file or {}).get("filename"),
+        "file_media_type": (file or {}).get("media_type"),
+        "file_pages": (file or {}).get("pages"),
+        "file_sha256": (file or {}).get("sha256"),
+        "page_starts": list(page_starts) if page_starts else None,
+    })
 
     # A measure may name a document index the extraction did not describe; give it a bare part.
     known = {d["index"] for d in parts_in}
@@ -81,69 +86,157 @@ def insert_document(conn: Connection, *, text: str, source: str | None, extracti
         parts_in.append({"index": index, "title": None, "issuer": None, "year": None,
                          "doc_number": None, "span": {"start": 0, "end": len(text)}, "items": []})
 
-    part_ids: dict[int, int] = {}
-    item_ids: dict[str, int] = {}
-    name_rows: list[dict] = []
+    rows = DocumentRows(document, [], [], [], [], [])
     for part in sorted(parts_in, key=lambda d: d["index"]):
-        part_id = conn.execute(
-            insert(parts).returning(parts.c.id),
-            _fit(parts, {"document_id": document_id, "position": part["index"],
-                         "title": part.get("title"), "issuer": part.get("issuer"),
-                         "year": part.get("year"), "doc_number": part.get("doc_number"),
-                         "span_start": part["span"]["start"], "span_end": part["span"]["end"]}),
-        ).scalar_one()
-        part_ids[part["index"]] = part_id
-        part_items = list(part.get("items") or [])
-        if not part_items:
-            continue
-        # One round trip for all the part's items; ids come back in the order of the rows.
-        new_ids = conn.execute(
-            insert(items).returning(items.c.id, sort_by_parameter_order=True),
-            [_fit(items, {"document_id": document_id, "part_id": part_id, "key": item["id"],
-                          "number": item["number"], "title": item["title"],
-                          "section": item.get("section"), "span_start": item["span"]["start"],
-                          "span_end": item["span"]["end"]}) for item in part_items],
-        ).scalars().all()
-        for item, item_id in zip(part_items, new_ids):
-            item_ids[item["id"]] = item_id
+        rows.parts.append(_fit(parts, {
+            "position": part["index"], "title": part.get("title"), "issuer": part.get("issuer"),
+            "year": part.get("year"), "doc_number": part.get("doc_number"),
+            "span_start": part["span"]["start"], "span_end": part["span"]["end"]}))
+        for item in part.get("items") or []:
+            rows.items.append({"_part": part["index"], **_fit(items, {
+                "key": item["id"], "number": item["number"], "title": item["title"],
+                "section": item.get("section"), "span_start": item["span"]["start"],
+                "span_end": item["span"]["end"]})})
             names = [(UNIT, n) for n in item.get("responsible_units") or []]
             names += [(LEADER, n) for n in item.get("responsible_leaders") or []]
-            name_rows += [_fit(responsibilities, {"item_id": item_id, "kind": kind, "name": name,
-                                                  "position": i})
-                          for i, (kind, name) in enumerate(names)]
-    if name_rows:
-        conn.execute(insert(responsibilities), name_rows)
+            rows.names += [{"_item": item["id"], **_fit(responsibilities, {
+                "kind": kind, "name": name, "position": i})} for i, (kind, name) in enumerate(names)]
 
-    def measure_row(kind: str, position: int, m: dict) -> dict:
+    def measure_row(kind: str, position: int, m: dict, **own) -> dict:
         item_ref = m.get("item")
-        return _fit(measures, {
-            "kind": kind, "document_id": document_id, "part_id": part_ids[m["document"]],
-            "item_id": item_ids.get(item_ref["id"]) if item_ref else None,
-            "key": m["id"], "position": position, "section": m.get("section"),
-            "text": m["text"], "span_start": m["span"]["start"], "span_end": m["span"]["end"],
-            **{name: m.get(name) for name in MEASURE_FIELDS},
-        })
+        return {"_part": m["document"], "_item": item_ref["id"] if item_ref else None,
+                **_fit(measures, {
+                    "kind": kind, "key": m["id"], "position": position,
+                    "section": m.get("section"), "text": m["text"],
+                    "span_start": m["span"]["start"], "span_end": m["span"]["end"],
+                    **{name: m.get(name) for name in MEASURE_FIELDS}, **own})}
+
+    for position, t in enumerate(extraction.get("targets") or []):
+        baseline = t.get("baseline") or {}
+        rows.targets.append(measure_row(TARGET, position, t, deadline=t.get("deadline"),
+                                        baseline_raw=baseline.get("raw"),
+                                        baseline_value=baseline.get("value")))
+    for position, r in enumerate(extraction.get("results") or []):
+        rows.results.append({"_target": r.get("target"),
+                             **measure_row(RESULT, position, r, as_of=r.get("as_of"))})
+    return rows
+
+
+def _columns(row: dict) -> dict:
+    return {k: v for k, v in row.items() if not k.startswith("_")}
+
+
+def insert_document(conn: Connection, *, text: str, source: str | None, extraction: dict,
+                    file: dict | None = None, page_starts=None) -> int:
+    """Insert a text and its extraction (`Extraction.to_dict()`) a table at a time; returns the
+    new document id. `file` ({filename, media_type, pages, sha256}) and `page_starts` describe
+    the file the text was converted from, if any. (On PostgreSQL `store_document_at_once`
+    writes the same rows in one statement.)
+
+    Raises IntegrityError when the same text is already stored (unique sha256).
+    """
+    rows = document_rows(text=text, source=source, extraction=extraction, file=file,
+                         page_starts=page_starts)
+    document_id = conn.execute(insert(documents).returning(documents.c.id),
+                               rows.document).scalar_one()
+    part_ids: dict[int, int] = {}
+    for part in rows.parts:
+        part_ids[part["position"]] = conn.execute(
+            insert(parts).returning(parts.c.id), {"document_id": document_id, **part}).scalar_one()
+    item_ids: dict[str, int] = {}
+    if rows.items:
+        # One round trip for all the items; ids come back in the order of the rows.
+        new_ids = conn.execute(
+            insert(items).returning(items.c.id, sort_by_parameter_order=True),
+            [{"document_id": document_id, "part_id": part_ids[i["_part"]], **_columns(i)}
+             for i in rows.items]).scalars().all()
+        item_ids = {i["key"]: item_id for i, item_id in zip(rows.items, new_ids)}
+    if rows.names:
+        conn.execute(insert(responsibilities),
+                     [{"item_id": item_ids[n["_item"]], **_columns(n)} for n in rows.names])
+
+    def placed(m: dict) -> dict:
+        return {"document_id": document_id, "part_id": part_ids[m["_part"]],
+                "item_id": item_ids.get(m["_item"]) if m["_item"] else None, **_columns(m)}
 
     # Targets first: a result's `target` (an extraction id) becomes the stored target's row id.
     target_ids: dict[str, int] = {}
-    target_list = list(extraction.get("targets") or [])
-    if target_list:
-        rows = []
-        for position, t in enumerate(target_list):
-            baseline = t.get("baseline") or {}
-            rows.append({**measure_row(TARGET, position, t), "deadline": t.get("deadline"),
-                         "baseline_raw": baseline.get("raw"),
-                         "baseline_value": baseline.get("value")})
+    if rows.targets:
         new_ids = conn.execute(
             insert(measures).returning(measures.c.id, sort_by_parameter_order=True),
-            [_fit(measures, row) for row in rows]).scalars().all()
-        target_ids = {t["id"]: row_id for t, row_id in zip(target_list, new_ids)}
-    result_rows = [{**measure_row(RESULT, position, r), "as_of": r.get("as_of"),
-                    "target_id": target_ids.get(r.get("target"))}
-                   for position, r in enumerate(extraction.get("results") or [])]
-    if result_rows:
-        conn.execute(insert(measures), [_fit(measures, row) for row in result_rows])
+            [placed(t) for t in rows.targets]).scalars().all()
+        target_ids = {t["key"]: row_id for t, row_id in zip(rows.targets, new_ids)}
+    if rows.results:
+        conn.execute(insert(measures), [{**placed(r), "target_id": target_ids.get(r["_target"])}
+                                        for r in rows.results])
     return document_id
+
+
+def store_document_at_once(conn: Connection, *, text: str, source: str | None,
+                           extraction: dict, file: dict | None = None,
+                           page_starts=None) -> int | None:
+    """PostgreSQL: insert a document and everything extracted from it in ONE statement (one
+    round trip, atomic by itself): the rows travel as JSON arrays, and data-modifying CTEs hand
+    each table's new ids to the next through RETURNING. None when the same text is already
+    stored (the document's insert does nothing on its sha256, and so does everything after)."""
+    rows = document_rows(text=text, source=source, extraction=extraction, file=file,
+                         page_starts=page_starts)
+    params: dict[str, Any] = {}
+
+    def recordset(name: str, table, data, refs: dict[str, str]) -> tuple[str, list[str]]:
+        """`jsonb_to_recordset(:name) WITH ORDINALITY AS x(...)` over rows of `table`."""
+        sample = data[0] if isinstance(data, list) else data
+        cols = [c for c in sample if not c.startswith("_")]
+        typed = [f'"{c}" {table.c[c].type.compile(dialect=conn.dialect)}' for c in cols]
+        typed += [f'"{r}" {t}' for r, t in refs.items()]
+        if isinstance(data, list):  # `_ord` keeps the rows' order, and so the order of the ids
+            data = [{**row, "_ord": n} for n, row in enumerate(data)]
+            typed.append('"_ord" integer')
+        params[name] = json.dumps(data, ensure_ascii=False, default=_json_default)
+        if isinstance(data, list):
+            return f"jsonb_to_recordset(CAST(:{name} AS jsonb)) AS {name}({', '.join(typed)})", cols
+        return f"jsonb_to_record(CAST(:{name} AS jsonb)) AS {name}({', '.join(typed)})", cols
+
+    def insert_from(table, alias, source_sql, cols, keys: dict[str, str], joins: str,
+                    returning: str = "") -> str:
+        names = list(keys) + cols
+        values = list(keys.values()) + [f'{alias}."{c}"' for c in cols]
+        order = f" ORDER BY {alias}._ord" if "recordset" in source_sql else ""
+        return (f'INSERT INTO {table.name} ({", ".join(chr(34) + n + chr(34) for n in names)}) '
+                f"SELECT {', '.join(values)} FROM {source_sql} {joins}{order}"
+                f"{' RETURNING ' + returning if returning else ''}")
+
+    doc_src, doc_cols = recordset("doc_in", documents, rows.document, {})
+    ctes = [f"doc AS ({insert_from(documents, 'doc_in', doc_src, doc_cols, {}, '')} "
+            "ON CONFLICT (sha256) DO NOTHING RETURNING id)"]
+    if rows.parts:
+        src, cols = recordset("parts_in", parts, rows.parts, {})
+        ctes.append(f"p AS ({insert_from(parts, 'parts_in', src, cols, {'document_id': 'doc.id'}, 'CROSS JOIN doc', 'id, position')})")
+    if rows.items:
+        src, cols = recordset("items_in", items, rows.items, {"_part": "integer"})
+        ctes.append(f"i AS ({insert_from(items, 'items_in', src, cols, {'document_id': 'doc.id', 'part_id': 'p.id'}, 'CROSS JOIN doc JOIN p ON p.position = items_in._part', 'id, key')})")
+    if rows.names:
+        src, cols = recordset("names_in", responsibilities, rows.names, {"_item": "text"})
+        ctes.append(f"r AS ({insert_from(responsibilities, 'names_in', src, cols, {'item_id': 'i.id'}, 'JOIN i ON i.key = names_in._item')})")
+    item_join = ("LEFT JOIN i ON i.key = {a}._item" if rows.items else "")
+    item_id = "i.id" if rows.items else "CAST(NULL AS integer)"
+    if rows.targets:
+        src, cols = recordset("targets_in", measures, rows.targets, {"_part": "integer", "_item": "text"})
+        ctes.append(f"t AS ({insert_from(measures, 'targets_in', src, cols, {'document_id': 'doc.id', 'part_id': 'p.id', 'item_id': item_id}, 'CROSS JOIN doc JOIN p ON p.position = targets_in._part ' + item_join.format(a='targets_in'), 'id, key')})")
+    if rows.results:
+        src, cols = recordset("results_in", measures, rows.results,
+                              {"_part": "integer", "_item": "text", "_target": "text"})
+        target_id = "t.id" if rows.targets else "CAST(NULL AS integer)"
+        target_join = "LEFT JOIN t ON t.key = results_in._target" if rows.targets else ""
+        ctes.append(f"res AS ({insert_from(measures, 'results_in', src, cols, {'document_id': 'doc.id', 'part_id': 'p.id', 'item_id': item_id, 'target_id': target_id}, 'CROSS JOIN doc JOIN p ON p.position = results_in._part ' + item_join.format(a='results_in') + ' ' + target_join)})")
+    statement = "WITH " + ", ".join(ctes) + " SELECT id FROM doc"
+    return conn.execute(text_sql(statement), params).scalar()
+
+
+def _json_default(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def _fit(table, row: dict) -> dict:

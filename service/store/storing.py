@@ -43,6 +43,15 @@ def store_text(store: Store, text: str, source: str | None,
     if existing is not None:
         return Stored(existing, False)
     extraction = extract(text)
+    if store.dialect == "postgresql":  # the whole document in one round trip
+        with store.one_statement() as conn:
+            document_id = repository.store_document_at_once(
+                conn, text=text, source=source, extraction=extraction, file=file,
+                page_starts=page_starts)
+        if document_id is not None:
+            return Stored(document_id, True)
+        with store.reading() as conn:  # the same text was stored meanwhile
+            return Stored(repository.find_document_id(conn, sha256), False)
     try:
         with store.writing() as conn:
             existing = repository.find_document_id(conn, sha256)
