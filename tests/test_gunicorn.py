@@ -151,3 +151,37 @@ def test_sigterm_stops_the_server_gracefully(tmp_path):
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
+
+
+def test_recycled_workers_answer_every_request(tmp_path):
+    """Workers are recycled after max_requests (forks of the preloaded master): across several
+    recycles every request is answered, none is dropped or refused."""
+    import subprocess
+    import sys
+
+    from service.api.server import GUNICORN_CONF, APP_FACTORY
+
+    port = free_port()
+    log_path = tmp_path / "server.log"
+    argv = [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONF),
+            "--bind", f"127.0.0.1:{port}", "--workers", "2", "--max-requests", "20",
+            "--max-requests-jitter", "0", APP_FACTORY]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
+                                   env={**__import__("os").environ,
+                                        "PLAN_TARGETS_DATA_DIR": str(tmp_path / "data")})
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(base_url, process, deadline_s=60)
+        statuses = []
+        with requests.Session() as session:
+            for _ in range(150):
+                statuses.append(session.get(base_url + "/healthz", timeout=30).status_code)
+        extracted = requests.post(base_url + "/extract", data=seed_path().read_bytes(),
+                                  headers={"Content-Type": "text/plain"}, timeout=60)
+    finally:
+        stop_server(process)
+    assert statuses == [200] * 150
+    assert extracted.status_code == 200 and extracted.json()["targets"]
+    booted = log_path.read_text(errors="replace").count("Booting worker")
+    assert booted >= 2 + 5, f"expected several recycles, saw {booted} worker boots"
