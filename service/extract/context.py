@@ -297,9 +297,10 @@ def deadline(view: str, q: Quantity, sentence: tuple[int, int]) -> tuple[int, in
 
 
 _METRIC_LEAD = regex.compile(r"^(?:力争|争取|确保|努力|全力|推动|实现|使|让|其中|全年|今年|年内|全市|全区|全县"
-                            r"|创建|新建|建设|建成|打造|培养|评选|认定|开展|组织|举办|争创|新增|增加|增设|新开工|改扩建|续建)+")
+                            r"|创建|新建|建设|建成|打造|培养|评选|认定|开展|组织|举办|争创|新增|增加|增设|新开工|改扩建|续建|已经|已|累计|共)+")
 _METRIC_PAREN = regex.compile(r"\([^()]*\)")
-_METRIC_AFTER_STOP = regex.compile(r"[,，、;；。\s(（]|以上|以下|以内|左右")
+_ITEM_NUMBER = regex.compile(r"^[ \t]*(?:\*\*)?\d{1,3}[.、．][ \t]*")
+_METRIC_AFTER_STOP = regex.compile(r"[,，、;；。\s(（]|以上|以下|以内|左右|^(?:并|且|后|以|用于)")
 _METRIC_BEFORE_VERBS = regex.compile(
     rf"(?:{_alt(COMPARATORS_BEFORE)}|达到|达|为|保持|稳定在|提高至|提升至|提高到|提升到|提高|提升|增加|新增"
     r"|下降|降低|减少|完成|实现|在|至|到|共计|合计|总计|累计|共|已经|已)+$")
@@ -338,6 +339,7 @@ def metric(view: str, q: Quantity, clause_lo: int, clause_hi: int) -> str | None
         if m.group() and _is_deadline(m.group()):
             before = before[m.end():]
             break
+    before = _ITEM_NUMBER.sub("", before)  # `4.创建…学校5所`: the item's number is no part of it
     before = _METRIC_LEAD.sub("", _METRIC_PAREN.sub("", before).lstrip(" \t\ufeff"))
     before = _METRIC_BEFORE_VERBS.sub("", before)
     if any(ch.isdigit() for ch in before[-12:]):
