@@ -44,8 +44,21 @@ def on_starting(server):
 
 
 def when_ready(server):
-    """Warm the engine in the master before any worker forks: the lazily imported numeral
-    converter and the regex caches are then shared by every worker, recycled ones included."""
+    """Warm the preloaded app in the master before any worker forks, so that no worker (a
+    recycled one included) pays for a first request: the engine (lazily imported numeral
+    converter, regex caches), the URL map, the page templates and the error path. Nothing here
+    touches the store: no database connection may cross the fork."""
     from service.extract import extract
 
     extract("某区教育局2024年工作要点\n1. 新建学校三所，新增学位1,200个，投资1.5亿元，达标率95%以上。")
+    app = server.app.wsgi()
+    client = app.test_client()
+    for path in ("/healthz", "/", "/no-such-path"):
+        client.get(path)
+    client.post("/extract", json={"text": "新建学校3所，新增学位1200个。"})
+    # Move everything made so far out of the collector's sight: a worker's first full
+    # collection would otherwise touch, and so copy, every page it shares with the master.
+    import gc
+
+    gc.collect()
+    gc.freeze()
