@@ -7,12 +7,13 @@ test run; how fast it goes is measured in bench/, not here.
 from __future__ import annotations
 
 import json
-import math
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from number_checks import is_double
 
 ROOT = Path(__file__).resolve().parents[1]
 HANG_LIMIT_SECONDS = 60
@@ -34,14 +35,6 @@ def extract_in_child(text: str) -> dict:
         pytest.fail(f"no answer within {HANG_LIMIT_SECONDS} s for {len(text)} characters")
     assert done.returncode == 0, f"extraction failed:\n{done.stderr[-2000:]}"
     return json.loads(done.stdout)
-
-
-def is_double(number) -> bool:
-    """A number every JSON reader takes as is: a finite double (no inf, no 300-digit integer)."""
-    try:
-        return math.isfinite(float(number))
-    except OverflowError:
-        return False
 
 
 def assert_spans_exact(text: str, result: dict) -> None:

@@ -12,7 +12,6 @@ run is repeatable; `dev` runs a few hundred. Pick one with PLAN_TARGETS_HYPOTHES
 """
 from __future__ import annotations
 
-import math
 import os
 import random
 
@@ -20,6 +19,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis import given
 
+from number_checks import is_double
 from service.extract import extract
 
 # Examples per test under `ci`; they add up to 10,000.
@@ -130,14 +130,6 @@ def run(text: str) -> dict:
 
 def measures(result: dict):
     return [("target", m) for m in result["targets"]] + [("result", m) for m in result["results"]]
-
-
-def is_double(number) -> bool:
-    """A number every JSON reader takes as is: a finite double (no inf, no 300-digit integer)."""
-    try:
-        return math.isfinite(float(number))
-    except OverflowError:
-        return False
 
 
 def assert_spans_exact(text: str, result: dict) -> None:

@@ -177,9 +177,10 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
 
 
 def _as_of(text: str, cues: status.CueIndex, q: Quantity, structure, openers: list[tuple[int, int]],
-           heading: str | None) -> str | None:
-    """The period a result is reported for: in its sentence, else a paragraph that opened with one
-    (`过去五年，…`) in the same top-level section, else its section heading or the title."""
+           heading: str | None, headline: str | None) -> str | None:
+    """The period a result is reported for: in its sentence, else a date in its heading, else a
+    paragraph that opened with one (`过去五年，…`) in the same top-level section, else a period
+    in its heading, else in its document's title or headline."""
     span = cues.period_before(cues.sentence_start(q.start), q.start)
     if span:
         return text[span[0]:span[1]]
@@ -191,11 +192,11 @@ def _as_of(text: str, cues: status.CueIndex, q: Quantity, structure, openers: li
     floor = structure.top_section_starts[t] if t >= 0 else 0
     if k >= 0 and openers[k][0] >= floor:
         return text[openers[k][0]:openers[k][1]]
-    found = status.heading_as_of(heading) if heading else None
-    if found is None and heading != structure.headlines[structure.documents_index(q.start)]:
-        headline = structure.headlines[structure.documents_index(q.start)]
-        found = status.heading_as_of(headline) if headline else None
-    return found
+    for words in (heading, headline):
+        found = status.heading_as_of(words) if words else None
+        if found:
+            return found
+    return None
 
 
 def _link_results(targets: list[Target], results: list[Result]) -> None:
@@ -296,7 +297,8 @@ def extract(text: str) -> Extraction:
             result_counters[doc_index] = result_counters.get(doc_index, 0) + 1
             results.append(Result(id=f"r{doc_index}-{result_counters[doc_index]}",
                                   as_of=_as_of(text, cues, q, structure, openers,
-                                               heading or section or structure.headlines[doc_index]),
+                                               heading or section or structure.headlines[doc_index],
+                                               structure.headlines[doc_index]),
                                   **common))
             continue
         found = context.deadline(view, q, sentence)

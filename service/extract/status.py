@@ -25,13 +25,11 @@ def _alt(patterns) -> str:
     return "|".join(sorted(set(patterns), key=len, reverse=True))
 
 
-_CUE = regex.compile(rf"(?P<fact>{_alt(FACT_CUES)})|(?P<result>{_alt(RESULT_CUES)})|(?P<target>{_alt(TARGET_CUES)})"
-                    rf"|(?P<weak_target>{_alt(WEAK_TARGET_CUES)})")
-_CUE_SCAN = Scanner(
-    [("fact", p) for p in sorted(FACT_CUES, key=len, reverse=True)]
-    + [("result", p) for p in sorted(RESULT_CUES, key=len, reverse=True)]
-    + [("target", p) for p in sorted(TARGET_CUES, key=len, reverse=True)]
-    + [("weak_target", p) for p in sorted(WEAK_TARGET_CUES, key=len, reverse=True)])
+# Kinds in this order, the longer cue first within each: at one position the first that matches wins.
+_CUE_SCAN = Scanner([(kind, p)
+                     for kind, cues in (("fact", FACT_CUES), ("result", RESULT_CUES),
+                                        ("target", TARGET_CUES), ("weak_target", WEAK_TARGET_CUES))
+                     for p in sorted(cues, key=len, reverse=True)])
 _AS_OF_SCAN = Scanner([("as_of", p) for p in AS_OF])
 # `…5个项目已于3月完工`, `13项指标已完成`: a result cue right after the counted noun.
 _RESULT_AFTER = regex.compile(r"[^,，。;；:：\n|]{0,8}?(?:已经|已(?![经知有]))")
@@ -41,8 +39,8 @@ _REVIEW_HEADING = regex.compile(_alt(regex.escape(w) for w in REVIEW_HEADINGS))
 _PLAN_HEADING = regex.compile(_alt(regex.escape(w) for w in PLAN_HEADINGS))
 _AS_OF = regex.compile("|".join(AS_OF))  # in the order written: the longer phrase first
 _HEADING_PERIOD = regex.compile(r"(?<!\d)20\d\d年(?:度|上半年|下半年|底|末)?")
-_SENTENCE_BREAK = regex.compile(r"[。!?！？\n|]")  # a table cell is a sentence of its own
-_SENTENCE_BREAK_FAST = re.compile(_SENTENCE_BREAK.pattern)  # the standard engine scans a class faster
+# A table cell is a sentence of its own. The standard engine scans a class faster than `regex`.
+_SENTENCE_BREAK = re.compile(r"[。!?！？\n|]")
 _YEAR = regex.compile(r"(?<!\d)(20\d\d)年")
 
 
@@ -73,7 +71,7 @@ class CueIndex:
 
     def __init__(self, view: str):
         self.view = view
-        self._breaks = [m.end() for m in _SENTENCE_BREAK_FAST.finditer(view)]
+        self._breaks = [m.end() for m in _SENTENCE_BREAK.finditer(view)]
         self._by_sentence: dict[int, list[tuple[int, int, str]]] = {}
         self._periods: list[tuple[int, int]] | None = None  # read when a result asks for one
 
@@ -112,26 +110,6 @@ class CueIndex:
         return None
 
 
-def sentence_start(view: str, pos: int) -> int:
-    lo = max(0, pos - _WINDOW)
-    start = lo
-    for m in _SENTENCE_BREAK.finditer(view, lo, pos):
-        start = m.end()
-    return start
-
-
-def clause_cue(view: str, lo: int, pos: int) -> tuple[str | None, int]:
-    """(status, end of the cue) of the cue nearest to the left of `pos` in view[lo:pos]."""
-    found = None
-    for m in _CUE.finditer(view, lo, min(len(view), pos + 16)):  # lookaheads may see past `pos`
-        if m.end() > pos:
-            break
-        found = m
-    if found is None:
-        return None, -1
-    return found.lastgroup, found.end()
-
-
 def heading_as_of(heading: str) -> str | None:
     """The period a heading or title names: `(截至10月31日)`, `一、2024年工作回顾` → 2024年."""
     m = _AS_OF.search(heading) or _HEADING_PERIOD.search(heading)
@@ -148,15 +126,12 @@ def target_after(view: str, end: int) -> bool:
 _RESULT_NEAR = regex.compile(r"[^,，。;；:：\n|]{0,3}?(?:已经|已(?![经知有]))")
 
 
-_HEADING_DATE = regex.compile(r"截[至止](?:到|至)?[^,，。;；)）\n]{1,12}|(?<!\d)20\d\d年(?:度|上半年|下半年|底|末)?")
-
-
 _HEADING_CUTOFF = regex.compile(r"截[至止](?:到|至)?[^,，。;；)）\n]{1,12}")
 
 
 def heading_date(heading: str) -> str | None:
     """An explicit date in a heading (`2021年`, `截至10月31日`), not a period phrase."""
-    m = _HEADING_CUTOFF.search(heading) or _HEADING_DATE.search(heading)  # `截至…` is the nearer date
+    m = _HEADING_CUTOFF.search(heading) or _HEADING_PERIOD.search(heading)  # `截至…` is the nearer date
     return m.group() if m else None
 
 
@@ -165,16 +140,6 @@ def result_after(view: str, end: int, near: bool = False) -> bool:
         return False
     pattern = _RESULT_NEAR if near else _RESULT_AFTER
     return pattern.match(view, end, min(len(view), end + 12)) is not None
-
-
-def as_of(view: str, lo: int, pos: int) -> tuple[int, int] | None:
-    """Span of the period a result is reported for, nearest to its left in view[lo:pos]."""
-    found = None
-    for m in _AS_OF.finditer(view, lo, pos):
-        found = m
-    return (found.start(), found.end()) if found else None
-
-
 
 
 _OPENER = regex.compile(rf"(?m)^[ \t\u3000]*(?:——)?(?:{_alt(AS_OF)})")

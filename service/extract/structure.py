@@ -95,9 +95,6 @@ class Structure:
             section = item.section
         return d, item, section
 
-    def documents_index(self, pos: int) -> int:
-        return max(0, bisect.bisect_right(self._doc_starts, pos) - 1)
-
     def cell_at(self, pos: int) -> tuple[str, Row] | None:
         """(column role, row) of the table cell holding `pos`, or None outside tables."""
         if not self._cell_starts:

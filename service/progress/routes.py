@@ -65,16 +65,7 @@ def _all_pages(store, filters: MeasureFilters, sort: str, cursor: str | None) ->
         with store.reading() as conn:
             return reading.progress_page(conn, filters, sort=sort, limit=reading.BATCH, cursor=after)
 
-    first = read(cursor)
-
-    def pages():
-        page = first
-        yield page.rows
-        while page.next_cursor is not None:
-            page = read(page.next_cursor)
-            yield page.rows
-
-    return pages()
+    return store_routes.pages_from(read, cursor)
 
 
 def progress_csv_chunks(pages: Iterable[list[dict]]) -> Iterator[str]:

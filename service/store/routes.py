@@ -375,6 +375,12 @@ def _all_pages(kind: Kind, filters: MeasureFilters, sort: str,
             return repository.query_measures(conn, kind, filters, sort=sort, limit=CSV_BATCH,
                                              cursor=after)
 
+    return pages_from(read, cursor)
+
+
+def pages_from(read, cursor: str | None) -> Iterator[list[dict]]:
+    """The rows of every page from `cursor` on, `read(cursor)` giving one page (`rows`,
+    `next_cursor`). The first page is read now, the rest as the caller iterates."""
     first = read(cursor)
 
     def pages() -> Iterator[list[dict]]:
