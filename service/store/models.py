@@ -156,6 +156,8 @@ class Measure(Base):
     text: Mapped[str] = mapped_column(Text, nullable=False)
     span_start: Mapped[int] = mapped_column(Integer, nullable=False)
     span_end: Mapped[int] = mapped_column(Integer, nullable=False)
+    # the page the span starts on, for a document converted from a paged file (migration 0004)
+    page: Mapped[int | None] = mapped_column(Integer)
     raw: Mapped[str] = mapped_column(String(200), nullable=False)
     value: Mapped[float | None] = mapped_column(Float)
     low: Mapped[float | None] = mapped_column(Float)

@@ -109,6 +109,7 @@ def document_rows(*, text: str, source: str | None, extraction: dict, file: dict
                     "kind": kind, "key": m["id"], "position": position,
                     "section": m.get("section"), "text": m["text"],
                     "span_start": m["span"]["start"], "span_end": m["span"]["end"],
+                    "page": page_at(page_starts, m["span"]["start"]),
                     **{name: m.get(name) for name in MEASURE_FIELDS}, **own})}
 
     for position, t in enumerate(extraction.get("targets") or []):
@@ -374,11 +375,6 @@ def get_document(conn: Connection, document_id: int, *, with_text: bool = True) 
     doc = _document_dict(row, part_list, len(lists["targets"]), len(lists["results"]))
     for part in doc["parts"]:
         part["items"] = items_by_part.get(part.pop("_id"), [])
-    starts = row["page_starts"]
-    if starts:
-        for measures_of_kind in lists.values():
-            for measure in measures_of_kind:
-                measure["page"] = page_at(starts, measure["span"]["start"])
     doc.update(lists)
     doc["warnings"] = list(row["warnings"] or [])
     doc["file"] = file_facts(row)
@@ -388,7 +384,7 @@ def get_document(conn: Connection, document_id: int, *, with_text: bool = True) 
 
 
 _FILE_COLUMNS = (documents.c.file_name, documents.c.file_media_type, documents.c.file_pages,
-                 documents.c.file_sha256, documents.c.page_starts)
+                 documents.c.file_sha256)
 
 
 def file_facts(row) -> dict | None:
@@ -488,7 +484,7 @@ def _measure_dicts(conn: Connection, kind: Kind, rows) -> Iterator[dict]:
             "item": ({"id": r["item_id"], "key": r["item_key"], "number": r["item_number"],
                       "title": r["item_title"]} if r["item_id"] is not None else None),
             "section": r["section"], "text": r["text"],
-            "span": {"start": r["span_start"], "end": r["span_end"]},
+            "span": {"start": r["span_start"], "end": r["span_end"]}, "page": r["page"],
             **{name: r[name] for name in MEASURE_FIELDS},
             **kind.own_fields(r),
             "responsible_units": units, "responsible_leaders": leaders,

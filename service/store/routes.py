@@ -48,7 +48,7 @@ _INTEGER = re.compile(r"[+-]?[0-9]{1,20}")
 _CSV_HEAD = ("id", "document_id", "source", "part", "document_title", "issuer", "year",
              "doc_number", "item_number", "item_title", "section", "raw", "value", "low", "high",
              "unit", "currency", "category", "comparator", "direction", "per", "metric")
-_CSV_TAIL = ("responsible_units", "responsible_leaders", "text", "span_start", "span_end")
+_CSV_TAIL = ("responsible_units", "responsible_leaders", "text", "span_start", "span_end", "page")
 #: CSV columns of each kind: the shared ones with the kind's own in the middle.
 CSV_COLUMNS_OF = {
     TARGET: _CSV_HEAD + ("deadline", "baseline_raw", "baseline_value") + _CSV_TAIL,
