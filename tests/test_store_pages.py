@@ -235,3 +235,66 @@ def test_migration_0004_fills_in_pages_from_page_starts_in_batches(backend_url, 
         assert "page" not in {c["name"] for c in inspect(store.engine).get_columns("measures")}
     finally:
         store.dispose()
+
+
+def _pages_by_target(html: str, table_id: str) -> dict[str, str]:
+    """The 页 (Page) cell of each row of a table, by the row's data-target."""
+    from html.parser import HTMLParser
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.inside, self.header, self.rows, self.row, self.cell = False, [], {}, None, None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "table":
+                self.inside = attrs.get("id") == table_id
+            elif self.inside and tag == "tr" and "data-target" in attrs:
+                self.row = (attrs["data-target"], [])
+            elif self.inside and tag in ("td", "th"):
+                self.cell = []
+
+        def handle_endtag(self, tag):
+            if not self.inside:
+                return
+            if tag in ("td", "th") and self.cell is not None:
+                value = "".join(self.cell).strip()
+                (self.row[1] if self.row else self.header).append(value)
+                self.cell = None
+            elif tag == "tr" and self.row:
+                self.rows[self.row[0]] = self.row[1]
+                self.row = None
+            elif tag == "table":
+                self.inside = False
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell.append(data)
+
+    parser = Cells()
+    parser.feed(html)
+    if "页" not in parser.header:
+        return {}
+    column = parser.header.index("页")
+    return {target: cells[column] for target, cells in parser.rows.items()}
+
+
+def test_the_stored_plan_and_the_dashboard_show_each_target_s_page(app, plan_pdf):
+    call = StoreCaller(app)
+    document = call.upload("plan.pdf", plan_pdf).get_json()
+    text_document = call.post_json(
+        {"text": "\n".join([TITLE, "二、2025年重点任务", PLAN[0]])}).get_json()
+    client = app.test_client()
+    review = client.get(f"/ui/documents/{document['id']}?lang=zh").get_data(as_text=True)
+    assert _pages_by_target(review, "targets-table") == \
+           {t["key"]: str(t["page"]) for t in document["targets"]}  # the review's rows: by key
+    # a plan without pages has no page column
+    plain = client.get(f"/ui/documents/{text_document['id']}?lang=zh").get_data(as_text=True)
+    assert 'id="targets-table"' in plain and _pages_by_target(plain, "targets-table") == {}
+    dashboard = client.get("/ui/dashboard?lang=zh").get_data(as_text=True)
+    shown = _pages_by_target(dashboard, "progress-table")
+    assert shown == {**{str(t["id"]): str(t["page"]) for t in document["targets"]},
+                     str(text_document["targets"][0]["id"]): ""}
+    english = client.get(f"/ui/documents/{document['id']}?lang=en").get_data(as_text=True)
+    assert ">Page<" in english and ">页<" not in english
