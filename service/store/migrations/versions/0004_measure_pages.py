@@ -3,8 +3,8 @@
 A document converted from a paged file (a PDF) keeps the offsets where its pages start
 (`documents.page_starts`, 0003); a measure's page is the page its span starts on (1-based),
 null for a document without pages. Rows already stored are filled here from their
-document's page starts, a document at a time, the updates sent in batches; new rows get their
-page when they are written. The views are recreated with `page` after `span_end`.
+document's page starts, a document at a time: one UPDATE per page that holds measures (ids in
+batches); new rows get their page when they are written. The views are recreated with `page` after `span_end`.
 
 Revision ID: 0004
 Revises: 0003
@@ -21,7 +21,7 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-#: Measures updated per round trip while filling `page` in.
+#: Most measure ids in one UPDATE while filling `page` in.
 BATCH = 1000
 
 
@@ -54,19 +54,23 @@ def backfill_pages(conn) -> int:
     paged = conn.execute(sa.select(documents.c.id, documents.c.page_starts)
                          .where(documents.c.page_starts.is_not(None))
                          .order_by(documents.c.id)).all()
-    update = (sa.update(measures).where(measures.c.id == sa.bindparam("measure_id"))
+    update = (sa.update(measures)
+              .where(measures.c.id.in_(sa.bindparam("ids", expanding=True)))
               .values(page=sa.bindparam("new_page")))
     done = 0
     for document_id, starts in paged:
         if not starts:  # a JSON null or an empty list: no pages
             continue
         starts = list(starts)
-        rows = conn.execute(sa.select(measures.c.id, measures.c.span_start)
-                            .where(measures.c.document_id == document_id)).all()
-        for at in range(0, len(rows), BATCH):
-            conn.execute(update, [{"measure_id": measure_id, "new_page": page_at(starts, start)}
-                                  for measure_id, start in rows[at:at + BATCH]])
-        done += len(rows)
+        on_page: dict[int, list[int]] = {}
+        for measure_id, start in conn.execute(
+                sa.select(measures.c.id, measures.c.span_start)
+                .where(measures.c.document_id == document_id).order_by(measures.c.id)):
+            on_page.setdefault(page_at(starts, start), []).append(measure_id)
+        for page, ids in on_page.items():
+            for at in range(0, len(ids), BATCH):
+                conn.execute(update, {"ids": ids[at:at + BATCH], "new_page": page})
+            done += len(ids)
     return done
 
 
