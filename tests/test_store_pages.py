@@ -208,7 +208,7 @@ def test_migration_0004_fills_in_pages_from_page_starts_in_batches(backend_url, 
                 conn.execute(text("INSERT INTO parts (id, document_id, position, span_start, "
                                   "span_end) VALUES (:id, :id, 0, 0, 5000)"), {"id": doc_id})
             offsets = [0, 1, 99, 100, 101, 249, 250, 3999, 4000, 4999]
-            spans = [(1, offsets[n % len(offsets)]) for n in range(2500)]
+            spans = [(1, offsets[n % len(offsets)]) for n in range(5000)]  # > BATCH a page
             spans += [(doc_id, 120) for doc_id in (2, 3, 4)]
             rows = []
             for n, (doc_id, start) in enumerate(spans, start=1):
@@ -229,8 +229,8 @@ def test_migration_0004_fills_in_pages_from_page_starts_in_batches(backend_url, 
             viewed = conn.execute(text(
                 "SELECT (SELECT count(*) FROM target_rows WHERE page = 4) "
                 "+ (SELECT count(*) FROM result_rows WHERE page = 4)")).scalar()
-        assert per_page == {0: 3, 1: 750, 2: 750, 3: 500, 4: 500}
-        assert viewed == 500
+        assert per_page == {0: 3, 1: 1500, 2: 1500, 3: 1000, 4: 1000}
+        assert viewed == 1000
         _downgrade(store, "0003")
         assert "page" not in {c["name"] for c in inspect(store.engine).get_columns("measures")}
     finally:
