@@ -469,6 +469,8 @@ def extraction_from_stored(document: dict) -> dict:
                 "item": ({"id": item.get("key"), "number": item.get("number"),
                           "title": item.get("title")} if item else None),
             }
+            if measure.get("page") is None:  # as /extract: a page only for a paged input
+                measure.pop("page", None)
             if key == "results":  # the store links a result to its target's row; here by id again
                 measure["target"] = (target.get("target") or {}).get("key")
             lists[key].append(measure)
@@ -488,7 +490,7 @@ def store_shaped_targets(extraction: dict, source: str | None, kind: str = TARGE
         rows.append({
             **{k: v for k, v in target.items() if k != "document"},
             "id": target.get("id"), "key": target.get("id"), "document_id": None,
-            "source": source, "part": target.get("document"),
+            "source": source, "part": target.get("document"), "page": target.get("page"),
             "document_title": document.get("title"), "issuer": document.get("issuer"),
             "year": document.get("year"), "doc_number": document.get("doc_number"),
             "item": ({"id": None, "key": item.get("id"), "number": item.get("number"),
