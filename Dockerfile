@@ -36,9 +36,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PLAN_TARGETS_PORT=8000 \
     PLAN_TARGETS_DATA_DIR=/var/lib/plan-targets
 
-# LibreOffice (Writer, no GUI) reads .doc, .wps, .rtf and .odt uploads.
+# LibreOffice (Writer, no GUI) reads .doc, .wps, .rtf and .odt uploads; python3-uno gives Debian's
+# /usr/bin/python3 the `uno` module that the warm office server (unoserver) runs under.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libreoffice-writer-nogui \
+ && apt-get install -y --no-install-recommends libreoffice-writer-nogui python3-uno \
  && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --system --uid 10001 --user-group --home-dir /app --create-home app \
