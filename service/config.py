@@ -17,7 +17,7 @@ DEFAULT_MAX_PAGES = 500
 DEFAULT_MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 DEFAULT_CONVERT_SECONDS = 2.0
 DEFAULT_CONVERT_MAX_SECONDS = 30.0
-DEFAULT_OFFICE_SECONDS = 10.0
+DEFAULT_OFFICE_SECONDS = 2.5
 DEFAULT_CONVERT_MEMORY_MB = 768
 
 
@@ -88,6 +88,13 @@ def settings(environ: Mapping[str, str] | None = None) -> dict:
         "CONVERT_SECONDS": _seconds(environ, "PLAN_TARGETS_CONVERT_SECONDS", DEFAULT_CONVERT_SECONDS),
         "CONVERT_MAX_SECONDS": _seconds(environ, "PLAN_TARGETS_CONVERT_MAX_SECONDS",
                                         DEFAULT_CONVERT_MAX_SECONDS),
+        # LibreOffice (.doc, .wps, .rtf, .odt): each process keeps one warm (started ahead of the
+        # first file; its start has a budget of its own), and a conversion past OFFICE_SECONDS
+        # kills it, answers 422 conversion-timeout and starts a fresh one in the background.
+        # PLAN_TARGETS_OFFICE_PYTHON names the python with LibreOffice's `uno` module it runs
+        # under (default /usr/bin/python3 when it has uno; `none`: no warm LibreOffice, each file
+        # through a one-shot `soffice --convert-to` with a deadline of at least 10 s); it is read
+        # once per process by service.sources.office, not through this dict.
         "OFFICE_SECONDS": _seconds(environ, "PLAN_TARGETS_OFFICE_SECONDS", DEFAULT_OFFICE_SECONDS),
         "CONVERT_MEMORY_MB": _int(environ, "PLAN_TARGETS_CONVERT_MEMORY_MB", DEFAULT_CONVERT_MEMORY_MB),
         # where SQLite databases and other local state live

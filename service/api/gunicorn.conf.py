@@ -62,3 +62,18 @@ def when_ready(server):
 
     gc.collect()
     gc.freeze()
+
+
+def post_fork(server, worker):
+    """Start this worker's warm LibreOffice in the background (never in the master, which forks),
+    so that its first .doc does not wait for LibreOffice's cold start."""
+    from service.sources.office import warm
+
+    warm.warm()
+
+
+def worker_exit(server, worker):
+    """A worker's LibreOffice goes with it (it also stops by itself once its worker is gone)."""
+    from service.sources.office import warm
+
+    warm.stop()

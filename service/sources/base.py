@@ -61,8 +61,10 @@ class Limits:
     seconds: float = 2.0
     #: wall-clock seconds for a whole conversion however steadily it goes (a PDF of many pages)
     most_seconds: float = 30.0
-    #: LibreOffice alone needs 1.5-3 s to start on a busy machine, so it has a deadline of its own
-    office_seconds: float = 10.0
+    #: seconds for LibreOffice to convert a .doc/.wps/.rtf/.odt, not counting the start of the
+    #: process's warm LibreOffice (0.1-0.3 s a file once warm; the one-shot way, without a warm
+    #: LibreOffice, gets at least 10 s since its cold start alone takes 1.5-9 s)
+    office_seconds: float = 2.5
     #: address space a converter may add to its process
     memory_bytes: int = 768 * 1024 * 1024
 

@@ -1,22 +1,29 @@
 """Word-processor files other than .docx (.doc, .wps, .rtf, .odt), through LibreOffice.
 
-`soffice --headless --convert-to docx` runs in its own session with a throw-away profile, a
-memory limit and a deadline (its whole process group is killed past it); the .docx it writes is
-then read by the .docx converter, so tables come out as ` | ` rows alike.
+LibreOffice turns the file into a .docx, which the .docx converter then reads (in a contained
+child), so tables come out as ` | ` rows alike. Two ways to LibreOffice:
+
+- warm (`warm.py`): one server per process, started ahead of the first file; a conversion takes
+  0.1-0.3 s, and one past `Limits.office_seconds` (2.5 s) kills the server's process group,
+  answers ConversionTimeout and starts a fresh server in the background;
+- one-shot, where no python with LibreOffice's `uno` module is found (or
+  PLAN_TARGETS_OFFICE_PYTHON=none): `soffice --headless --convert-to docx` per file in its own
+  session with a throw-away profile, a memory limit and a deadline of at least
+  `ONE_SHOT_SECONDS`, since LibreOffice's cold start alone takes 1.5-9 s.
 """
 from __future__ import annotations
 
 import os
 import resource
-import shutil
 import signal
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from . import docx
-from .base import ConversionTimeout, Converted, Limits, UnreadableFile, UnsupportedFileType
+from .. import docx
+from ..base import ConversionTimeout, Converted, Limits, UnreadableFile, UnsupportedFileType
+from . import warm
 
 MEDIA_TYPES = {
     ".doc": "application/msword",
@@ -24,24 +31,25 @@ MEDIA_TYPES = {
     ".rtf": "application/rtf",
     ".odt": "application/vnd.oasis.opendocument.text",
 }
-#: LibreOffice's own address space (it maps far more than it touches)
-_OFFICE_MEMORY = 4 * 1024 * 1024 * 1024
+#: the one-shot way's deadline at the least: it pays LibreOffice's cold start for every file
+ONE_SHOT_SECONDS = 10.0
 
 
 def soffice() -> str | None:
-    return os.environ.get("PLAN_TARGETS_SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
+    return warm._soffice()
 
 
 def _limit_memory() -> None:  # runs in the child before exec
-    resource.setrlimit(resource.RLIMIT_AS, (_OFFICE_MEMORY, _OFFICE_MEMORY))
+    resource.setrlimit(resource.RLIMIT_AS, (warm.MEMORY_BYTES, warm.MEMORY_BYTES))
 
 
-def to_docx(data: bytes, suffix: str, seconds: float) -> bytes:
+def to_docx_once(data: bytes, suffix: str, seconds: float) -> bytes:
+    """The file as .docx by a one-shot `soffice --convert-to`, killed with its helpers past `seconds`."""
     program = soffice()
     if program is None:
         raise UnsupportedFileType(f"{suffix} files need LibreOffice, which is not installed here")
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="plan-targets-office-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=warm.PREFIX) as tmp:
         source = Path(tmp) / ("plan" + suffix)
         source.write_bytes(data)
         process = subprocess.Popen(
@@ -67,16 +75,29 @@ def to_docx(data: bytes, suffix: str, seconds: float) -> bytes:
         return produced.read_bytes()
 
 
+def to_docx(data: bytes, suffix: str, seconds: float) -> tuple[bytes, float]:
+    """The file as .docx, and the seconds the conversion itself took (a warm server's start is
+    not counted: it has a budget of its own)."""
+    if soffice() is None:
+        raise UnsupportedFileType(f"{suffix} files need LibreOffice, which is not installed here")
+    try:
+        return warm.convert(data, seconds)
+    except warm.Unavailable:
+        pass
+    started = time.monotonic()
+    written = to_docx_once(data, suffix, max(seconds, ONE_SHOT_SECONDS))
+    return written, time.monotonic() - started
+
+
 def converter(suffix: str):
     media_type = MEDIA_TYPES[suffix]
 
     def convert(data: bytes, limits: Limits) -> Converted:
         # LibreOffice runs under its own limits; the .docx it writes is read in a contained child
-        from .contain import run_contained
+        from ..contain import run_contained
 
-        started = time.monotonic()
-        written = to_docx(data, suffix, limits.office_seconds)
-        remaining = max(0.5, limits.office_seconds - (time.monotonic() - started))
+        written, took = to_docx(data, suffix, limits.office_seconds)
+        remaining = max(0.5, limits.office_seconds - took)
         converted = run_contained(docx.convert, (written, limits), seconds=remaining,
                                   memory_bytes=limits.memory_bytes)
         return Converted(converted.text, media_type)

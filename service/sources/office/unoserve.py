@@ -1,0 +1,110 @@
+"""The warm office server: run as a script by a python that has LibreOffice's `uno` module
+(Debian's /usr/bin/python3 with python3-uno), never imported by the service itself.
+
+It starts LibreOffice headless with a throw-away profile, connects to it through unoserver's
+`UnoConverter` and answers XML-RPC on 127.0.0.1 with unoserver's `convert(inpath, indata,
+outpath, convert_to, filtername, ...)` and an `info()` that echoes the token it was given (so its
+parent knows it talks to its own server). unoserver's own `main()` sleeps a fixed 5 s before it
+serves; this one serves as soon as LibreOffice accepts, which is what a restart after a hang
+needs.
+
+It is the leader of its own process group with LibreOffice in it: the service kills the whole
+group on a timeout. It also kills its group itself when LibreOffice dies or when the process
+that started it goes away, so no LibreOffice outlives the worker it served.
+"""
+import argparse
+import os
+import resource
+import signal
+import subprocess
+import sys
+import threading
+import time
+import xmlrpc.server
+from pathlib import Path
+
+
+def _end_group(code: int) -> None:
+    try:
+        os.killpg(0, signal.SIGKILL)
+    finally:
+        os._exit(code)
+
+
+def _watch(soffice: subprocess.Popen, parent: int) -> None:
+    while True:
+        if soffice.poll() is not None or os.getppid() != parent:
+            _end_group(3)
+        time.sleep(0.25)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--uno-port", type=int, required=True)
+    parser.add_argument("--directory", required=True)
+    parser.add_argument("--soffice", required=True)
+    parser.add_argument("--site", action="append", default=[])
+    parser.add_argument("--token", required=True)
+    parser.add_argument("--parent", type=int, required=True)
+    parser.add_argument("--memory", type=int, default=0)
+    parser.add_argument("--start-seconds", type=float, default=60.0)
+    args = parser.parse_args()
+
+    sys.path.extend(args.site)  # after the standard library: only unoserver is taken from there
+    from unoserver.converter import UnoConverter
+
+    if args.memory:
+        resource.setrlimit(resource.RLIMIT_AS, (args.memory, args.memory))
+    directory = Path(args.directory)
+    work = directory / "work"
+    work.mkdir(exist_ok=True)
+    soffice = subprocess.Popen(
+        [args.soffice, "--headless", "--invisible", "--nocrashreport", "--nodefault", "--nologo",
+         "--nofirststartwizard", "--norestore", "--nolockcheck",
+         f"-env:UserInstallation={(directory / 'profile').as_uri()}",
+         f"--accept=socket,host=127.0.0.1,port={args.uno_port},tcpNoDelay=1;urp;StarOffice.ComponentContext"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=work)
+    threading.Thread(target=_watch, args=(soffice, args.parent), daemon=True).start()
+
+    deadline = time.monotonic() + args.start_seconds
+    while True:
+        try:
+            converter = UnoConverter(interface="127.0.0.1", port=str(args.uno_port), temp_dir=str(work))
+            break
+        except Exception:  # not accepting yet (com.sun.star.connection.NoConnectException)
+            if time.monotonic() > deadline:
+                _end_group(2)
+            time.sleep(0.05)
+
+    try:
+        from importlib.metadata import version
+
+        unoserver_version = version("unoserver")
+    except Exception:
+        unoserver_version = "unknown"
+
+    def info():
+        return {"token": args.token, "unoserver": unoserver_version, "libreoffice": converter.uno_info()}
+
+    def convert(inpath=None, indata=None, outpath=None, convert_to=None, filtername=None,
+                filter_options=(), update_index=True, infiltername=None, password=None):
+        if indata is not None:
+            indata = indata.data
+        return converter.convert(inpath, indata, outpath, convert_to, filtername, list(filter_options),
+                                 update_index, infiltername, password)
+
+    server = xmlrpc.server.SimpleXMLRPCServer(("127.0.0.1", args.port), allow_none=True, logRequests=False)
+    server.register_function(info)
+    server.register_function(convert)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        _end_group(1)
