@@ -96,3 +96,94 @@ def test_a_pdf_over_http_has_pages(server):
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["source"]["pages"] == 3 and {t["page"] for t in body["targets"]} == {1, 2, 3}
+
+
+# --- LibreOffice in a gunicorn worker ----------------------------------------------------------
+
+def _office_processes(pid: int) -> dict[int, bytes]:
+    """The warm LibreOffice processes under `pid` (its server's python, oosplash, soffice.bin)."""
+    out = {}
+    for child in _descendants(pid):
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"plan-targets-office-" in cmdline:
+            out[child] = cmdline.split(b"\0")[0]
+    return out
+
+
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def _upload_doc(server, data, timeout=60):
+    started = time.monotonic()
+    response = requests.post(server["url"] + "/extract", files={"file": ("plan.doc", data)}, timeout=timeout)
+    return response, time.monotonic() - started
+
+
+def test_a_worker_has_its_own_warm_libreoffice_and_a_hang_does_not_hold_it(server):
+    import os
+    import signal
+
+    from source_fixtures import office_file
+
+    data = office_file(SINGLE, ".doc", table=TABLE)
+    response, _ = _upload_doc(server, data)  # the worker started its LibreOffice after the fork
+    assert response.status_code == 200, response.text
+    lines = [line for line in response.json()["text"].split("\n") if line.strip()]
+    assert lines == SINGLE + [" | ".join(row) for row in TABLE]
+    times = [_upload_doc(server, data)[1] for _ in range(3)]
+    assert min(times) < 3.0, times
+
+    master = server["process"].pid
+    office = _office_processes(master)
+    launchers = [pid for pid, exe in office.items() if b"python" in exe]
+    assert len(launchers) == 1, office  # one worker, one LibreOffice
+    worker = _parent(launchers[0])
+    assert worker != master  # started in the worker, never in the master (which forks)
+    soffice_bin = [pid for pid, exe in office.items() if exe.endswith(b"soffice.bin")]
+    rss_mb = int(Path(f"/proc/{soffice_bin[0]}/status").read_text().split("VmRSS:")[1].split()[0]) / 1024
+    print(f"\nwarm .doc over HTTP: min {min(times):.3f} s; soffice.bin RSS {rss_mb:.0f} MB")
+
+    for pid in soffice_bin:
+        os.kill(pid, signal.SIGSTOP)  # LibreOffice hangs as on a pathological file
+    response, elapsed = _upload_doc(server, data)
+    print(f"hanging LibreOffice over HTTP: {response.status_code} in {elapsed:.2f} s")
+    assert response.status_code == 422 and response.json()["type"].endswith("conversion-timeout"), response.text
+    assert elapsed < 3.0, elapsed
+    assert requests.get(server["url"] + "/healthz", timeout=5).status_code == 200
+    assert not set(office) & set(_office_processes(master))  # the hung group is gone, soffice.bin too
+
+    response, _ = _upload_doc(server, data)  # the worker started a fresh LibreOffice
+    assert response.status_code == 200, response.text
+    assert _parent(next(pid for pid, exe in _office_processes(master).items() if b"python" in exe)) == worker
+
+
+def test_a_killed_worker_takes_its_libreoffice_with_it(server):
+    import os
+    import signal
+
+    master = server["process"].pid
+    deadline = time.monotonic() + 60
+    while not (office := _office_processes(master)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    launcher = next(pid for pid, exe in office.items() if b"python" in exe)
+    os.kill(_parent(launcher), signal.SIGKILL)  # as gunicorn does to a worker past its timeout
+
+    def left() -> list[int]:  # orphaned (no longer under the master) but running
+        alive = []
+        for pid in office:
+            try:
+                if b"plan-targets-office-" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    alive.append(pid)
+            except OSError:
+                continue
+        return alive
+
+    deadline = time.monotonic() + 10
+    while left() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert left() == []
+    wait_until_healthy(server["url"], server["process"], deadline_s=60)
