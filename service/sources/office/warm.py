@@ -197,8 +197,10 @@ class OfficeServer:
         except OSError:
             return ""
 
-    def stop(self) -> None:
-        """Kill the whole process group (LibreOffice included) and remove the directory."""
+    def stop(self, *, wait: bool = True) -> None:
+        """Kill the whole process group (LibreOffice included) at once, and remove the directory
+        once the group is gone (in the background unless `wait`: a dying LibreOffice may still
+        be writing to its profile for a moment)."""
         if self.owner != os.getpid():
             return  # a forked child's copy: the server belongs to the parent
         try:
@@ -206,11 +208,32 @@ class OfficeServer:
         except (ProcessLookupError, PermissionError):
             pass
         self.process.wait()
-        shutil.rmtree(self.directory, ignore_errors=True)
+        if wait:
+            self._remove()
+        else:
+            remover = threading.Thread(target=self._remove, name="office-remove", daemon=True)
+            remover.start()
+            _removers.append(remover)
+
+    def _remove(self) -> None:
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(self.process.pid, 0)
+            except (ProcessLookupError, PermissionError):
+                break
+            time.sleep(0.01)
+        for _ in range(3):
+            shutil.rmtree(self.directory, ignore_errors=True)
+            if not os.path.exists(self.directory):
+                return
+            time.sleep(0.1)
 
 
 # --- this process's server -------------------------------------------------------------------
 
+#: directories being removed in the background (joined at exit)
+_removers: list[threading.Thread] = []
 _state_lock = threading.Lock()
 _convert_lock = threading.Lock()
 _server: OfficeServer | None = None
@@ -247,7 +270,7 @@ def _drop(server: OfficeServer, *, failed: bool = False, restart: bool = False) 
             _server = None
         if failed:
             _failed_at = time.monotonic()
-    server.stop()
+    server.stop(wait=False)
     if restart:
         warm()
 
@@ -262,6 +285,8 @@ def warm(wait: bool = False) -> bool:
             return False
         if server.wait_ready(START_SECONDS):
             return True
+        if _closing:
+            return False
         log.warning("the office server did not start within %g s: %s", START_SECONDS, server.log_tail())
         _drop(server, failed=True)
         return False
@@ -311,12 +336,17 @@ def stop(final: bool = True) -> None:
         _closing = _closing or final
     if server is not None:
         server.stop()
+    if final:
+        for remover in list(_removers):
+            remover.join(5.0)
+    _removers[:] = [r for r in _removers if r.is_alive()]
 
 
 def _after_fork_in_child() -> None:
     # the parent's server (and any lock a thread of the parent held) is not the child's
     global _server, _state_lock, _convert_lock, _python_lock, _failed_at, _closing
     _server, _failed_at, _closing = None, None, False
+    _removers.clear()
     _state_lock, _convert_lock, _python_lock = threading.Lock(), threading.Lock(), threading.Lock()
 
 
