@@ -51,6 +51,17 @@ def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be 1 or 0, got {raw!r}")
+
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -88,14 +99,17 @@ def settings(environ: Mapping[str, str] | None = None) -> dict:
         "CONVERT_SECONDS": _seconds(environ, "PLAN_TARGETS_CONVERT_SECONDS", DEFAULT_CONVERT_SECONDS),
         "CONVERT_MAX_SECONDS": _seconds(environ, "PLAN_TARGETS_CONVERT_MAX_SECONDS",
                                         DEFAULT_CONVERT_MAX_SECONDS),
-        # LibreOffice (.doc, .wps, .rtf, .odt): each process keeps one warm (started ahead of the
-        # first file; its start has a budget of its own), and a conversion past OFFICE_SECONDS
+        # LibreOffice (.doc, .wps, .rtf, .odt): each process keeps one warm, started at its first
+        # office file (its start has a budget of its own; ~3 s) or, with OFFICE_PRESTART, by every
+        # gunicorn worker as it starts (~170 MB each, and CPU at every recycled worker's start:
+        # worth it where .doc files are common), and a conversion past OFFICE_SECONDS
         # kills it, answers 422 conversion-timeout and starts a fresh one in the background.
         # PLAN_TARGETS_OFFICE_PYTHON names the python with LibreOffice's `uno` module it runs
         # under (default /usr/bin/python3 when it has uno; `none`: no warm LibreOffice, each file
         # through a one-shot `soffice --convert-to` with a deadline of at least 10 s); it is read
         # once per process by service.sources.office, not through this dict.
         "OFFICE_SECONDS": _seconds(environ, "PLAN_TARGETS_OFFICE_SECONDS", DEFAULT_OFFICE_SECONDS),
+        "OFFICE_PRESTART": _flag(environ, "PLAN_TARGETS_OFFICE_PRESTART", False),
         "CONVERT_MEMORY_MB": _int(environ, "PLAN_TARGETS_CONVERT_MEMORY_MB", DEFAULT_CONVERT_MEMORY_MB),
         # where SQLite databases and other local state live
         "DATA_DIR": directory,

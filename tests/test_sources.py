@@ -303,6 +303,10 @@ def test_limits_are_read_from_the_environment():
     assert settings({})["MAX_PAGES"] == 500
     with pytest.raises(ConfigError):
         settings({"PLAN_TARGETS_CONVERT_SECONDS": "soon"})
+    assert settings({})["OFFICE_PRESTART"] is False
+    assert settings({"PLAN_TARGETS_OFFICE_PRESTART": "1"})["OFFICE_PRESTART"] is True
+    with pytest.raises(ConfigError):
+        settings({"PLAN_TARGETS_OFFICE_PRESTART": "sometimes"})
 
 
 def _soffice_processes(marker: str = "plan-targets-office-") -> set[int]:

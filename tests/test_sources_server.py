@@ -130,7 +130,8 @@ def test_a_worker_has_its_own_warm_libreoffice_and_a_hang_does_not_hold_it(serve
     from source_fixtures import office_file
 
     data = office_file(SINGLE, ".doc", table=TABLE)
-    response, _ = _upload_doc(server, data)  # the worker started its LibreOffice after the fork
+    assert _office_processes(server["process"].pid) == {}  # none before the first office file
+    response, _ = _upload_doc(server, data)  # the worker starts its LibreOffice now
     assert response.status_code == 200, response.text
     lines = [line for line in response.json()["text"].split("\n") if line.strip()]
     assert lines == SINGLE + [" | ".join(row) for row in TABLE]
@@ -187,3 +188,23 @@ def test_a_killed_worker_takes_its_libreoffice_with_it(server):
         time.sleep(0.1)
     assert left() == []
     wait_until_healthy(server["url"], server["process"], deadline_s=60)
+
+
+def test_with_prestart_every_worker_starts_its_libreoffice_after_the_fork(tmp_path):
+    port = free_port()
+    with open(tmp_path / "server.log", "wb") as log:
+        process = spawn_server(port, workers=2, log=log,
+                               env={"PLAN_TARGETS_DATA_DIR": str(tmp_path / "data"),
+                                    "PLAN_TARGETS_OFFICE_PRESTART": "1"})
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{port}", process, deadline_s=60)
+        deadline = time.monotonic() + 60
+        launchers: list[int] = []
+        while len(launchers) < 2 and time.monotonic() < deadline:
+            launchers = [pid for pid, exe in _office_processes(process.pid).items() if b"python" in exe]
+            time.sleep(0.2)
+        workers = {_parent(pid) for pid in launchers}
+        assert len(launchers) == 2 and len(workers) == 2, launchers  # one per worker, no upload
+        assert process.pid not in workers  # never the master
+    finally:
+        stop_server(process)

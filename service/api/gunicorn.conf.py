@@ -65,11 +65,15 @@ def when_ready(server):
 
 
 def post_fork(server, worker):
-    """Start this worker's warm LibreOffice in the background (never in the master, which forks),
-    so that its first .doc does not wait for LibreOffice's cold start."""
-    from service.sources.office import warm
+    """With PLAN_TARGETS_OFFICE_PRESTART, start this worker's warm LibreOffice in the background
+    (never in the master, which forks), so that its first .doc does not wait for LibreOffice's
+    cold start. Off by default: five idle LibreOffices cost ~1 GB, and every recycled worker would
+    spend ~2.5 s of CPU starting one while the others serve; a worker then starts its own at its
+    first office file."""
+    if _settings["OFFICE_PRESTART"]:
+        from service.sources.office import warm
 
-    warm.warm()
+        warm.warm()
 
 
 def worker_exit(server, worker):
