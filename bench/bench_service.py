@@ -9,6 +9,7 @@ server for the CPU, so its figures are a lower bound). Not a test: it asserts no
 
   .venv/bin/python bench/bench_service.py [--url http://127.0.0.1:8000] [--clients 8]
       [--tool auto|wrk|python] [--duration 10] [--requests 400] [--workers N] [--seeds DIR]
+      [--yardstick-only] [--check]
 """
 from __future__ import annotations
 
@@ -181,6 +182,8 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when /extract of 5 KB is below 0.5x /healthz req/s or a "
                              "/healthz p99 is above 50 ms")
+    parser.add_argument("--yardstick-only", action="store_true",
+                        help="skip the seed scenarios: only /extract of 5 KB against /healthz (wrk)")
     parser.add_argument("--seeds", type=Path, default=default_seeds(), help="directory of seed plans (*.txt)")
     args = parser.parse_args(argv)
 
@@ -227,7 +230,7 @@ def main(argv=None) -> int:
         for index in (smallest, largest):
             scenarios.append((f"POST /extract, {seeds[index].name[:3]} only", "POST", "/extract", [index]))
         print(f"{'scenario':<28} {'ok':>6} {'err':>4} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'mean ms':>9}")
-        for name, method, path, indexes in scenarios:
+        for name, method, path, indexes in ([] if args.yardstick_only else scenarios):
             if tool == "wrk":
                 r = run_wrk(base_url, path, [seeds[i] for i in indexes], args.clients, args.duration)
             else:

@@ -6,6 +6,8 @@ in (from the last `,` `、` `;` `。` or line end) and, for deadlines, the sente
 """
 from __future__ import annotations
 
+import re
+
 import regex
 
 from .lexicon import (
@@ -42,36 +44,36 @@ from .quantities import Quantity
 
 
 def _alt(words) -> str:
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 # Quoted names, slogans and codes: “1+X”, “5个1”, “两个只增不减”.
-QUOTED = regex.compile(r"“[^”\n]{1,24}”|\"[^\"\n]{1,24}\"|‘[^’\n]{1,24}’|《[^》\n]{1,60}》")
-_CLAUSE_BREAK = regex.compile(r"[,，、;；:：。!?！？\n]")
-_SENTENCE_BREAK = regex.compile(r"[。;；!?！？\n]")
+QUOTED = re.compile(r"“[^”\n]{1,24}”|\"[^\"\n]{1,24}\"|‘[^’\n]{1,24}’|《[^》\n]{1,60}》")
+_CLAUSE_BREAK = re.compile(r"[,，、;；:：。!?！？\n]")
+_SENTENCE_BREAK = re.compile(r"[。;；!?！？\n]")
 # The same classes searched backwards (`(?r)`): the last break before a position in one step.
 _CLAUSE_BREAK_LAST = regex.compile(r"(?r)[,，、;；:：。!?！？\n]")
 _SENTENCE_BREAK_LAST = regex.compile(r"(?r)[。;；!?！？\n]")
-_COMPARATOR_BEFORE = regex.compile(rf"(?:{_alt(COMPARATORS_BEFORE)})(?=[^,、;。\n0-9%]{{0,20}}$)")
+_COMPARATOR_BEFORE = re.compile(rf"(?:{_alt(COMPARATORS_BEFORE)})(?=[^,、;。\n0-9%]{{0,20}}$)")
 # How far after a quantity a `/学期` or a `以上` may stand. Every match after a quantity is
 # bounded by it: `regex` looks for a pattern's required literal (`/`) up to `endpos` first, so an
 # unbounded match would scan to the end of the text for every quantity.
 _AFTER_REACH = 16
-_COMPARATOR_AFTER = regex.compile(rf"[ \t]*(?P<w>{_alt(COMPARATORS_AFTER)})")
-_DIRECTION = regex.compile(rf"(?P<inc>{_alt(INCREASE_VERBS)})|(?P<dec>{_alt(DECREASE_VERBS)})")
-_LEVEL = regex.compile(rf"^(?:{_alt(LEVEL_MARKERS)})")
-_LEVEL_END = regex.compile(r"(?:至|到)[ \t]*(?:每[^\d,、;。\n]{0,4})?$")
-_PER = regex.compile(
+_COMPARATOR_AFTER = re.compile(rf"[ \t]*(?P<w>{_alt(COMPARATORS_AFTER)})")
+_DIRECTION = re.compile(rf"(?P<inc>{_alt(INCREASE_VERBS)})|(?P<dec>{_alt(DECREASE_VERBS)})")
+_LEVEL = re.compile(rf"^(?:{_alt(LEVEL_MARKERS)})")
+_LEVEL_END = re.compile(r"(?:至|到)[ \t]*(?:每[^\d,、;。\n]{0,4})?$")
+_PER = re.compile(
     rf"每(?:个|一个)?(?P<n>[0-9]+|[{CN_NUMERAL_CHARS}]+)?(?:个)?(?P<noun>{_alt(PER_NOUNS)})"
 )
 _MONTH = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
-_DEADLINE = regex.compile(
+_DEADLINE = re.compile(
     r"(?:到|至|于)?(?:\d{4}年(?:底|末)(?:前|之前)?(?:完成)?|(?:\d{4}年)?"
     rf"(?:{_MONTH}(?:[、,和及至-]{_MONTH})*(?:\d{{1,2}}[日号]|底|末|中旬|上旬|下旬|初|份|中)?(?:前|之前|以前)?(?:完成)?"
     rf"|(?:{_alt(DEADLINE_WORDS)})(?:前|之前)?(?:完成)?))"
 )
-_DEADLINE_NEEDS = regex.compile(r"底|末|前|内|旬|贯穿|学期|半年|寒假|暑|完成")
-_PAREN = regex.compile(r"\(([^()\n]{2,24})\)")
+_DEADLINE_NEEDS = re.compile(r"底|末|前|内|旬|贯穿|学期|半年|寒假|暑|完成")
+_PAREN = re.compile(r"\(([^()\n]{2,24})\)")
 
 
 def clause_start(view: str, pos: int, floor: int = 0) -> int:
@@ -210,7 +212,7 @@ def direction(view: str, q: Quantity, clause_lo: int) -> str | None:
     return "increase" if m.group("inc") else "decrease"
 
 
-_PER_SLASH = regex.compile(rf"[ \t]*/[ \t]*(?P<noun>{_alt(PER_NOUNS)})")
+_PER_SLASH = re.compile(rf"[ \t]*/[ \t]*(?P<noun>{_alt(PER_NOUNS)})")
 
 
 def per(view: str, q: Quantity, clause_lo: int) -> str | None:
@@ -233,14 +235,14 @@ def per(view: str, q: Quantity, clause_lo: int) -> str | None:
     return noun
 
 
-_PER_HEAD = regex.compile(
+_PER_HEAD = re.compile(
     rf"(?P<head>{_alt(PER_HEAD_WORDS)})|(?P<period>{_alt(PER_HEAD_PERIODS)})|{PER_HEAD_STANDARD}(?!化)")
 # Between `标准` and the amount only a verb of setting may stand (`标准提高到`, `标准为每生`).
-_STANDARD_TO_AMOUNT = regex.compile(
+_STANDARD_TO_AMOUNT = re.compile(
     r"^(?:再|将|分别|由|从|统一|提高|提升|增加|上调|调整|调增|达到|达|为|是|至|到|不低于|不少于|不高于|不超过"
     rf"|{_alt(PER_HEAD_WORDS)}|{_alt(PER_HEAD_PERIODS)}|[ \t])*$")
 _PERIOD_NOUNS = frozenset(PER_HEAD_PERIODS.values())
-_PER_HEAD_SLASH = regex.compile(rf"[ \t]*/[ \t]*(?P<noun>{_alt(PER_NOUNS)})")
+_PER_HEAD_SLASH = re.compile(rf"[ \t]*/[ \t]*(?P<noun>{_alt(PER_NOUNS)})")
 
 
 def money_per_head(view: str, q: Quantity) -> tuple[str | None] | None:
@@ -296,21 +298,21 @@ def deadline(view: str, q: Quantity, sentence: tuple[int, int]) -> tuple[int, in
     return found
 
 
-_METRIC_LEAD = regex.compile(r"^(?:力争|争取|确保|努力|全力|推动|实现|使|让|其中|全年|今年|年内|全市|全区|全县"
+_METRIC_LEAD = re.compile(r"^(?:力争|争取|确保|努力|全力|推动|实现|使|让|其中|全年|今年|年内|全市|全区|全县"
                             r"|创建|新建|建设|建成|打造|培养|评选|认定|开展|组织|举办|争创|新增|增加|增设|新开工|改扩建|续建|已经|已|累计|共)+")
-_METRIC_PAREN = regex.compile(r"\([^()]*\)")
-_ITEM_NUMBER = regex.compile(r"^[ \t]*(?:\*\*)?\d{1,3}[.、．][ \t]*")
-_METRIC_AFTER_STOP = regex.compile(r"[,，、;；。\s(（]|以上|以下|以内|左右|^(?:并|且|后|以|用于)")
-_METRIC_BEFORE_VERBS = regex.compile(
+_METRIC_PAREN = re.compile(r"\([^()]*\)")
+_ITEM_NUMBER = re.compile(r"^[ \t]*(?:\*\*)?\d{1,3}[.、．][ \t]*")
+_METRIC_AFTER_STOP = re.compile(r"[,，、;；。\s(（]|以上|以下|以内|左右|^(?:并|且|后|以|用于)")
+_METRIC_BEFORE_VERBS = re.compile(
     rf"(?:{_alt(COMPARATORS_BEFORE)}|达到|达|为|保持|稳定在|提高至|提升至|提高到|提升到|提高|提升|增加|新增"
     r"|下降|降低|减少|完成|实现|在|至|到|共计|合计|总计|累计|共|已经|已)+$")
 # `教师培训覆盖率由96%提高到…`: the starting level is no part of what is measured.
-_METRIC_FROM = regex.compile(r"(?:由|从)[^由从]*$")
+_METRIC_FROM = re.compile(r"(?:由|从)[^由从]*$")
 
 
 _JOINERS = _alt(LIST_JOINERS)
-_NEXT_MEMBER = regex.compile(rf"[ \t]*(?:{_JOINERS})[ \t]*[\d{CN_NUMERAL_CHARS}]")
-_PREVIOUS_MEMBER = regex.compile(rf"(?:[\d.]+[^\d,，、;；。]{{0,6}}?[ \t]*(?:{_JOINERS})[ \t]*)+$")
+_NEXT_MEMBER = re.compile(rf"[ \t]*(?:{_JOINERS})[ \t]*[\d{CN_NUMERAL_CHARS}]")
+_PREVIOUS_MEMBER = re.compile(rf"(?:[\d.]+[^\d,，、;；。]{{0,6}}?[ \t]*(?:{_JOINERS})[ \t]*)+$")
 
 
 def metric(view: str, q: Quantity, clause_lo: int, clause_hi: int) -> str | None:
@@ -349,7 +351,7 @@ def metric(view: str, q: Quantity, clause_lo: int, clause_hi: int) -> str | None
     return before[-16:] or None
 
 
-_BREAKDOWN = regex.compile(_alt(BREAKDOWN_CUES))
+_BREAKDOWN = re.compile(_alt(BREAKDOWN_CUES))
 _HEAD_REACH = 40  # characters between a breakdown's head and its `其中`
 _PART_GAP = 16  # characters between two parts of one breakdown
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import bisect
 
+import re
+
 import regex
 from decimal import Decimal
 
@@ -65,10 +67,10 @@ def _bounds(comparator: str, value, low, high):
     return value, None, None  # approx
 
 
-_CHANGE_TO = regex.compile(
+_CHANGE_TO = re.compile(
     r"[ \t]*(?:的水平)?(?:提高|提升|增加|增长|上升|下降|降低|减少|扩大|压减|缩减|降|增|升|调整|调高|调低)?(?:到|至|为)[ \t]*(?:了)?[ \t]*$")
-_FROM = regex.compile(r"(?:由|从)[^,，。;；\n]{0,12}$")
-_CLAUSE_BREAK = regex.compile(r"[,，;；]")
+_FROM = re.compile(r"(?:由|从)[^,，。;；\n]{0,12}$")
+_CLAUSE_BREAK = re.compile(r"[,，;；]")
 _NOT_MEASURED_COLUMNS = ("number", "units", "leaders", "deadline", "note")
 _COMPARISON_CUES = ("同比", "比上年", "较上年", "比去年", "较去年", "比五年前", "较五年前", "是十年前")
 

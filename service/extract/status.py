@@ -11,8 +11,6 @@ from __future__ import annotations
 import bisect
 import re
 
-import regex
-
 from .scan import Scanner
 from .cues import AS_OF, FACT_CUES, PLAN_HEADINGS, WEAK_TARGET_CUES, RESULT_CUES, REVIEW_HEADINGS, TARGET_CUES
 
@@ -32,16 +30,16 @@ _CUE_SCAN = Scanner([(kind, p)
                      for p in sorted(cues, key=len, reverse=True)])
 _AS_OF_SCAN = Scanner([("as_of", p) for p in AS_OF])
 # `…5个项目已于3月完工`, `13项指标已完成`: a result cue right after the counted noun.
-_RESULT_AFTER = regex.compile(r"[^,，。;；:：\n|]{0,8}?(?:已经|已(?![经知有]))")
+_RESULT_AFTER = re.compile(r"[^,，。;；:：\n|]{0,8}?(?:已经|已(?![经知有]))")
 # `其余26场次将于下半年完成`: a plan cue right after the counted noun.
-_TARGET_AFTER = regex.compile(r"[^,，。;；:：\n|]{0,6}?(?:将于|将在|计划于|拟于|预计于|预计在|力争于|力争在)")
-_REVIEW_HEADING = regex.compile(_alt(regex.escape(w) for w in REVIEW_HEADINGS))
-_PLAN_HEADING = regex.compile(_alt(regex.escape(w) for w in PLAN_HEADINGS))
-_AS_OF = regex.compile("|".join(AS_OF))  # in the order written: the longer phrase first
-_HEADING_PERIOD = regex.compile(r"(?<!\d)20\d\d年(?:度|上半年|下半年|底|末)?")
+_TARGET_AFTER = re.compile(r"[^,，。;；:：\n|]{0,6}?(?:将于|将在|计划于|拟于|预计于|预计在|力争于|力争在)")
+_REVIEW_HEADING = re.compile(_alt(re.escape(w) for w in REVIEW_HEADINGS))
+_PLAN_HEADING = re.compile(_alt(re.escape(w) for w in PLAN_HEADINGS))
+_AS_OF = re.compile("|".join(AS_OF))  # in the order written: the longer phrase first
+_HEADING_PERIOD = re.compile(r"(?<!\d)20\d\d年(?:度|上半年|下半年|底|末)?")
 # A table cell is a sentence of its own. The standard engine scans a class faster than `regex`.
 _SENTENCE_BREAK = re.compile(r"[。!?！？\n|]")
-_YEAR = regex.compile(r"(?<!\d)(20\d\d)年")
+_YEAR = re.compile(r"(?<!\d)(20\d\d)年")
 
 
 def heading_status(heading: str | None, year: int | None = None) -> str | None:
@@ -123,10 +121,10 @@ def target_after(view: str, end: int) -> bool:
     return _TARGET_AFTER.match(view, end, min(len(view), end + 14)) is not None
 
 
-_RESULT_NEAR = regex.compile(r"[^,，。;；:：\n|]{0,3}?(?:已经|已(?![经知有]))")
+_RESULT_NEAR = re.compile(r"[^,，。;；:：\n|]{0,3}?(?:已经|已(?![经知有]))")
 
 
-_HEADING_CUTOFF = regex.compile(r"截[至止](?:到|至)?[^,，。;；)）\n]{1,12}")
+_HEADING_CUTOFF = re.compile(r"截[至止](?:到|至)?[^,，。;；)）\n]{1,12}")
 
 
 def heading_date(heading: str) -> str | None:
@@ -142,7 +140,7 @@ def result_after(view: str, end: int, near: bool = False) -> bool:
     return pattern.match(view, end, min(len(view), end + 12)) is not None
 
 
-_OPENER = regex.compile(rf"(?m)^[ \t\u3000]*(?:——)?(?:{_alt(AS_OF)})")
+_OPENER = re.compile(rf"(?m)^[ \t\u3000]*(?:——)?(?:{_alt(AS_OF)})")
 
 
 def paragraph_openers(view: str) -> list[tuple[int, int]]:

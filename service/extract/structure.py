@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-import regex
+import re
 
 from .lexicon import ISSUER_SUFFIXES, MEASURE_WORDS, RESPONSIBILITY_LABELS, TITLE_KEYWORDS
 from .model import Document, Item, Span
@@ -22,36 +22,37 @@ _CN = "一二三四五六七八九十"
 
 
 def _alt(words) -> str:
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 # Line openings may carry Markdown: a heading mark (`## `) and bold (`**`).
 _OPEN = r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?[ \t]*"
-_SECTION = regex.compile(rf"{_OPEN}[{_CN}]{{1,3}}[、.][ \t]*\S")
-_MD_HEADING = regex.compile(r"^[ \t]*#{1,6}[ \t]*[^\s#]")
-_SUBSECTION = regex.compile(rf"{_OPEN}\([{_CN}]{{1,3}}\)[ \t]*\S")
-_ITEM = regex.compile(
+_SECTION = re.compile(rf"{_OPEN}[{_CN}]{{1,3}}[、.][ \t]*\S")
+_MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]*[^\s#]")
+_SUBSECTION = re.compile(rf"{_OPEN}\([{_CN}]{{1,3}}\)[ \t]*\S")
+_ITEM = re.compile(
     r"^[ \t]*(?:#{1,6}[ \t]*)?(?P<md>\*\*)?[ \t]*(?P<num>\d{1,3})(?![\d])[ \t]*(?P<sep>[.、])?[ \t]*(?:\*\*)?[ \t]*(?P<rest>\S)"
 )
 # After a bare item number (`27构建…`) these show the number is a quantity, a date or a code.
-_NOT_BARE_ITEM = regex.compile(
+_NOT_BARE_ITEM = re.compile(
     rf"^(?:{_alt(list(MEASURE_WORDS) + ['年', '月', '日', '号', '万', '亿', '届', '岁', '周', '%', '个', '元', '天', '小时', '分'])})"
 )
-_RESPONSIBILITY_LINE = regex.compile(rf"^[ \t]*(?:\*\*)?[ \t]*(?P<label>{_alt(RESPONSIBILITY_LABELS)})[ \t]*[:：]")
-_RESPONSIBILITY_PAREN = regex.compile(
+_RESPONSIBILITY_LINE = re.compile(rf"^[ \t]*(?:\*\*)?[ \t]*(?P<label>{_alt(RESPONSIBILITY_LABELS)})[ \t]*[:：]")
+_RESPONSIBILITY_PAREN = re.compile(
     rf"\((?P<body>[ \t]*(?:{_alt(RESPONSIBILITY_LABELS)})[ \t]*:[^()\n]*)\)"
 )
-_LABEL_SPLIT = regex.compile(rf"(?P<label>{_alt(RESPONSIBILITY_LABELS)})[ \t]*[:：]")
-_NAME_SPLIT = regex.compile(r"[、,，;；\s]+")
-_TITLE = regex.compile(
+_LABEL_SPLIT = re.compile(rf"(?P<label>{_alt(RESPONSIBILITY_LABELS)})[ \t]*[:：]")
+_NAME_SPLIT = re.compile(r"[、,，;；\s]+")
+_TITLE = re.compile(
     rf"^[^,，。;；:：《》“”]{{0,40}}?(?:{_alt(TITLE_KEYWORDS)})(?:\([^()]{{0,10}}\))?$"
 )
-_YEAR = regex.compile(r"(?:19|20)\d{2}(?=[ \t]*年)")
-_DOC_NUMBER = regex.compile(r"^[ \t]*\S{1,12}?[〔\[［(][ \t]*(?:19|20)\d{2}[ \t]*[〕\]］)][ \t]*\d{1,4}[ \t]*号[ \t]*$")
-_ISSUER_ONLY = regex.compile(rf"^[^,，。;；:：《》\d]{{2,40}}(?:{_alt(ISSUER_SUFFIXES)})$")
-_MARKUP = regex.compile(r"\*\*|__|^#{1,6}[ \t]*")
+_YEAR = re.compile(r"(?:19|20)\d{2}(?=[ \t]*年)")
+_DOC_NUMBER = re.compile(r"^[ \t]*\S{1,12}?[〔\[［(][ \t]*(?:19|20)\d{2}[ \t]*[〕\]］)][ \t]*\d{1,4}[ \t]*号[ \t]*$")
+_ISSUER_ONLY = re.compile(rf"^[^,，。;；:：《》\d]{{2,40}}(?:{_alt(ISSUER_SUFFIXES)})$")
+_MARKUP = re.compile(r"\*\*|__|^#{1,6}[ \t]*")
 _LABEL_FIRST_CHARS = frozenset(label[0] for label in RESPONSIBILITY_LABELS)
-_SENTENCE_END = regex.compile(r"[。!?]")
+_SENTENCE_END = re.compile(r"[。!?]")
+_CLAUSE_END = re.compile(r"[,，。;；!?！？]")
 
 
 @dataclass
@@ -293,9 +294,13 @@ def parse_structure(text: str, view: str) -> Structure:
                        doc_number=doc_number, span=Span(start, end))
         structure.documents.append(doc)
         structure._doc_starts.append(start)
-        headline_status, headline = _headline(lines, bisect.bisect_left(line_starts, start), end)
-        structure._doc_status.append(heading_status(title, doc.year) if title else headline_status)
-        structure.headlines.append(title or headline)
+        if title:
+            structure._doc_status.append(heading_status(title, doc.year))
+            structure.headlines.append(title)
+        else:
+            headline_status, headline = _headline(lines, bisect.bisect_left(line_starts, start), end)
+            structure._doc_status.append(headline_status)
+            structure.headlines.append(headline)
         _parse_items(text, lines, bisect.bisect_left(line_starts, start), body_line, end, doc, structure)
     return structure
 
@@ -312,7 +317,7 @@ def _headline(lines: list[Line], first: int, end: int) -> tuple[str | None, str 
         if not text:
             continue
         seen += 1
-        head = regex.split(r"[,，。;；!?！？]", text if len(text) <= 60 else text[:30], maxsplit=1)[0]
+        head = _CLAUSE_END.split(text if len(text) <= 60 else text[:30], maxsplit=1)[0]
         found = heading_status(head) if len(head) >= 6 else None
         if found:
             return found, head

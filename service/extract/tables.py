@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import regex
+import re
 
 from .cues import COLUMN_ROLES
 
-_YEAR_HEADING = regex.compile(r"^(?:19|20)\d\d年(?:度)?(?:目标(?:值)?|基期(?:值)?|现状|实际)?$")
-_SEPARATOR_ROW = regex.compile(r"^[ \t|:\-—=]+$")
-_ROW_NUMBER = regex.compile(r"^[ \t]*(\d{1,3})[ \t]*$")
-_NUMBERED_ROW = regex.compile(r"^[ \t]*(?:\d{1,3}[.、．](?![\d%])|[一二三四五六七八九十]{1,3}、)")
+_YEAR_HEADING = re.compile(r"^(?:19|20)\d\d年(?:度)?(?:目标(?:值)?|基期(?:值)?|现状|实际)?$")
+_SEPARATOR_ROW = re.compile(r"^[ \t|:\-—=]+$")
+_ROW_NUMBER = re.compile(r"^[ \t]*(\d{1,3})[ \t]*$")
+_NUMBERED_ROW = re.compile(r"^[ \t]*(?:\d{1,3}[.、．](?![\d%])|[一二三四五六七八九十]{1,3}、)")
 _MAX_HEADER_CELL = 14
 
 
@@ -44,7 +44,7 @@ class Table:
         return role in self.roles
 
 
-_HEADING_NOISE = regex.compile(r"[\s*#:：()（）%]")
+_HEADING_NOISE = re.compile(r"[\s*#:：()（）%]")
 _ROLE_OF = {w: role for role, words in reversed(COLUMN_ROLES) for w in words}  # first role wins
 _ROLE_LENGTHS = sorted({len(w) for w in _ROLE_OF}, reverse=True)
 _ROLE_ORDER = {role: n for n, (role, _) in enumerate(COLUMN_ROLES)}
@@ -71,7 +71,7 @@ def column_role(heading: str) -> str | None:
 
 def _resolve_years(roles: list[str], headings: list[str]) -> list[str]:
     """Two year columns (`2020年`, `2025年`): the earlier is the baseline, the later the target."""
-    years = [(int(regex.match(r"\d{4}", headings[k]).group()), k) for k, r in enumerate(roles) if r == "year"]
+    years = [(int(re.match(r"\d{4}", headings[k]).group()), k) for k, r in enumerate(roles) if r == "year"]
     if len(years) >= 2:
         years.sort()
         roles[years[0][1]] = "baseline"
@@ -239,7 +239,7 @@ def _flat_table(lines, i, view):
     return (table if table.rows else None), k
 
 
-_VALUE_CELL = regex.compile(r"^[\d.,]+[ \t]*[^\d\s]{0,4}?(?:以上|以下|以内|左右)?$")
+_VALUE_CELL = re.compile(r"^[\d.,]+[ \t]*[^\d\s]{0,4}?(?:以上|以下|以内|左右)?$")
 
 
 def _flat_row(table: Table, cells: list[tuple[int, int]], view: str) -> None:
