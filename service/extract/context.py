@@ -103,7 +103,7 @@ def sentence_bounds(view: str, start: int, end: int) -> tuple[int, int]:
 
 
 def quoted_spans(view: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in QUOTED.finditer(view)]
+    return [m.span() for m in QUOTED.finditer(view)]
 
 
 # As tuples, so that one C call tests them all.

@@ -55,7 +55,7 @@ _SENTENCE_END = re.compile(r"[。!?]")
 _CLAUSE_END = re.compile(r"[,，。;；!?！？]")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     start: int
     end: int          # end of content, without the line break
@@ -128,8 +128,10 @@ def split_lines(view: str) -> list[Line]:
     pos = 0
     for raw in view.split("\n"):
         end = pos + len(raw)
-        content_end = end - 1 if raw.endswith("\r") else end
-        lines.append(Line(pos, content_end, view[pos:content_end]))
+        if raw.endswith("\r"):
+            lines.append(Line(pos, end - 1, raw[:-1]))
+        else:
+            lines.append(Line(pos, end, raw))
         pos = end + 1
     return lines
 
