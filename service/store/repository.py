@@ -13,6 +13,7 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
 from sqlalchemy import (Connection, Float, Integer, and_, delete, exists, func, insert, or_, select,
@@ -243,11 +244,18 @@ def _json_default(value):
 def _fit(table, row: dict) -> dict:
     """Cut strings to their column's length: PostgreSQL refuses a longer value, and a run-away
     name from a misread line must not cost the whole document."""
-    for name, value in row.items():
-        length = getattr(table.c[name].type, "length", None)
-        if length and isinstance(value, str) and len(value) > length:
+    for name, length in _string_lengths(table):
+        value = row.get(name)
+        if isinstance(value, str) and len(value) > length:
             row[name] = value[:length]
     return row
+
+
+@lru_cache(maxsize=None)
+def _string_lengths(table) -> tuple[tuple[str, int], ...]:
+    """(name, length) of the table's columns of bounded length, read once per table."""
+    return tuple((column.name, column.type.length) for column in table.c
+                 if getattr(column.type, "length", None))
 
 
 def delete_document(conn: Connection, document_id: int) -> bool:
