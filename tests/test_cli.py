@@ -36,13 +36,15 @@ def test_cli_json_carries_results_and_baselines_beside_targets(tmp_path):
 
 def test_extract_imports_no_web_framework_and_no_database_layer(tmp_path):
     """`plan-targets extract` loads only what extraction needs: Flask, marshmallow, SQLAlchemy
-    and gunicorn are for `serve` and `ingest` (their import once made a 4 KB file take 0.9 s)."""
+    and gunicorn are for `serve` and `ingest` (their import once made a 4 KB file take 0.9 s), the
+    warm LibreOffice's client for office files."""
     plan = tmp_path / "plan.txt"
     plan.write_text("某区教育局2024年工作要点\n1. 新建学校3所，新增学位1200个。\n", encoding="utf-8")
     probe = ("import sys, service.cli\n"
              f"status = service.cli.main(['extract', {str(plan)!r}])\n"
              "heavy = sorted(m for m in ('flask', 'werkzeug', 'marshmallow', 'sqlalchemy', "
-             "'alembic', 'gunicorn', 'psycopg', 'urllib.request') if m in sys.modules)\n"
+             "'alembic', 'gunicorn', 'psycopg', 'urllib.request', 'xmlrpc.client', "
+             "'service.sources.office.warm') if m in sys.modules)\n"
              "print('HEAVY', heavy, status, file=sys.stderr)\n")
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr

@@ -78,6 +78,8 @@ def post_fork(server, worker):
 
 def worker_exit(server, worker):
     """A worker's LibreOffice goes with it (it also stops by itself once its worker is gone)."""
-    from service.sources.office import warm
+    import sys
 
-    warm.stop()
+    warm = sys.modules.get("service.sources.office.warm")  # imported at its first office file
+    if warm is not None:
+        warm.stop()

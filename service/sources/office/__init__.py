@@ -3,7 +3,8 @@
 LibreOffice turns the file into a .docx, which the .docx converter then reads (in a contained
 child), so tables come out as ` | ` rows alike. Two ways to LibreOffice:
 
-- warm (`warm.py`): one server per process, started ahead of the first file; a conversion takes
+- warm (`warm.py`, imported at the first office file): one server per process, started at
+  its first file (or by a gunicorn worker as it starts, with PLAN_TARGETS_OFFICE_PRESTART); a conversion takes
   0.1-0.3 s, and one past `Limits.office_seconds` (2.5 s) kills the server's process group,
   answers ConversionTimeout and starts a fresh server in the background;
 - one-shot, where no python with LibreOffice's `uno` module is found (or
@@ -13,6 +14,7 @@ child), so tables come out as ` | ` rows alike. Two ways to LibreOffice:
 """
 from __future__ import annotations
 
+import functools
 import os
 import resource
 import signal
@@ -23,7 +25,6 @@ from pathlib import Path
 
 from .. import docx
 from ..base import ConversionTimeout, Converted, Limits, UnreadableFile, UnsupportedFileType
-from . import warm
 
 MEDIA_TYPES = {
     ".doc": "application/msword",
@@ -35,12 +36,20 @@ MEDIA_TYPES = {
 ONE_SHOT_SECONDS = 10.0
 
 
+def _warm():
+    """The warm server's module, imported at the first office file: a plain text or a PDF
+    needs none of it (xmlrpc, its at-fork and at-exit hooks: 40 ms of a CLI run)."""
+    from . import warm
+
+    return warm
+
+
 def soffice() -> str | None:
-    return warm._soffice()
+    return _warm()._soffice()
 
 
-def _limit_memory() -> None:  # runs in the child before exec
-    resource.setrlimit(resource.RLIMIT_AS, (warm.MEMORY_BYTES, warm.MEMORY_BYTES))
+def _limit_memory(limit: int) -> None:  # runs in the child before exec
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def to_docx_once(data: bytes, suffix: str, seconds: float) -> bytes:
@@ -48,6 +57,7 @@ def to_docx_once(data: bytes, suffix: str, seconds: float) -> bytes:
     program = soffice()
     if program is None:
         raise UnsupportedFileType(f"{suffix} files need LibreOffice, which is not installed here")
+    warm = _warm()
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix=warm.PREFIX) as tmp:
         source = Path(tmp) / ("plan" + suffix)
@@ -57,7 +67,8 @@ def to_docx_once(data: bytes, suffix: str, seconds: float) -> bytes:
              f"-env:UserInstallation=file://{tmp}/profile",
              "--convert-to", "docx:MS Word 2007 XML", "--outdir", tmp, str(source)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, preexec_fn=_limit_memory, cwd=tmp)
+            start_new_session=True, preexec_fn=functools.partial(_limit_memory, warm.MEMORY_BYTES),
+            cwd=tmp)
         try:
             process.wait(timeout=max(0.1, seconds - (time.monotonic() - started)))
         except subprocess.TimeoutExpired:
@@ -80,6 +91,7 @@ def to_docx(data: bytes, suffix: str, seconds: float) -> tuple[bytes, float]:
     not counted: it has a budget of its own)."""
     if soffice() is None:
         raise UnsupportedFileType(f"{suffix} files need LibreOffice, which is not installed here")
+    warm = _warm()
     try:
         return warm.convert(data, seconds)
     except warm.Unavailable:
