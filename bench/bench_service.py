@@ -9,7 +9,7 @@ server for the CPU, so its figures are a lower bound). Not a test: it asserts no
 
   .venv/bin/python bench/bench_service.py [--url http://127.0.0.1:8000] [--clients 8]
       [--tool auto|wrk|python] [--duration 10] [--requests 400] [--workers N] [--seeds DIR]
-      [--yardstick-only] [--check]
+      [--yardstick-only] [--rounds 5] [--round-seconds 4] [--check]
 """
 from __future__ import annotations
 
@@ -182,6 +182,10 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when /extract of 5 KB is below 0.5x /healthz req/s or a "
                              "/healthz p99 is above 50 ms")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="yardstick rounds, /healthz then /extract in each (default 5)")
+    parser.add_argument("--round-seconds", type=int, default=4,
+                        help="seconds of each endpoint per yardstick round under wrk (default 4)")
     parser.add_argument("--yardstick-only", action="store_true",
                         help="skip the seed scenarios: only /extract of 5 KB against /healthz (wrk)")
     parser.add_argument("--seeds", type=Path, default=default_seeds(), help="directory of seed plans (*.txt)")
@@ -242,22 +246,34 @@ def main(argv=None) -> int:
                   + (f"   first error: {r['first_error']}" if r["errors"] else ""))
         if tool == "wrk":
             # The issue's yardsticks: /extract of 5 KB against /healthz on the same server
-            # (16 connections), with a liveness probe's p99 while /extract keeps it busy.
+            # (16 connections), with a liveness probe's p99 while /extract keeps it busy. The two
+            # alternate in short rounds, and the ratio is each round's, reported as the median:
+            # a shared machine's speed drifts over a minute (healthz alone measured 1,570-2,570
+            # req/s in three runs), which one long run of each would put into the ratio.
             tmp = Path(tempfile.mkdtemp(prefix="plan-targets-bench-5kb-"))
             plan = five_kb_plan(seeds, tmp)
-            health = run_wrk(base_url, "/healthz", [], 16, args.duration)
-            extract, probe = run_wrk_with_probe(base_url, "/extract", [plan], 16, args.duration)
             size = plan.stat().st_size
+            rounds, ratios, errors, probe_p99s = [], [], 0, []
+            for _ in range(args.rounds):
+                health = run_wrk(base_url, "/healthz", [], 16, args.round_seconds)
+                extract, probe = run_wrk_with_probe(base_url, "/extract", [plan], 16, args.round_seconds)
+                rounds.append((health, extract, probe))
+                ratios.append(extract["rps"] / health["rps"] if health["rps"] else 0.0)
+                errors += extract["errors"] + probe["errors"] + health["errors"]
+                probe_p99s.append(probe["p99"])
+                print(f"round {len(rounds)}: GET /healthz {health['rps']:.1f} req/s (p99 "
+                      f"{health['p99']:.1f} ms); POST /extract of {size} B {extract['rps']:.1f} req/s "
+                      f"(p99 {extract['p99']:.1f} ms): {ratios[-1]:.2f}x; /healthz probe p99 "
+                      f"{probe['p99']:.1f} ms")
             shutil.rmtree(tmp, ignore_errors=True)
-            ratio = extract["rps"] / health["rps"] if health["rps"] else 0.0
-            print(f"\n16 connections: GET /healthz {health['rps']:.1f} req/s (p99 "
-                  f"{health['p99']:.1f} ms); POST /extract of {size} B "
-                  f"{extract['rps']:.1f} req/s (p99 {extract['p99']:.1f} ms), "
-                  f"{ratio:.2f}x healthz (bar 0.5x)")
-            print(f"/healthz probe during that /extract load: {probe['requests']} answers, p50 "
-                  f"{probe['p50']:.1f} ms, p99 {probe['p99']:.1f} ms (bar 50 ms), errors "
-                  f"{extract['errors'] + probe['errors'] + health['errors']}")
-            if args.check and (ratio < 0.5 or probe["p99"] > 50 or health["p99"] > 50):
+            ratio = statistics.median(ratios)
+            worst_health_p99 = max(h["p99"] for h, _, _ in rounds)
+            print(f"\n16 connections, {args.rounds} rounds of {args.round_seconds} s each: POST "
+                  f"/extract of {size} B at {ratio:.2f}x GET /healthz (median; rounds "
+                  f"{min(ratios):.2f}-{max(ratios):.2f}x; bar 0.5x)")
+            print(f"/healthz p99: {worst_health_p99:.1f} ms alone, {max(probe_p99s):.1f} ms as a probe "
+                  f"during /extract load (worst round; bar 50 ms), errors {errors}")
+            if args.check and (ratio < 0.5 or max(probe_p99s) > 50 or worst_health_p99 > 50):
                 print("below the bar", file=sys.stderr)
                 failed = True
     finally:
