@@ -56,12 +56,35 @@ def _first_chars(words) -> str:
     return "".join(regex.escape(c) for c in sorted({w[0] for w in words}))
 
 
-# Every quantity starts with a digit, a Chinese numeral or the 百 of 百分之: the lookahead lets
-# `regex` skip to such a character before it tries the alternatives (a third less time).
-QUANTITY = regex.compile(
+#: The quantity as first written: 百分之 and a number, or a number (or a range of two) with its
+#: magnitude, 余/多 and unit. QUANTITY below finds the same matches faster; a test holds the two
+#: equal (this one compiled by `regex`) on the seeds, the corpus and generated text.
+QUANTITY_REFERENCE = (
     rf"(?=[\d{CN_NUMERAL_CHARS}百])(?:"
     r"(?P<pct>百分之(?P<pctnum>" + _AR + "|" + _CN + r"))"
     r"|(?:" + _number("a")
+    + rf"(?:[ \t]*(?P<dash>{_DASH})[ \t]*" + _number("b") + ")?"
+    + rf"{_SP}(?P<infix>{_alternation(COMPARATORS_INFIX)})?{_SP}"
+    + rf"(?=[{_first_chars(_UNITS)}])(?P<unit>{_alternation(_UNITS)})"
+    + rf"(?P<alt>\((?:{_alternation(MEASURE_WORDS)})+\))?"
+    + "))"
+)
+
+
+# QUANTITY_REFERENCE rewritten to begin with a character class (`lead`: the number's first
+# character, or the 百 of 百分之), so that the standard engine skips in C to such characters
+# (scanning for QUANTITY_REFERENCE, `regex` spent ~600 instructions on every character); the
+# number's lookbehinds then look past `lead`, and `aar`/`acn` hold the number after it. Half
+# the time of the reference's scan.
+_AR_REST = rf"(?:\d{{0,2}}(?:,\d{{3}})+|\d{{0,{_N - 1}}})(?:\.\d{{1,{_N}}})?"
+_CN_REST = (rf"[{CN_NUMERAL_CHARS}]{{0,{_N - 1}}}(?:[万亿][{CN_NUMERAL_CHARS}]{{1,{_N}}})*"
+            rf"(?:点[{CN_NUMERAL_CHARS}]{{1,{_N}}})?")
+QUANTITY = re.compile(
+    rf"(?P<lead>[\d{CN_NUMERAL_CHARS}百])(?:"
+    r"(?<=百)(?P<pct>分之(?P<pctnum>" + _AR + "|" + _CN + r"))"
+    r"|(?:(?:(?<=\d)(?<![\d.A-Za-z]\d)(?P<aar>" + _AR_REST + r")"
+    rf"|(?<=[{CN_NUMERAL_CHARS}])(?<![{CN_NUMERAL_CHARS}万亿][{CN_NUMERAL_CHARS}])(?P<acn>" + _CN_REST + r"))"
+    + rf"(?:{_SP}(?:(?P<amore>{_alternation(COMPARATORS_INFIX)}){_SP})?(?P<amag>{_MAG}))?"
     + rf"(?:[ \t]*(?P<dash>{_DASH})[ \t]*" + _number("b") + ")?"
     + rf"{_SP}(?P<infix>{_alternation(COMPARATORS_INFIX)})?{_SP}"
     + rf"(?=[{_first_chars(_UNITS)}])(?P<unit>{_alternation(_UNITS)})"
@@ -145,6 +168,10 @@ def find_quantities(view: str):
     for m in QUANTITY.finditer(view):
         pct, aar, acn, amag, amore, dash, unit, infix = m.group(
             "pct", "aar", "acn", "amag", "amore", "dash", "unit", "infix")
+        if aar is not None:
+            aar = m.group("lead") + aar
+        elif acn is not None:
+            acn = m.group("lead") + acn
         if pct:
             pctnum = m.group("pctnum")
             value = number_value(pctnum)
