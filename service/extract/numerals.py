@@ -22,6 +22,9 @@ def chinese_value(numeral: str) -> Decimal | None:
         return Decimal(CN_DIGITS[numeral])
     if numeral[0] in "百千":  # 百分之百, 千分之…: a bare 百 is 一百
         numeral = "一" + numeral
+    small = _below_ten_thousand(numeral)
+    if small is not None:
+        return Decimal(small)
     import cn2an  # imported on first use: its import costs 0.2 s, too much for a CLI start
 
     try:
@@ -32,6 +35,43 @@ def chinese_value(numeral: str) -> Decimal | None:
         except (ValueError, KeyError, TypeError):
             return None
     return Decimal(str(value))
+
+
+def _below_ten_thousand(numeral: str) -> int | None:
+    """The value of a numeral below 10,000 in its standard form (`十二`, `二十`, `一百二十`,
+    `一千零八`, `两千零五十`), else None: anything else (万, 亿, 点, `一百五`, a digit run) goes
+    to cn2an. Plans are full of these small numerals, and reading them here spares a short
+    CLI run cn2an's import (0.2 s); a test holds this equal to cn2an on every number below 10,000."""
+    total, digit, last_unit, zero = 0, None, 10_000, False
+    for ch in numeral:
+        if ch in CN_DIGITS:
+            value = CN_DIGITS[ch]
+            if digit is not None:
+                return None  # two digits in a row
+            if value == 0:
+                if zero or total == 0 or last_unit <= 10:
+                    return None  # a 零 stands only for a skipped place: 一千零八
+                zero = True
+                continue
+            digit = value
+        elif ch in CN_SMALL_UNITS:
+            unit = CN_SMALL_UNITS[ch]
+            if unit >= last_unit or (zero and unit * 10 >= last_unit):
+                return None
+            if digit is None:
+                if unit != 10 or total or zero:
+                    return None
+                digit = 1  # 十二
+            total, digit, last_unit, zero = total + digit * unit, None, unit, False
+        else:
+            return None
+    if digit is not None:
+        if last_unit not in (10, 10_000) and not zero:
+            return None  # 一百五: colloquial, cn2an's to read
+        total += digit
+    elif zero:
+        return None
+    return total or None
 
 
 def number_value(digits: str, magnitude: str = "") -> Decimal | None:
