@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from service.api.server import free_port, spawn_server, stop_server, wait_until_healthy
+from service.api.server import running_server
 from store_support import empty_database_url
 
 REPO = Path(__file__).resolve().parents[1]
@@ -22,21 +22,14 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_schemathesis_finds_no_failure(backend, tmp_path, request):
     database_url = empty_database_url(backend, tmp_path, request)
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    with open(tmp_path / "server.log", "wb") as log:
-        server = spawn_server(port, workers=2, log=log,
-                              env={"DATABASE_URL": database_url, "PLAN_TARGETS_API_KEYS": "",
-                                   "PLAN_TARGETS_DATA_DIR": str(tmp_path / "data")})
-    try:
-        wait_until_healthy(base_url, server, deadline_s=60)
+    with running_server(tmp_path, env={"DATABASE_URL": database_url, "PLAN_TARGETS_API_KEYS": "",
+                                       "PLAN_TARGETS_DATA_DIR": str(tmp_path / "data")}) as served:
+        base_url = served.url
         run = subprocess.run(
             [str(SCHEMATHESIS), "--no-color", "--config-file", str(REPO / "schemathesis.toml"),
              "run", f"{base_url}/openapi.yaml", "--url", base_url, "--checks", "all"],
             cwd=tmp_path, capture_output=True, text=True, timeout=900,
             env={**os.environ, "SCHEMATHESIS_HOOKS": ""})
-    finally:
-        stop_server(server)
     report = run.stdout + run.stderr
     assert run.returncode == 0, report[-20000:]
     assert "passed" in report and "failure" not in report.split("SUMMARY")[-1], report[-5000:]

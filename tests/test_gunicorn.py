@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from api_helpers import check_exchange, check_problem, engine_json, seed_path, seed_text
-from service.api.server import free_port, spawn_server, stop_server, wait_until_healthy
+from service.api.server import free_port, running_server, spawn_server, stop_server, wait_until_healthy
 from service.extract import extract
 
 MAX_BYTES = 200_000  # above every seed plan, small enough to test the limit cheaply
@@ -20,18 +20,9 @@ MAX_BYTES = 200_000  # above every seed plan, small enough to test the limit che
 def server(tmp_path_factory):
     """`plan-targets serve --workers 2` as a user would start it; its log is kept for the tests."""
     workdir = tmp_path_factory.mktemp("serve")
-    log_path = workdir / "server.log"
-    port = free_port()
-    with open(log_path, "wb") as log:
-        process = spawn_server(port, workers=2, log=log,
-                               env={"PLAN_TARGETS_MAX_BYTES": str(MAX_BYTES),
-                                    "PLAN_TARGETS_DATA_DIR": str(workdir / "data")})
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(base_url, process, deadline_s=60)
-        yield {"url": base_url, "process": process, "log": log_path}
-    finally:
-        stop_server(process)
+    with running_server(workdir, env={"PLAN_TARGETS_MAX_BYTES": str(MAX_BYTES),
+                                      "PLAN_TARGETS_DATA_DIR": str(workdir / "data")}) as served:
+        yield {"url": served.url, "process": served.process, "log": served.log}
 
 
 def without_meta(body):

@@ -14,7 +14,7 @@ import subprocess
 import pytest
 
 from api_helpers import REPO, seed_path, seed_text
-from service.api.server import free_port, spawn_server, stop_server, wait_until_healthy
+from service.api.server import running_server
 from source_fixtures import pdf_of_lines
 
 SH_BLOCK = re.compile(r"```sh\n(.*?)```", re.S)
@@ -59,16 +59,9 @@ def test_the_readme_has_curl_examples_with_chinese_queries_encoded():
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("readme")
-    port = free_port()
-    with open(workdir / "server.log", "wb") as log:
-        process = spawn_server(port, workers=2, log=log,
-                               env={"PLAN_TARGETS_DATA_DIR": str(workdir / "data"),
-                                    "PLAN_TARGETS_API_KEYS": ""})
-    try:
-        wait_until_healthy(f"http://127.0.0.1:{port}", process, deadline_s=60)
-        yield {"port": port, "workdir": workdir}
-    finally:
-        stop_server(process)
+    with running_server(workdir, env={"PLAN_TARGETS_DATA_DIR": str(workdir / "data"),
+                                      "PLAN_TARGETS_API_KEYS": ""}) as served:
+        yield {"port": served.port, "workdir": workdir}
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from service.api.server import free_port, spawn_server, stop_server, wait_until_healthy
+from service.api.server import running_server, wait_until_healthy
 from source_fixtures import layout_pdf
 from test_sources import (COLUMNS, SINGLE, TABLE, _deep_docx, _entity_bomb_docx, _flate_bomb_pdf,
                           _text_bomb_docx)
@@ -21,17 +21,10 @@ WORKER_PEAK_MB = 600
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("serve-sources")
-    port = free_port()
-    with open(workdir / "server.log", "wb") as log:
-        process = spawn_server(port, workers=1, log=log,
-                               env={"PLAN_TARGETS_DATA_DIR": str(workdir / "data"),
-                                    "PLAN_TARGETS_MAX_BYTES": str(5 * 1024 * 1024)})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(url, process, deadline_s=60)
-        yield {"url": url, "process": process}
-    finally:
-        stop_server(process)
+    with running_server(workdir, workers=1,
+                        env={"PLAN_TARGETS_DATA_DIR": str(workdir / "data"),
+                             "PLAN_TARGETS_MAX_BYTES": str(5 * 1024 * 1024)}) as served:
+        yield {"url": served.url, "process": served.process}
 
 
 def _descendants(pid: int) -> list[int]:
@@ -191,13 +184,9 @@ def test_a_killed_worker_takes_its_libreoffice_with_it(server):
 
 
 def test_with_prestart_every_worker_starts_its_libreoffice_after_the_fork(tmp_path):
-    port = free_port()
-    with open(tmp_path / "server.log", "wb") as log:
-        process = spawn_server(port, workers=2, log=log,
-                               env={"PLAN_TARGETS_DATA_DIR": str(tmp_path / "data"),
-                                    "PLAN_TARGETS_OFFICE_PRESTART": "1"})
-    try:
-        wait_until_healthy(f"http://127.0.0.1:{port}", process, deadline_s=60)
+    with running_server(tmp_path, env={"PLAN_TARGETS_DATA_DIR": str(tmp_path / "data"),
+                                       "PLAN_TARGETS_OFFICE_PRESTART": "1"}) as served:
+        process = served.process
         deadline = time.monotonic() + 60
         launchers: list[int] = []
         while len(launchers) < 2 and time.monotonic() < deadline:
@@ -206,5 +195,3 @@ def test_with_prestart_every_worker_starts_its_libreoffice_after_the_fork(tmp_pa
         workers = {_parent(pid) for pid in launchers}
         assert len(launchers) == 2 and len(workers) == 2, launchers  # one per worker, no upload
         assert process.pid not in workers  # never the master
-    finally:
-        stop_server(process)

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from service.api.server import free_port, spawn_server, stop_server, wait_until_healthy
+from service.api.server import running_server
 from service.store import repository
 from service.store.db import Store, current_revision, head_revision
 from service.store.storing import store_text
@@ -39,14 +39,10 @@ def distinct_plans() -> list[str]:
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_parallel_posts_to_gunicorn_lose_nothing_and_duplicate_nothing(backend, tmp_path, request):
     url = empty_database_url(backend, tmp_path, request)
-    port = free_port()
     log_path = tmp_path / "server.log"
-    with open(log_path, "wb") as log:
-        process = spawn_server(port, workers=3, log=log,
-                               env={"DATABASE_URL": url, "PLAN_TARGETS_DATA_DIR": str(tmp_path)})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(base, process, deadline_s=60)
+    with running_server(tmp_path, workers=3,
+                        env={"DATABASE_URL": url, "PLAN_TARGETS_DATA_DIR": str(tmp_path)}) as served:
+        base = served.url
         probe = Store(url)  # migrated by gunicorn's master at start, before any store request
         assert current_revision(probe.engine) == head_revision()
         probe.dispose()
@@ -87,8 +83,6 @@ def test_parallel_posts_to_gunicorn_lose_nothing_and_duplicate_nothing(backend, 
               f"from {CLIENT_THREADS} threads to 3 workers in {elapsed:.2f} s "
               f"({len(jobs) / elapsed:.1f} req/s); {DISTINCT_TEXTS} x 201, "
               f"{len(jobs) - DISTINCT_TEXTS} x 200, no loss, no duplicate")
-    finally:
-        stop_server(process)
     assert "Traceback" not in log_path.read_text(errors="replace")
 
 

@@ -8,7 +8,10 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from .. import config
 
@@ -38,6 +41,31 @@ def spawn_server(port: int, host: str = "127.0.0.1", workers: int = 2,
             "--workers", str(workers)]
     return subprocess.Popen(argv, env={**os.environ, **(env or {})},
                             stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+
+@dataclass(frozen=True)
+class Served:
+    url: str
+    port: int
+    process: subprocess.Popen
+    log: Path
+
+
+@contextmanager
+def running_server(workdir: Path, workers: int = 2, env: dict | None = None,
+                   deadline_s: float = 60.0) -> Iterator[Served]:
+    """`plan-targets serve` on a free port, its output in `workdir/server.log`: healthy before
+    the body runs, stopped after it (tests and benchmarks)."""
+    port = free_port()
+    log_path = Path(workdir) / "server.log"
+    with open(log_path, "wb") as log:
+        process = spawn_server(port, workers=workers, env=env, log=log)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_healthy(url, process, deadline_s=deadline_s)
+        yield Served(url, port, process, log_path)
+    finally:
+        stop_server(process)
 
 
 def stop_server(process: subprocess.Popen, grace_s: float = 30.0) -> None:
