@@ -5,10 +5,7 @@ Each stage is a pure function of the previous one's output; nothing here knows a
 from __future__ import annotations
 
 import bisect
-
 import re
-
-import regex
 from decimal import Decimal
 
 from . import context, status

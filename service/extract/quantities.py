@@ -6,10 +6,9 @@ one), so requiring the unit is the first and cheapest exclusion.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
-
-import re
 
 import regex
 
@@ -43,9 +42,13 @@ _SP = r"[ \t]?"
 _DASH = r"(?:-{1,2}|—{1,2}|–|~|至|到)"
 
 
+def _magnitude(tag: str) -> str:
+    return rf"(?:{_SP}(?:(?P<{tag}more>{_alternation(COMPARATORS_INFIX)}){_SP})?(?P<{tag}mag>{_MAG}))?"
+
+
 def _number(tag: str) -> str:
     return (rf"(?:(?P<{tag}ar>(?<![\d.A-Za-z]){_AR})|(?P<{tag}cn>(?<![{CN_NUMERAL_CHARS}万亿]){_CN}))"
-            rf"(?:{_SP}(?:(?P<{tag}more>{_alternation(COMPARATORS_INFIX)}){_SP})?(?P<{tag}mag>{_MAG}))?")
+            + _magnitude(tag))
 
 
 _UNITS = list(PERCENT_UNITS) + list(CURRENCIES) + list(MEASURE_WORDS) + list(DURATION_UNITS)
@@ -56,18 +59,20 @@ def _first_chars(words) -> str:
     return "".join(regex.escape(c) for c in sorted({w[0] for w in words}))
 
 
+# What follows a quantity's (first) number: a range's second number, 余/多, the unit.
+_AFTER_FIRST_NUMBER = (
+    rf"(?:[ \t]*(?P<dash>{_DASH})[ \t]*" + _number("b") + ")?"
+    + rf"{_SP}(?P<infix>{_alternation(COMPARATORS_INFIX)})?{_SP}"
+    + rf"(?=[{_first_chars(_UNITS)}])(?P<unit>{_alternation(_UNITS)})"
+    + rf"(?P<alt>\((?:{_alternation(MEASURE_WORDS)})+\))?")
+
 #: The quantity as first written: 百分之 and a number, or a number (or a range of two) with its
 #: magnitude, 余/多 and unit. QUANTITY below finds the same matches faster; a test holds the two
 #: equal (this one compiled by `regex`) on the seeds, the corpus and generated text.
 QUANTITY_REFERENCE = (
     rf"(?=[\d{CN_NUMERAL_CHARS}百])(?:"
     r"(?P<pct>百分之(?P<pctnum>" + _AR + "|" + _CN + r"))"
-    r"|(?:" + _number("a")
-    + rf"(?:[ \t]*(?P<dash>{_DASH})[ \t]*" + _number("b") + ")?"
-    + rf"{_SP}(?P<infix>{_alternation(COMPARATORS_INFIX)})?{_SP}"
-    + rf"(?=[{_first_chars(_UNITS)}])(?P<unit>{_alternation(_UNITS)})"
-    + rf"(?P<alt>\((?:{_alternation(MEASURE_WORDS)})+\))?"
-    + "))"
+    r"|(?:" + _number("a") + _AFTER_FIRST_NUMBER + "))"
 )
 
 
@@ -84,12 +89,7 @@ QUANTITY = re.compile(
     r"(?<=百)(?P<pct>分之(?P<pctnum>" + _AR + "|" + _CN + r"))"
     r"|(?:(?:(?<=\d)(?<![\d.A-Za-z]\d)(?P<aar>" + _AR_REST + r")"
     rf"|(?<=[{CN_NUMERAL_CHARS}])(?<![{CN_NUMERAL_CHARS}万亿][{CN_NUMERAL_CHARS}])(?P<acn>" + _CN_REST + r"))"
-    + rf"(?:{_SP}(?:(?P<amore>{_alternation(COMPARATORS_INFIX)}){_SP})?(?P<amag>{_MAG}))?"
-    + rf"(?:[ \t]*(?P<dash>{_DASH})[ \t]*" + _number("b") + ")?"
-    + rf"{_SP}(?P<infix>{_alternation(COMPARATORS_INFIX)})?{_SP}"
-    + rf"(?=[{_first_chars(_UNITS)}])(?P<unit>{_alternation(_UNITS)})"
-    + rf"(?P<alt>\((?:{_alternation(MEASURE_WORDS)})+\))?"
-    + "))"
+    + _magnitude("a") + _AFTER_FIRST_NUMBER + "))"
 )
 
 

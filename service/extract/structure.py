@@ -8,9 +8,8 @@ Titles and names are sliced from the original text, so full-width characters sur
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
-
 import re
+from dataclasses import dataclass, field
 
 from .lexicon import ISSUER_SUFFIXES, MEASURE_WORDS, RESPONSIBILITY_LABELS, TITLE_KEYWORDS
 from .model import Document, Item, Span

@@ -11,9 +11,8 @@ found in one pass over the lines; nothing here looks further than the table it r
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import re
+from dataclasses import dataclass, field
 
 from .cues import COLUMN_ROLES
 
