@@ -70,6 +70,13 @@ def converted_plan(data: bytes, filename: str | None, media_type: str | None,
     return PlanInput(text, _source_name(source), facts, converted.page_starts)
 
 
+def query_parameter(request: Request, name: str) -> str | None:
+    """The first value of a query parameter, or None: werkzeug's `args.get` raises and catches
+    an exception for every absent parameter, the common case on the extraction path."""
+    args = request.args
+    return args[name] if name in args else None
+
+
 def max_bytes() -> int:
     return current_app.config["MAX_BYTES"]
 
@@ -132,7 +139,7 @@ def json_depth(data: bytes) -> int:
     return deepest
 
 
-def _from_json(request: Request) -> PlanInput:
+def _from_json(request: Request, query_source: str | None) -> PlanInput:
     data = _body(request)
     openings = data.count(b"[") + data.count(b"{")  # the usual request has one: no scan
     if openings > MAX_JSON_DEPTH and json_depth(data) > MAX_JSON_DEPTH:
@@ -152,7 +159,7 @@ def _from_json(request: Request) -> PlanInput:
             raise no_text("text: " + "; ".join(map(str, messages["text"]))) from None
         raise Problem(400, "Invalid request", _describe(messages), type="invalid-request") from None
     return PlanInput(_checked_text(loaded["text"], "text"),
-                     _source_name(loaded["source"]) or _source_name(request.args.get("source")))
+                     _source_name(loaded["source"]) or _source_name(query_source))
 
 
 def _describe(messages) -> str:
@@ -162,7 +169,7 @@ def _describe(messages) -> str:
     return str(messages)
 
 
-def _from_plain_text(request: Request) -> PlanInput:
+def _from_plain_text(request: Request, query_source: str | None) -> PlanInput:
     data = _body(request)
     charset = request.mimetype_params.get("charset")
     if charset is None:
@@ -174,7 +181,7 @@ def _from_plain_text(request: Request) -> PlanInput:
             raise Problem(415, "Unsupported Media Type", f"Unknown charset {charset!r}; send UTF-8.",
                           type="unsupported-media-type") from None
         text = _decode(data, lambda raw: _strict_decode(raw, codec.name))
-    return PlanInput(_checked_text(text, "body"), _source_name(request.args.get("source")))
+    return PlanInput(_checked_text(text, "body"), _source_name(query_source))
 
 
 def _strict_decode(data: bytes, codec: str) -> str:
@@ -193,7 +200,7 @@ def _decode(data: bytes, decoder) -> str:
         raise Problem(422, "Undecodable text", f"The text is {exc}.", type="undecodable-text") from None
 
 
-def _from_upload(request: Request) -> PlanInput:
+def _from_upload(request: Request, query_source: str | None) -> PlanInput:
     _body(request)  # size check; the form is then parsed from the cached body
     upload = request.files.get("file")
     if upload is None:
@@ -203,31 +210,32 @@ def _from_upload(request: Request) -> PlanInput:
         raise too_large(len(data))
     filename = upload.filename or ""
     media_type = upload.mimetype if upload.mimetype != "application/octet-stream" else None
-    source = request.form.get("source") or request.args.get("source") or filename or None
+    source = request.form.get("source") or query_source or filename or None
     return converted_plan(data, filename, media_type, source,
                           upload.mimetype_params.get("charset"))
 
 
-def _from_file_body(request: Request) -> PlanInput:
+def _from_file_body(request: Request, query_source: str | None) -> PlanInput:
     """A file sent as the whole body, its format named by the Content-Type."""
     data = _body(request)
-    return converted_plan(data, None, request.mimetype, request.args.get("source"),
+    return converted_plan(data, None, request.mimetype, query_source,
                           request.mimetype_params.get("charset"))
 
 
 def read_plan(request: Request) -> PlanInput:
     """The plan text and source name of a request; raises `Problem` (400, 413, 415, 422)."""
     _check_size(request)
-    _source_name(request.args.get("source"))  # `?source=` is checked whatever the body's form
+    query_source = query_parameter(request, "source")
+    _source_name(query_source)  # `?source=` is checked whatever the body's form
     mimetype = request.mimetype
     if mimetype == "application/json":
-        return _from_json(request)
+        return _from_json(request, query_source)
     if mimetype == "text/plain":
-        return _from_plain_text(request)
+        return _from_plain_text(request, query_source)
     if mimetype == "multipart/form-data":
-        return _from_upload(request)
+        return _from_upload(request, query_source)
     if mimetype in sources.MEDIA_TYPES:
-        return _from_file_body(request)
+        return _from_file_body(request, query_source)
     said = f"Content-Type {mimetype!r}" if mimetype else "A body without a Content-Type"
     raise Problem(415, "Unsupported Media Type",
                   f"{said} is not accepted; send one of {', '.join(ACCEPTED_MEDIA_TYPES)}.",

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, request
 from ..extract import extract
 from ..sources import page_at
 from .errors import Problem
-from .inputs import read_plan
+from .inputs import query_parameter, read_plan
 from .schemas import HealthSchema
 
 bp = Blueprint("extraction", __name__)
@@ -37,7 +37,7 @@ def service_version() -> str:
 
 
 def _flag(name: str) -> bool:
-    value = request.args.get(name, "")
+    value = query_parameter(request, name) or ""
     if value in _TRUE:
         return True
     if value in _FALSE:

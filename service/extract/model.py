@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+# Slotted and not frozen: a frozen dataclass sets each field through object.__setattr__, and
+# spans are made by the dozen for every plan (a slotted one is built in a third of the time).
+@dataclass(slots=True)
 class Span:
     start: int
     end: int
@@ -19,7 +21,7 @@ class Span:
         return {"start": self.start, "end": self.end}
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """A numbered work item (`1.`, `1、`, `**1.**`) with the people and units answerable for it."""
     id: str
@@ -39,7 +41,7 @@ class Item:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     index: int
     title: str | None
@@ -57,7 +59,7 @@ class Document:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class ItemRef:
     id: str
     number: int

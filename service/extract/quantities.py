@@ -84,8 +84,14 @@ QUANTITY_REFERENCE = (
 _AR_REST = rf"(?:\d{{0,2}}(?:,\d{{3}})+|\d{{0,{_N - 1}}})(?:\.\d{{1,{_N}}})?"
 _CN_REST = (rf"[{CN_NUMERAL_CHARS}]{{0,{_N - 1}}}(?:[万亿][{CN_NUMERAL_CHARS}]{{1,{_N}}})*"
             rf"(?:点[{CN_NUMERAL_CHARS}]{{1,{_N}}})?")
+# What may follow `lead` in a match: more of the number, a magnitude, 余/多, a range's dash, a space,
+# a unit, or the 分 of 百分之. Most numeral characters in running text (统一, 进一步, 二十大) are
+# followed by none of these, and this one test refuses them before the alternatives are tried.
+_FOLLOW_LEAD = "".join(sorted(
+    set("0123456789,.万亿点 \t-—–~至到分") | set(CN_NUMERAL_CHARS)
+    | {w[0] for w in (*COMPARATORS_INFIX, *MAGNITUDES, *_UNITS)}))
 QUANTITY = re.compile(
-    rf"(?P<lead>[\d{CN_NUMERAL_CHARS}百])(?:"
+    rf"(?P<lead>[\d{CN_NUMERAL_CHARS}百])(?=[{re.escape(_FOLLOW_LEAD)}])(?:"
     r"(?<=百)(?P<pct>分之(?P<pctnum>" + _AR + "|" + _CN + r"))"
     r"|(?:(?:(?<=\d)(?<![\d.A-Za-z]\d)(?P<aar>" + _AR_REST + r")"
     rf"|(?<=[{CN_NUMERAL_CHARS}])(?<![{CN_NUMERAL_CHARS}万亿][{CN_NUMERAL_CHARS}])(?P<acn>" + _CN_REST + r"))"
