@@ -243,6 +243,24 @@ def test_body_exactly_at_the_limit_is_accepted(small_call):
     assert small_call.post_text(body).status_code == 200
 
 
+@pytest.mark.parametrize("content_type", ["text/plain; charset=utf-8", "application/json"])
+def test_a_body_shorter_than_its_content_length_is_400(call, content_type):
+    """The client went away mid-body: no extraction of the part that arrived."""
+    body = json.dumps({"text": "新建公办园3所。"}, ensure_ascii=False).encode()
+    response = call.client.post("/extract", data=body, content_type=content_type,
+                                environ_overrides={"CONTENT_LENGTH": str(len(body) + 50)})
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert "targets" not in response.get_json()
+
+
+@pytest.mark.parametrize("content_type", ["text/plain; charset=utf-8", "Text/Plain; Charset=\"UTF-8\"",
+                                          "text/plain;charset=utf-8"])
+def test_content_type_spellings_read_alike(call, content_type):
+    response = call.post_text("新建公办园3所。".encode(), content_type=content_type)
+    assert response.status_code == 200 and response.get_json()["targets"][0]["value"] == 3
+
+
 def test_default_limit_is_five_megabytes(call):
     assert create_app().config["MAX_BYTES"] == 5 * 1024 * 1024
     response = call.post_text(b"a" * (5 * 1024 * 1024 + 1), check_request=False)
