@@ -362,7 +362,7 @@ def inherit_from_heads(view: str, measures) -> None:
     its own names something else (`新增学位2.4万个,其中城区1.3万个` -> seats, increase, 学位). The
     breakdown goes on past a comma while its parts follow one another (`其中幼儿园420个,中小学4580个`).
     `measures` are targets and results in text order; they are updated in place."""
-    if not _BREAKDOWN.search(view):
+    if not measures or not _BREAKDOWN.search(view):
         return
     head_of: dict[int, object] = {}
     for i, part in enumerate(measures):

@@ -228,8 +228,8 @@ def extract(text: str) -> Extraction:
     """Every numeric target and result of a plan or report (one document or a compilation)."""
     view = normalise(text)
     structure = parse_structure(text, view)
-    quoted = context.quoted_spans(view)
-    quoted_starts = [s for s, _ in quoted]
+    quoted: list[tuple[int, int]] | None = None  # read when a quantity passes the cheaper tests
+    quoted_starts: list[int] = []
     quantities = list(find_quantities(view))
     baseline_of = _baselines(view, quantities)
     baseline_of.update(_row_baselines(structure, quantities))
@@ -253,6 +253,9 @@ def extract(text: str) -> Extraction:
         cell = structure.cell_at(q.start)
         if cell is not None and cell[0] in _NOT_MEASURED_COLUMNS:
             continue  # a row number, a unit's name, a date or a note
+        if quoted is None:
+            quoted = context.quoted_spans(view)
+            quoted_starts = [s for s, _ in quoted]
         j = bisect.bisect_right(quoted_starts, q.start) - 1
         if j >= 0 and quoted[j][0] <= q.start and q.end <= quoted[j][1]:
             continue  # inside a quoted name, code or slogan

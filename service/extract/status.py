@@ -9,6 +9,7 @@ Every search here is bounded to a window of the text, so the whole pass stays li
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 from .scan import Scanner
@@ -69,9 +70,14 @@ class CueIndex:
 
     def __init__(self, view: str):
         self.view = view
-        self._breaks = [m.end() for m in _SENTENCE_BREAK.finditer(view)]
         self._by_sentence: dict[int, list[tuple[int, int, str]]] = {}
         self._periods: list[tuple[int, int]] | None = None  # read when a result asks for one
+
+    @functools.cached_property
+    def _breaks(self) -> list[int]:
+        """Where each sentence ends; found at the first question (a text whose numbers are all
+        dates, names and slogans asks none)."""
+        return [m.end() for m in _SENTENCE_BREAK.finditer(self.view)]
 
     def _sentence_of(self, pos: int) -> int:
         return bisect.bisect_right(self._breaks, pos)

@@ -136,7 +136,9 @@ def split_lines(view: str) -> list[Line]:
 
 
 def _clean(original: str) -> str:
-    return _MARKUP.sub("", original).strip()
+    if "*" in original or "_" in original or "#" in original:  # what _MARKUP can remove
+        original = _MARKUP.sub("", original)
+    return original.strip()
 
 
 def _names(body: str, kind: str) -> list[str]:
@@ -176,6 +178,11 @@ def _parse_labelled(item: Item, text: str) -> None:
         _add_responsibility(item, m.group("label"), text[m.end():body_end])
 
 
+def _opens_item_or_section(text: str) -> bool:
+    lead = text.lstrip(" \t*#")[:1]  # what _ITEM and _SECTION allow before the number
+    return bool((lead.isdigit() and _ITEM.match(text)) or (lead in _CN and _SECTION.match(text)))
+
+
 def _is_title(line: Line) -> bool:
     if len(line.text) > 60 or "工作" not in line.text:  # every title keyword holds 工作
         return False
@@ -195,9 +202,10 @@ def _has_body(lines: list[Line], i: int) -> bool:
             continue
         if _is_title(line):
             return False
-        if _SECTION.match(line.text) or _SUBSECTION.match(line.text):
+        lead = line.text.lstrip(" \t*#")[:1]  # what may stand before a heading's or item's number
+        if (lead in _CN and _SECTION.match(line.text)) or (lead == "(" and _SUBSECTION.match(line.text)):
             return True
-        m = _ITEM.match(line.text)
+        m = _ITEM.match(line.text) if lead.isdigit() else None
         if m and m.group("sep") and len(line.text) > 30:
             return True
         seen += 1
@@ -227,19 +235,19 @@ def _document_header(text: str, lines: list[Line], title_index: int, floor: int)
         prev = lines[j]
         if prev.start < floor:
             break
-        if _DOC_NUMBER.match(prev.text):
+        if "号" in prev.text and _DOC_NUMBER.match(prev.text):
             doc_number = text[prev.start:prev.end].strip()
             start = min(start, prev.start)
             break
     if doc_number is None:  # some print the number right under the title
         following = next((ln for ln in lines[title_index + 1:title_index + 4] if ln.text.strip()), None)
-        if following is not None and _DOC_NUMBER.match(following.text):
+        if following is not None and "号" in following.text and _DOC_NUMBER.match(following.text):
             doc_number = text[following.start:following.end].strip()
     return title, start, doc_number
 
 
-def _issuer(title: str) -> str | None:
-    m = _YEAR.search(normalise(title))
+def _issuer(title: str, title_view: str) -> str | None:
+    m = _YEAR.search(title_view)
     head = title[:m.start()] if m else None
     if head is None:
         for kw in TITLE_KEYWORDS:
@@ -271,7 +279,7 @@ def parse_structure(text: str, view: str) -> Structure:
             headers = [(_clean(text[first.start:first.end]), 0, None, lines.index(first) + 1)]
 
     if title_indexes and headers[0][1] > 0 and not any(
-            _ITEM.match(ln.text) or _SECTION.match(ln.text) for ln in lines[:title_indexes[0]]):
+            _opens_item_or_section(ln.text) for ln in lines[:title_indexes[0]]):
         headers[0] = (headers[0][0], 0) + headers[0][2:]  # a letterhead opens the first document
     structure = Structure(documents=[], tables=tables)
     for table in tables:
@@ -289,8 +297,9 @@ def parse_structure(text: str, view: str) -> Structure:
     line_starts = [ln.start for ln in lines]
     for d, (title, start, doc_number, body_line) in enumerate(headers):
         end = headers[d + 1][1] if d + 1 < len(headers) else len(text)
-        year_match = _YEAR.search(normalise(title or ""))
-        doc = Document(index=d, title=title, issuer=_issuer(title) if title else None,
+        title_view = normalise(title) if title else ""
+        year_match = _YEAR.search(title_view)
+        doc = Document(index=d, title=title, issuer=_issuer(title, title_view) if title else None,
                        year=int(year_match.group()) if year_match else None,
                        doc_number=doc_number, span=Span(start, end))
         structure.documents.append(doc)
@@ -334,14 +343,15 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
     section_changed = False
     current: Item | None = None
     tables = [t for t in structure.tables if doc.span.start <= t.start < end]
+    n_tables = len(tables)
     t_index = 0
     for k in range(max(first_line, body_line), len(lines)):
         line = lines[k]
         if line.start >= end:
             break
-        while t_index < len(tables) and tables[t_index].end < line.start:
+        while t_index < n_tables and tables[t_index].end < line.start:
             t_index += 1
-        if t_index < len(tables) and tables[t_index].start <= line.start <= tables[t_index].end:
+        if t_index < n_tables and tables[t_index].start <= line.start <= tables[t_index].end:
             table = tables[t_index]
             if line.start == table.start or (k and lines[k - 1].start < table.start):
                 current = _close(current, line.start)
