@@ -4,8 +4,7 @@ Matching runs on the view: full-width ASCII read as ASCII, the ideographic space
 traditional characters as simplified ones, a decimal digit of any script as its ASCII digit (so
 that patterns scan for `[0-9]`, a third cheaper than `\\d`). Every replacement is one code point
 for one code point, so an offset in the view is the same offset in the original text: no map is
-needed and
-`text[span.start:span.end]` is always the raw quantity as submitted.
+needed and `text[span.start:span.end]` is always the raw quantity as submitted.
 """
 from __future__ import annotations
 
