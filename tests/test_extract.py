@@ -194,3 +194,19 @@ def test_cli_reads_gb18030_and_names_what_is_wrong_with_a_bad_file(tmp_path):
     assert "junk.txt" in failed.stderr and "GB18030" in failed.stderr
     missing = _run_cli("extract", str(tmp_path / "nope.txt"))
     assert missing.returncode == 1 and "cannot read" in missing.stderr
+
+
+def test_no_direction_verb_begins_one_of_the_other_kind():
+    """`context.direction` scans one alternation of both kinds and looks the kind up: sound only
+    while no increase verb is a prefix of a decrease verb or the other way round."""
+    from service.extract.lexicon import DECREASE_VERBS, INCREASE_VERBS
+
+    clashes = [(a, b) for a in INCREASE_VERBS for b in DECREASE_VERBS if a.startswith(b) or b.startswith(a)]
+    assert clashes == []
+
+
+@pytest.mark.parametrize("text, direction", [
+    ("新增学位1200个。", "increase"), ("辍学率下降到0.5%以下。", None),
+    ("压减会议数量10%。", "decrease"), ("提升改造学校50所。", None)])
+def test_direction_of_a_change(text, direction):
+    assert extract(text).targets[0].direction == direction

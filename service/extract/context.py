@@ -60,7 +60,11 @@ _COMPARATOR_BEFORE = re.compile(rf"(?:{_alt(COMPARATORS_BEFORE)})(?=[^,、;。\n
 # unbounded match would scan to the end of the text for every quantity.
 _AFTER_REACH = 16
 _COMPARATOR_AFTER = re.compile(rf"[ \t]*(?P<w>{_alt(COMPARATORS_AFTER)})")
-_DIRECTION = re.compile(rf"(?P<inc>{_alt(INCREASE_VERBS)})|(?P<dec>{_alt(DECREASE_VERBS)})")
+# One alternation of words, which the scan skips through in C to a verb's first character (two
+# named groups of them it tried at every character); no verb of one kind begins one of the other,
+# so a match is the same word either way and its kind is looked up.
+_DIRECTION = re.compile(_alt(INCREASE_VERBS + DECREASE_VERBS))
+_INCREASE = frozenset(INCREASE_VERBS)
 _LEVEL = re.compile(rf"^(?:{_alt(LEVEL_MARKERS)})")
 _LEVEL_END = re.compile(r"(?:至|到)[ \t]*(?:每[^\d,、;。\n]{0,4})?$")
 _PER = re.compile(
@@ -209,7 +213,7 @@ def direction(view: str, q: Quantity, clause_lo: int) -> str | None:
         return None
     if _LEVEL_END.search(between):
         return None  # `增加…名额至每年400个`: the level reached, named after the noun
-    return "increase" if m.group("inc") else "decrease"
+    return "increase" if m.group() in _INCREASE else "decrease"
 
 
 _PER_SLASH = re.compile(rf"[ \t]*/[ \t]*(?P<noun>{_alt(PER_NOUNS)})")
@@ -303,9 +307,13 @@ _METRIC_LEAD = re.compile(r"^(?:力争|争取|确保|努力|全力|推动|实现
 _METRIC_PAREN = re.compile(r"\([^()]*\)")
 _ITEM_NUMBER = re.compile(r"^[ \t]*(?:\*\*)?\d{1,3}[.、．][ \t]*")
 _METRIC_AFTER_STOP = re.compile(r"[,，、;；。\s(（]|以上|以下|以内|左右|^(?:并|且|后|以|用于)")
-_METRIC_BEFORE_VERBS = re.compile(
-    rf"(?:{_alt(COMPARATORS_BEFORE)}|达到|达|为|保持|稳定在|提高至|提升至|提高到|提升到|提高|提升|增加|新增"
-    r"|下降|降低|减少|完成|实现|在|至|到|共计|合计|总计|累计|共|已经|已)+$")
+_BEFORE_VERBS = (*COMPARATORS_BEFORE, "达到", "达", "为", "保持", "稳定在", "提高至", "提升至", "提高到",
+                 "提升到", "提高", "提升", "增加", "新增", "下降", "降低", "减少", "完成", "实现", "在", "至",
+                 "到", "共计", "合计", "总计", "累计", "共", "已经", "已")
+_METRIC_BEFORE_VERBS = re.compile(rf"(?:{_alt(_BEFORE_VERBS)})+$")
+# Patterns anchored at the end are tried at every character of the string; what they strip must
+# end it, so a test of the string's end (in C) spares the scan when it cannot match.
+_ENDS_IN_VERB = tuple(_BEFORE_VERBS) + ("\n",)
 # `教师培训覆盖率由96%提高到…`: the starting level is no part of what is measured.
 _METRIC_FROM = re.compile(r"(?:由|从)[^由从]*$")
 
@@ -313,6 +321,7 @@ _METRIC_FROM = re.compile(r"(?:由|从)[^由从]*$")
 _JOINERS = _alt(LIST_JOINERS)
 _NEXT_MEMBER = re.compile(rf"[ \t]*(?:{_JOINERS})[ \t]*[\d{CN_NUMERAL_CHARS}]")
 _PREVIOUS_MEMBER = re.compile(rf"(?:[\d.]+[^\d,，、;；。]{{0,6}}?[ \t]*(?:{_JOINERS})[ \t]*)+$")
+_ENDS_IN_JOINER = tuple(LIST_JOINERS)
 
 
 def metric(view: str, q: Quantity, clause_lo: int, clause_hi: int) -> str | None:
@@ -336,17 +345,21 @@ def metric(view: str, q: Quantity, clause_lo: int, clause_hi: int) -> str | None
     cut = before.rfind("分别")  # `小学和初中分别新增学位…`: the metric follows 分别
     if cut >= 0:
         before = before[cut + 2:]
-    before = _PREVIOUS_MEMBER.sub("", before)  # `招聘教师[120名和]80名`
-    for m in _DEADLINE.finditer(before):  # `到年底党支部规范化率…`: the metric follows the deadline
-        if m.group() and _is_deadline(m.group()):
-            before = before[m.end():]
-            break
+    if before.rstrip(" \t\n").endswith(_ENDS_IN_JOINER):
+        before = _PREVIOUS_MEMBER.sub("", before)  # `招聘教师[120名和]80名`
+    if _is_deadline(before):  # a deadline holds one of its words; the long pattern only then
+        for m in _DEADLINE.finditer(before):  # `到年底党支部规范化率…`: the metric follows the deadline
+            if m.group() and _is_deadline(m.group()):
+                before = before[m.end():]
+                break
     before = _ITEM_NUMBER.sub("", before)  # `4.创建…学校5所`: the item's number is no part of it
     before = _METRIC_LEAD.sub("", _METRIC_PAREN.sub("", before).lstrip(" \t\ufeff"))
-    before = _METRIC_BEFORE_VERBS.sub("", before)
+    if before.endswith(_ENDS_IN_VERB):
+        before = _METRIC_BEFORE_VERBS.sub("", before)
     if any(ch.isdigit() for ch in before[-12:]):
         before = _METRIC_FROM.sub("", before)
-        before = _METRIC_BEFORE_VERBS.sub("", before)
+        if before.endswith(_ENDS_IN_VERB):
+            before = _METRIC_BEFORE_VERBS.sub("", before)
     before = before.replace("”“", "、").strip(" \t“”\"")
     return before[-16:] or None
 
