@@ -324,9 +324,9 @@ _PREVIOUS_MEMBER = re.compile(rf"(?:[\d.]+[^\d,，、;；。]{{0,6}}?[ \t]*(?:{_
 _ENDS_IN_JOINER = tuple(LIST_JOINERS)
 
 
-def metric(view: str, q: Quantity, clause_lo: int, clause_hi: int) -> str | None:
-    """A short noun phrase for what is measured: the words after the unit (`新建3所[公办园]`) or,
-    when the quantity ends its clause, the words before it (`[普惠率]达到90%`)."""
+def words_after(view: str, q: Quantity, clause_hi: int) -> str | None:
+    """The noun after the unit when the words there name what is measured (`新建3所[公办园]`;
+    "" when they do but hold only 的), else None: then `metric` reads the words before it."""
     # The members of a list that share one unit share its noun too (`分别新增学位2.35万和6000个`):
     # read after the unit that ends the list and before the number that opens it.
     after = view[q.list_end if q.list_end is not None else q.alt_end:clause_hi]
@@ -337,7 +337,16 @@ def metric(view: str, q: Quantity, clause_lo: int, clause_hi: int) -> str | None
         after = ""  # `分别投入1.5亿元[和3000万元]`: the next member of a list, no noun
     after = _METRIC_AFTER_STOP.split(after, maxsplit=1)[0]
     if len(after) >= 2 and not after.startswith(("以上", "以下", "左右", "的")):
-        return after[:16].strip("的") or None
+        return after[:16].strip("的")
+    return None
+
+
+def metric(view: str, q: Quantity, clause_lo: int, after: str | None) -> str | None:
+    """A short noun phrase for what is measured: the words after the unit (`words_after`, found
+    once for both uses) or, when the quantity ends its clause, the words before it
+    (`[普惠率]达到90%`)."""
+    if after is not None:
+        return after or None
     if q.list_start is not None and clause_lo <= q.start:
         before = view[clause_start(view, q.list_start):q.list_start]
     else:

@@ -273,8 +273,8 @@ def extract(text: str) -> Extraction:
         comparator = context.comparator(view, q, clause_lo)
         value, low, high = _bounds(comparator, None if q.is_range else low, low, high)
         clause_hi = sentence[1]
-        metric = context.metric(view, q, clause_lo, clause_hi)
-        after_noun = context.metric(view, q, q.alt_end, clause_hi) if q.alt_end < clause_hi else ""
+        after_noun = context.words_after(view, q, clause_hi)
+        metric = context.metric(view, q, clause_lo, after_noun)
         category = _refine_category(category, unit, metric, after_noun or "")
         if q.unit_written == "位" and any(seat in (metric or "") for seat in SEAT_NOUNS):
             unit, category = "位", "seats"  # 新增学位3800位: 位 counts seats here, not people
