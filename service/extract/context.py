@@ -365,7 +365,7 @@ def metric(view: str, q: Quantity, clause_lo: int, after: str | None) -> str | N
     before = _METRIC_LEAD.sub("", _METRIC_PAREN.sub("", before).lstrip(" \t\ufeff"))
     if before.endswith(_ENDS_IN_VERB):
         before = _METRIC_BEFORE_VERBS.sub("", before)
-    if any(ch.isdigit() for ch in before[-12:]):
+    if any(map(str.isdigit, before[-12:])):
         before = _METRIC_FROM.sub("", before)
         if before.endswith(_ENDS_IN_VERB):
             before = _METRIC_BEFORE_VERBS.sub("", before)
