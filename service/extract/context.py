@@ -15,6 +15,7 @@ from .lexicon import (
     CN_ONE_BLOCKED_UNITS,
     CN_ONE_DESCRIPTIVE_AFTER,
     CN_ONE_WORD_PREFIXES,
+    PAGE_NAVIGATION,
     CONDITION_HEADS,
     COMPOUND_VERB_TAILS,
     CURRENCIES,
@@ -145,6 +146,8 @@ def exclusion(view: str, q: Quantity) -> str | None:
             return "name"  # 百名讲师团, 千名教师: programme names, not counts
         if numeral == "一" and before[-1:] in CN_ONE_WORD_PREFIXES:
             return "word"  # 统一, 唯一, 之一
+        if numeral == "一" and view[q.start - 1:q.end] in PAGE_NAVIGATION:
+            return "link"  # [上一篇] [下一篇] of a web page
         if numeral == "一" and q.unit_written in CN_ONE_BLOCKED_UNITS:
             return "word"
         if numeral == "一" and after.startswith(CN_ONE_DESCRIPTIVE_AFTER):
