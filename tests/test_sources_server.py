@@ -164,6 +164,9 @@ def test_a_killed_worker_takes_its_libreoffice_with_it(server):
     while not (office := _office_processes(master)) and time.monotonic() < deadline:
         time.sleep(0.2)
     launcher = next(pid for pid, exe in office.items() if b"python" in exe)
+    arguments = Path(f"/proc/{launcher}/cmdline").read_bytes().split(b"\0")
+    directory = Path(arguments[arguments.index(b"--directory") + 1].decode())
+    assert directory.is_dir()
     os.kill(_parent(launcher), signal.SIGKILL)  # as gunicorn does to a worker past its timeout
 
     def left() -> list[int]:  # orphaned (no longer under the master) but running
@@ -177,9 +180,10 @@ def test_a_killed_worker_takes_its_libreoffice_with_it(server):
         return alive
 
     deadline = time.monotonic() + 10
-    while left() and time.monotonic() < deadline:
+    while (left() or directory.exists()) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert left() == []
+    assert not directory.exists()  # its profile and scratch files go with it
     wait_until_healthy(server["url"], server["process"], deadline_s=60)
 
 

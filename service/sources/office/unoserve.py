@@ -10,7 +10,8 @@ needs.
 
 It is the leader of its own process group with LibreOffice in it: the service kills the whole
 group on a timeout. It also kills its group itself when LibreOffice dies or when the process
-that started it goes away, so no LibreOffice outlives the worker it served.
+that started it goes away, so no LibreOffice outlives the worker it served; in the second case
+its directory (profile, scratch files) goes too, which a killed worker could not remove.
 """
 import argparse
 import os
@@ -31,10 +32,31 @@ def _end_group(code: int) -> None:
         os._exit(code)
 
 
-def _watch(soffice: subprocess.Popen, parent: int) -> None:
+# Run apart (its own session) by an orphaned server: waits for the server's group to be gone,
+# then removes the directory the group was writing to.
+_REMOVE_WHEN_GONE = """
+import os, shutil, sys, time
+group, directory = int(sys.argv[1]), sys.argv[2]
+deadline = time.monotonic() + 10
+while time.monotonic() < deadline:
+    try:
+        os.killpg(group, 0)
+    except (ProcessLookupError, PermissionError):
+        break
+    time.sleep(0.05)
+shutil.rmtree(directory, ignore_errors=True)
+"""
+
+
+def _watch(soffice: subprocess.Popen, parent: int, directory: Path) -> None:
     while True:
-        if soffice.poll() is not None or os.getppid() != parent:
+        if os.getppid() != parent:  # the worker was killed: nobody else will remove the directory
+            subprocess.Popen([sys.executable, "-c", _REMOVE_WHEN_GONE, str(os.getpgrp()), str(directory)],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True, cwd="/")
             _end_group(3)
+        if soffice.poll() is not None:
+            _end_group(3)  # the worker sees its server gone and removes the directory itself
         time.sleep(0.25)
 
 
@@ -65,7 +87,7 @@ def main() -> None:
          f"-env:UserInstallation={(directory / 'profile').as_uri()}",
          f"--accept=socket,host=127.0.0.1,port={args.uno_port},tcpNoDelay=1;urp;StarOffice.ComponentContext"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=work)
-    threading.Thread(target=_watch, args=(soffice, args.parent), daemon=True).start()
+    threading.Thread(target=_watch, args=(soffice, args.parent, directory), daemon=True).start()
 
     deadline = time.monotonic() + args.start_seconds
     while True:
