@@ -15,37 +15,34 @@ from .lexicon import (
     CN_ONE_BLOCKED_UNITS,
     CN_ONE_DESCRIPTIVE_AFTER,
     CN_ONE_WORD_PREFIXES,
-    PAGE_NAVIGATION,
-    CONDITION_HEADS,
-    COMPOUND_VERB_TAILS,
-    CURRENCIES,
-    DURATION_AFTER_GE,
-    FORMULA_AFTER_CN_COUNT,
-    VAGUE_BEFORE,
-    FIXED_NUMERAL_EXPRESSIONS,
-    NEGATION_BEFORE,
     COMPARATORS_ADJACENT_ONLY,
     COMPARATORS_AFTER,
     COMPARATORS_BEFORE,
+    COMPOUND_VERB_TAILS,
+    CONDITION_HEADS,
+    CURRENCIES,
     DEADLINE_WORDS,
     DECREASE_VERBS,
+    DURATION_AFTER_GE,
+    FIXED_NUMERAL_EXPRESSIONS,
+    FORMULA_AFTER_CN_COUNT,
     INCREASE_VERBS,
     LEVEL_MARKERS,
     LIST_JOINERS,
     NAME_SUFFIXES_AFTER_UNIT,
+    NEGATION_BEFORE,
     ORDINAL_PREFIXES,
+    PAGE_NAVIGATION,
     PER_HEAD_PERIODS,
     PER_HEAD_STANDARD,
     PER_HEAD_WORDS,
     PER_NOUNS,
     STOCK_NOUNS,
+    VAGUE_BEFORE,
 )
 from .numerals import CN_NUMERAL_CHARS
 from .quantities import Quantity
-
-
-def _alt(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+from .scan import alternation
 
 
 # Quoted names, slogans and codes: “1+X”, “5个1”, “两个只增不减”.
@@ -55,27 +52,27 @@ _SENTENCE_BREAK = re.compile(r"[。;；!?！？\n]")
 # The same classes searched backwards (`(?r)`): the last break before a position in one step.
 _CLAUSE_BREAK_LAST = regex.compile(r"(?r)[,，、;；:：。!?！？\n]")
 _SENTENCE_BREAK_LAST = regex.compile(r"(?r)[。;；!?！？\n]")
-_COMPARATOR_BEFORE = re.compile(rf"(?:{_alt(COMPARATORS_BEFORE)})(?=[^,、;。\n0-9%]{{0,20}}$)")
+_COMPARATOR_BEFORE = re.compile(rf"(?:{alternation(COMPARATORS_BEFORE)})(?=[^,、;。\n0-9%]{{0,20}}$)")
 # How far after a quantity a `/学期` or a `以上` may stand. Every match after a quantity is
 # bounded by it: `regex` looks for a pattern's required literal (`/`) up to `endpos` first, so an
 # unbounded match would scan to the end of the text for every quantity.
 _AFTER_REACH = 16
-_COMPARATOR_AFTER = re.compile(rf"[ \t]*(?P<w>{_alt(COMPARATORS_AFTER)})")
+_COMPARATOR_AFTER = re.compile(rf"[ \t]*(?P<w>{alternation(COMPARATORS_AFTER)})")
 # One alternation of words, which the scan skips through in C to a verb's first character (two
 # named groups of them it tried at every character); no verb of one kind begins one of the other,
 # so a match is the same word either way and its kind is looked up.
-_DIRECTION = re.compile(_alt(INCREASE_VERBS + DECREASE_VERBS))
+_DIRECTION = re.compile(alternation(INCREASE_VERBS + DECREASE_VERBS))
 _INCREASE = frozenset(INCREASE_VERBS)
-_LEVEL = re.compile(rf"^(?:{_alt(LEVEL_MARKERS)})")
+_LEVEL = re.compile(rf"^(?:{alternation(LEVEL_MARKERS)})")
 _LEVEL_END = re.compile(r"(?:至|到)[ \t]*(?:每[^\d,、;。\n]{0,4})?$")
 _PER = re.compile(
-    rf"每(?:个|一个)?(?P<n>[0-9]+|[{CN_NUMERAL_CHARS}]+)?(?:个)?(?P<noun>{_alt(PER_NOUNS)})"
+    rf"每(?:个|一个)?(?P<n>[0-9]+|[{CN_NUMERAL_CHARS}]+)?(?:个)?(?P<noun>{alternation(PER_NOUNS)})"
 )
 _MONTH = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
 _DEADLINE = re.compile(
     r"(?:到|至|于)?(?:\d{4}年(?:底|末)(?:前|之前)?(?:完成)?|(?:\d{4}年)?"
     rf"(?:{_MONTH}(?:[、,和及至-]{_MONTH})*(?:\d{{1,2}}[日号]|底|末|中旬|上旬|下旬|初|份|中)?(?:前|之前|以前)?(?:完成)?"
-    rf"|(?:{_alt(DEADLINE_WORDS)})(?:前|之前)?(?:完成)?))"
+    rf"|(?:{alternation(DEADLINE_WORDS)})(?:前|之前)?(?:完成)?))"
 )
 _DEADLINE_NEEDS = re.compile(r"底|末|前|内|旬|贯穿|学期|半年|寒假|暑|完成")
 _PAREN = re.compile(r"\(([^()\n]{2,24})\)")
@@ -219,7 +216,7 @@ def direction(view: str, q: Quantity, clause_lo: int) -> str | None:
     return "increase" if m.group() in _INCREASE else "decrease"
 
 
-_PER_SLASH = re.compile(rf"[ \t]*/[ \t]*(?P<noun>{_alt(PER_NOUNS)})")
+_PER_SLASH = re.compile(rf"[ \t]*/[ \t]*(?P<noun>{alternation(PER_NOUNS)})")
 
 
 def per(view: str, q: Quantity, clause_lo: int) -> str | None:
@@ -243,13 +240,13 @@ def per(view: str, q: Quantity, clause_lo: int) -> str | None:
 
 
 _PER_HEAD = re.compile(
-    rf"(?P<head>{_alt(PER_HEAD_WORDS)})|(?P<period>{_alt(PER_HEAD_PERIODS)})|{PER_HEAD_STANDARD}(?!化)")
+    rf"(?P<head>{alternation(PER_HEAD_WORDS)})|(?P<period>{alternation(PER_HEAD_PERIODS)})|{PER_HEAD_STANDARD}(?!化)")
 # Between `标准` and the amount only a verb of setting may stand (`标准提高到`, `标准为每生`).
 _STANDARD_TO_AMOUNT = re.compile(
     r"^(?:再|将|分别|由|从|统一|提高|提升|增加|上调|调整|调增|达到|达|为|是|至|到|不低于|不少于|不高于|不超过"
-    rf"|{_alt(PER_HEAD_WORDS)}|{_alt(PER_HEAD_PERIODS)}|[ \t])*$")
+    rf"|{alternation(PER_HEAD_WORDS)}|{alternation(PER_HEAD_PERIODS)}|[ \t])*$")
 _PERIOD_NOUNS = frozenset(PER_HEAD_PERIODS.values())
-_PER_HEAD_SLASH = re.compile(rf"[ \t]*/[ \t]*(?P<noun>{_alt(PER_NOUNS)})")
+_PER_HEAD_SLASH = re.compile(rf"[ \t]*/[ \t]*(?P<noun>{alternation(PER_NOUNS)})")
 
 
 def money_per_head(view: str, q: Quantity) -> tuple[str | None] | None:
@@ -313,7 +310,7 @@ _METRIC_AFTER_STOP = re.compile(r"[,，、;；。\s(（]|以上|以下|以内|�
 _BEFORE_VERBS = (*COMPARATORS_BEFORE, "达到", "达", "为", "保持", "稳定在", "提高至", "提升至", "提高到",
                  "提升到", "提高", "提升", "增加", "新增", "下降", "降低", "减少", "完成", "实现", "在", "至",
                  "到", "共计", "合计", "总计", "累计", "共", "已经", "已")
-_METRIC_BEFORE_VERBS = re.compile(rf"(?:{_alt(_BEFORE_VERBS)})+$")
+_METRIC_BEFORE_VERBS = re.compile(rf"(?:{alternation(_BEFORE_VERBS)})+$")
 # Patterns anchored at the end are tried at every character of the string; what they strip must
 # end it, so a test of the string's end (in C) spares the scan when it cannot match.
 _ENDS_IN_VERB = tuple(_BEFORE_VERBS) + ("\n",)
@@ -321,7 +318,7 @@ _ENDS_IN_VERB = tuple(_BEFORE_VERBS) + ("\n",)
 _METRIC_FROM = re.compile(r"(?:由|从)[^由从]*$")
 
 
-_JOINERS = _alt(LIST_JOINERS)
+_JOINERS = alternation(LIST_JOINERS)
 _NEXT_MEMBER = re.compile(rf"[ \t]*(?:{_JOINERS})[ \t]*[\d{CN_NUMERAL_CHARS}]")
 _PREVIOUS_MEMBER = re.compile(rf"(?:[\d.]+[^\d,，、;；。]{{0,6}}?[ \t]*(?:{_JOINERS})[ \t]*)+$")
 _ENDS_IN_JOINER = tuple(LIST_JOINERS)
@@ -376,7 +373,7 @@ def metric(view: str, q: Quantity, clause_lo: int, after: str | None) -> str | N
     return before[-16:] or None
 
 
-_BREAKDOWN = re.compile(_alt(BREAKDOWN_CUES))
+_BREAKDOWN = re.compile(alternation(BREAKDOWN_CUES))
 _HEAD_REACH = 40  # characters between a breakdown's head and its `其中`
 _PART_GAP = 16  # characters between two parts of one breakdown
 

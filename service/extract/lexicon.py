@@ -183,9 +183,9 @@ NEGATION_BEFORE = ("不让", "不使", "不落下", "不漏掉", "无一")
 # `一个都不能少`, `上一个新台阶` likewise.
 CN_ONE_DESCRIPTIVE_AFTER = ("重要", "主要", "基本", "关键", "好", "新的", "全新", "都", "也", "不",
                             "新台阶", "新水平", "新高度", "新阶段", "新局面", "新境界")
-# Characters glued before `一` that make it part of a word (统一, 唯一, 之一, 进一步 …).
 # A web page's links to the neighbouring articles (`[上一篇]`, `下一条`): no count of anything.
 PAGE_NAVIGATION = ("上一篇", "下一篇", "上一条", "下一条", "上一页", "下一页")
+# Characters glued before `一` that make it part of a word (统一, 唯一, 之一, 进一步 …).
 CN_ONE_WORD_PREFIXES = set("统唯之同划单专逐如归万合均择择其另某任每")
 # After the measure word: the count is part of a name or rule (`八项规定`, `十项准则`).
 NAME_SUFFIXES_AFTER_UNIT = ("一体", "全会", "气", "制", "代表大会", "规定", "准则", "禁令", "纪律", "原则", "要求", "精神", "讲话", "方针",

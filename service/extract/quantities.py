@@ -24,10 +24,7 @@ from .lexicon import (
     PERCENT_UNITS,
 )
 from .numerals import CN_NUMERAL_CHARS, MAX_NUMBER_LENGTH, number_value
-
-
-def _alternation(words) -> str:
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+from .scan import alternation
 
 
 # Runs of digits are bounded (MAX_NUMBER_LENGTH): a longer run matches nothing, so it is no
@@ -37,13 +34,13 @@ _N = MAX_NUMBER_LENGTH
 _AR = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d{{1,{_N}}})(?:\.\d{{1,{_N}}})?"
 _CN = (rf"[{CN_NUMERAL_CHARS}]{{1,{_N}}}(?:[万亿][{CN_NUMERAL_CHARS}]{{1,{_N}}})*"
        rf"(?:点[{CN_NUMERAL_CHARS}]{{1,{_N}}})?")
-_MAG = _alternation(MAGNITUDES)
+_MAG = alternation(MAGNITUDES)
 _SP = r"[ \t]?"
 _DASH = r"(?:-{1,2}|—{1,2}|–|~|至|到)"
 
 
 def _magnitude(tag: str) -> str:
-    return rf"(?:{_SP}(?:(?P<{tag}more>{_alternation(COMPARATORS_INFIX)}){_SP})?(?P<{tag}mag>{_MAG}))?"
+    return rf"(?:{_SP}(?:(?P<{tag}more>{alternation(COMPARATORS_INFIX)}){_SP})?(?P<{tag}mag>{_MAG}))?"
 
 
 def _number(tag: str) -> str:
@@ -62,9 +59,9 @@ def _first_chars(words) -> str:
 # What follows a quantity's (first) number: a range's second number, 余/多, the unit.
 _AFTER_FIRST_NUMBER = (
     rf"(?:[ \t]*(?P<dash>{_DASH})[ \t]*" + _number("b") + ")?"
-    + rf"{_SP}(?P<infix>{_alternation(COMPARATORS_INFIX)})?{_SP}"
-    + rf"(?=[{_first_chars(_UNITS)}])(?P<unit>{_alternation(_UNITS)})"
-    + rf"(?P<alt>\((?:{_alternation(MEASURE_WORDS)})+\))?")
+    + rf"{_SP}(?P<infix>{alternation(COMPARATORS_INFIX)})?{_SP}"
+    + rf"(?=[{_first_chars(_UNITS)}])(?P<unit>{alternation(_UNITS)})"
+    + rf"(?P<alt>\((?:{alternation(MEASURE_WORDS)})+\))?")
 
 #: The quantity as first written: 百分之 and a number, or a number (or a range of two) with its
 #: magnitude, 余/多 and unit. QUANTITY below finds the same matches faster; a test holds the two
@@ -78,10 +75,10 @@ QUANTITY_REFERENCE = (
 
 # QUANTITY_REFERENCE rewritten to begin with a character class (`lead`: the number's first
 # character, or the 百 of 百分之; `[0-9]` where the reference has `\d`, which scans slower and
-# means the same on a view, whose digits are ASCII), so that the standard engine skips in C to such characters
-# (scanning for QUANTITY_REFERENCE, `regex` spent ~600 instructions on every character); the
-# number's lookbehinds then look past `lead`, and `aar`/`acn` hold the number after it. Half
-# the time of the reference's scan.
+# means the same on a view, whose digits are ASCII), so that the standard engine skips in C to
+# such characters (scanning for QUANTITY_REFERENCE, `regex` spent ~600 instructions on every
+# character); the number's lookbehinds then look past `lead`, and `aar`/`acn` hold the number
+# after it. Half the time of the reference's scan.
 _AR_REST = rf"(?:\d{{0,2}}(?:,\d{{3}})+|\d{{0,{_N - 1}}})(?:\.\d{{1,{_N}}})?"
 _CN_REST = (rf"[{CN_NUMERAL_CHARS}]{{0,{_N - 1}}}(?:[万亿][{CN_NUMERAL_CHARS}]{{1,{_N}}})*"
             rf"(?:点[{CN_NUMERAL_CHARS}]{{1,{_N}}})?")
@@ -104,8 +101,8 @@ QUANTITY = re.compile(
 # matched backwards from the start of the next member.
 _LIST_MEMBER = regex.compile(
     rf"(?r)(?<![\d.A-Za-z{CN_NUMERAL_CHARS}])(?P<num>{_AR})(?:{_SP}(?P<mag>{_MAG}))?"
-    rf"[ \t]*(?:{_alternation(LIST_JOINERS)})[ \t]*")
-_LIST_CUE = re.compile(_alternation(LIST_CUES))
+    rf"[ \t]*(?:{alternation(LIST_JOINERS)})[ \t]*")
+_LIST_CUE = re.compile(alternation(LIST_CUES))
 _CLAUSE_BREAK = regex.compile(r"(?r)[,，;；:：。!?！？\n]")
 _SENTENCE_BREAK = regex.compile(r"(?r)[,，;；。!?！？]")
 _SPACE = re.compile(r"\s+")

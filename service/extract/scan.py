@@ -15,6 +15,11 @@ import re._constants as C
 import re._parser as P
 
 
+def alternation(words) -> str:
+    """A pattern matching any of the literal `words`, the longer first (`提高到` before `提高`)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
 def _first(items) -> tuple[set[str] | None, bool]:
     """(characters the sequence can begin with or None when any, whether it can match empty)."""
     chars: set[str] = set()

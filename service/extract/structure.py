@@ -13,15 +13,12 @@ from dataclasses import dataclass, field
 
 from .lexicon import ISSUER_SUFFIXES, MEASURE_WORDS, RESPONSIBILITY_LABELS, TITLE_KEYWORDS
 from .model import Document, Item, Span
+from .scan import alternation
 from .source import normalise
 from .status import heading_status
 from .tables import Row, Table, find_tables
 
 _CN = "一二三四五六七八九十"
-
-
-def _alt(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 # Line openings may carry Markdown: a heading mark (`## `) and bold (`**`).
@@ -34,20 +31,20 @@ _ITEM = re.compile(
 )
 # After a bare item number (`27构建…`) these show the number is a quantity, a date or a code.
 _NOT_BARE_ITEM = re.compile(
-    rf"^(?:{_alt(list(MEASURE_WORDS) + ['年', '月', '日', '号', '万', '亿', '届', '岁', '周', '%', '个', '元', '天', '小时', '分'])})"
+    rf"^(?:{alternation(list(MEASURE_WORDS) + ['年', '月', '日', '号', '万', '亿', '届', '岁', '周', '%', '个', '元', '天', '小时', '分'])})"
 )
-_RESPONSIBILITY_LINE = re.compile(rf"^[ \t]*(?:\*\*)?[ \t]*(?P<label>{_alt(RESPONSIBILITY_LABELS)})[ \t]*[:：]")
+_RESPONSIBILITY_LINE = re.compile(rf"^[ \t]*(?:\*\*)?[ \t]*(?P<label>{alternation(RESPONSIBILITY_LABELS)})[ \t]*[:：]")
 _RESPONSIBILITY_PAREN = re.compile(
-    rf"\((?P<body>[ \t]*(?:{_alt(RESPONSIBILITY_LABELS)})[ \t]*:[^()\n]*)\)"
+    rf"\((?P<body>[ \t]*(?:{alternation(RESPONSIBILITY_LABELS)})[ \t]*:[^()\n]*)\)"
 )
-_LABEL_SPLIT = re.compile(rf"(?P<label>{_alt(RESPONSIBILITY_LABELS)})[ \t]*[:：]")
+_LABEL_SPLIT = re.compile(rf"(?P<label>{alternation(RESPONSIBILITY_LABELS)})[ \t]*[:：]")
 _NAME_SPLIT = re.compile(r"[、,，;；\s]+")
 _TITLE = re.compile(
-    rf"^[^,，。;；:：《》“”]{{0,40}}?(?:{_alt(TITLE_KEYWORDS)})(?:\([^()]{{0,10}}\))?$"
+    rf"^[^,，。;；:：《》“”]{{0,40}}?(?:{alternation(TITLE_KEYWORDS)})(?:\([^()]{{0,10}}\))?$"
 )
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=[ \t]*年)")
 _DOC_NUMBER = re.compile(r"^[ \t]*\S{1,12}?[〔\[［(][ \t]*(?:19|20)\d{2}[ \t]*[〕\]］)][ \t]*\d{1,4}[ \t]*号[ \t]*$")
-_ISSUER_ONLY = re.compile(rf"^[^,，。;；:：《》\d]{{2,40}}(?:{_alt(ISSUER_SUFFIXES)})$")
+_ISSUER_ONLY = re.compile(rf"^[^,，。;；:：《》\d]{{2,40}}(?:{alternation(ISSUER_SUFFIXES)})$")
 _MARKUP = re.compile(r"\*\*|__|^#{1,6}[ \t]*")
 _LABEL_FIRST_CHARS = frozenset(label[0] for label in RESPONSIBILITY_LABELS)
 _SENTENCE_END = re.compile(r"[。!?]")
@@ -178,8 +175,15 @@ def _parse_labelled(item: Item, text: str) -> None:
         _add_responsibility(item, m.group("label"), text[m.end():body_end])
 
 
+def _number_lead(text: str) -> str:
+    """The character where a heading's or item's number would start: past the indentation and
+    Markdown (`## `, `**`) that _ITEM, _SECTION and _SUBSECTION allow before it. A cheap test
+    of it spares those patterns most lines."""
+    return text.lstrip(" \t*#")[:1]
+
+
 def _opens_item_or_section(text: str) -> bool:
-    lead = text.lstrip(" \t*#")[:1]  # what _ITEM and _SECTION allow before the number
+    lead = _number_lead(text)
     return bool((lead.isdigit() and _ITEM.match(text)) or (lead in _CN and _SECTION.match(text)))
 
 
@@ -202,7 +206,7 @@ def _has_body(lines: list[Line], i: int) -> bool:
             continue
         if _is_title(line):
             return False
-        lead = line.text.lstrip(" \t*#")[:1]  # what may stand before a heading's or item's number
+        lead = _number_lead(line.text)
         if (lead in _CN and _SECTION.match(line.text)) or (lead == "(" and _SUBSECTION.match(line.text)):
             return True
         m = _ITEM.match(line.text) if lead.isdigit() else None
@@ -358,7 +362,7 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
                 _table_items(text, table, doc, structure, section or subsection)
             continue  # a table's rows are its items; its lines are no headings
         content = line.text
-        lead = content.lstrip(" \t*#")[:1]
+        lead = _number_lead(content)
         if not lead:
             continue
         if lead in _LABEL_FIRST_CHARS and current is not None and _RESPONSIBILITY_LINE.match(content):
