@@ -4,7 +4,8 @@ A document converted from a paged file (a PDF) keeps the offsets where its pages
 (`documents.page_starts`, 0003); a measure's page is the page its span starts on (1-based),
 null for a document without pages. Rows already stored are filled here from their
 document's page starts, a document at a time: one UPDATE per page that holds measures (ids in
-batches); new rows get their page when they are written. The views are recreated with `page` after `span_end`.
+batches); new rows get their page when they are written. The views are recreated
+with `page` after `span_end`.
 
 Revision ID: 0004
 Revises: 0003
@@ -74,82 +75,36 @@ def backfill_pages(conn) -> int:
     return done
 
 
-def _names_sql(dialect: str, kind: str) -> str:
-    """The item's units or leaders as one '、'-separated string, in written order."""
-    if dialect == "postgresql":
-        return ("(SELECT string_agg(r.name, '、' ORDER BY r.position) FROM responsibilities r "
-                f"WHERE r.item_id = m.item_id AND r.kind = '{kind}')")
-    return ("(SELECT group_concat(name, '、') FROM (SELECT r.name FROM responsibilities r "
-            f"WHERE r.item_id = m.item_id AND r.kind = '{kind}' ORDER BY r.position))")
+# The views are 0002's with one more column. An applied migration never changes, so 0002's SQL
+# is taken as it stands and `page` put in after `span_end`.
+_SPAN_END = "    m.span_end AS span_end,\n"
 
 
-def _rows_view_sql(dialect: str, view: str, id_name: str, kind: str, own_columns: str,
-                   own_joins: str = "") -> str:
-    return f"""
-CREATE VIEW {view} AS
-SELECT
-    m.id AS {id_name},
-    m.document_id AS document_id,
-    d.source AS source,
-    d.sha256 AS sha256,
-    p.position AS part,
-    p.title AS title,
-    p.issuer AS issuer,
-    p.year AS year,
-    p.doc_number AS doc_number,
-    i.number AS item_number,
-    i.title AS item_title,
-    m.section AS section,
-    m.raw AS raw,
-    m.value AS value,
-    m.low AS low,
-    m.high AS high,
-    m.unit AS unit,
-    m.currency AS currency,
-    m.category AS category,
-    m.comparator AS comparator,
-    m.direction AS direction,
-    m.per AS per,
-    m.metric AS metric,
-    {own_columns},
-    {_names_sql(dialect, 'unit')} AS responsible_units,
-    {_names_sql(dialect, 'leader')} AS responsible_leaders,
-    m.text AS sentence,
-    m.span_start AS span_start,
-    m.span_end AS span_end,
-    m.page AS page,
-    d.created_at AS stored_at
-FROM measures m
-JOIN documents d ON d.id = m.document_id
-JOIN parts p ON p.id = m.part_id
-LEFT JOIN items i ON i.id = m.item_id{own_joins}
-WHERE m.kind = '{kind}'
-"""
+def _views_0002():
+    return import_module("service.store.migrations.versions.0002_results")
+
+
+def _with_page(view_sql: str) -> str:
+    if view_sql.count(_SPAN_END) != 1:
+        raise RuntimeError("0002's view has no single span_end column to put page after")
+    return view_sql.replace(_SPAN_END, _SPAN_END + "    m.page AS page,\n")
 
 
 def target_rows_view_sql(dialect: str) -> str:
     """One row per target (never a result) with its document, part and item flattened."""
-    return _rows_view_sql(dialect, "target_rows", "target_id", "target", """m.deadline AS deadline,
-    m.baseline_raw AS baseline_raw,
-    m.baseline_value AS baseline_value""")
+    return _with_page(_views_0002().target_rows_view_sql(dialect))
 
 
 def result_rows_view_sql(dialect: str) -> str:
     """One row per result, flattened like target_rows, with the target it reports on."""
-    return _rows_view_sql(dialect, "result_rows", "result_id", "result", """m.as_of AS as_of,
-    m.target_id AS target_id,
-    t.raw AS target_raw,
-    t.value AS target_value,
-    t.unit AS target_unit,
-    t.metric AS target_metric,
-    t.deadline AS target_deadline""", "\nLEFT JOIN measures t ON t.id = m.target_id")
+    return _with_page(_views_0002().result_rows_view_sql(dialect))
 
 
 def downgrade() -> None:
     """Back to 0003: the column goes (pages can be found again from page_starts), the views
     are those of 0002."""
     dialect = op.get_bind().dialect.name
-    results = import_module("service.store.migrations.versions.0002_results")
+    results = _views_0002()
     op.execute("DROP VIEW IF EXISTS result_rows")
     op.execute("DROP VIEW IF EXISTS target_rows")
     op.execute("ALTER TABLE measures DROP COLUMN page")
