@@ -31,7 +31,7 @@ _ITEM = re.compile(
 )
 # After a bare item number (`27构建…`) these show the number is a quantity, a date or a code.
 _NOT_BARE_ITEM = re.compile(
-    rf"^(?:{alternation(list(MEASURE_WORDS) + ['年', '月', '日', '号', '万', '亿', '届', '岁', '周', '%', '个', '元', '天', '小时', '分'])})"
+    rf"(?:{alternation(list(MEASURE_WORDS) + ['年', '月', '日', '号', '万', '亿', '届', '岁', '周', '%', '个', '元', '天', '小时', '分'])})"
 )
 _RESPONSIBILITY_LINE = re.compile(rf"^[ \t]*(?:\*\*)?[ \t]*(?P<label>{alternation(RESPONSIBILITY_LABELS)})[ \t]*[:：]")
 _RESPONSIBILITY_PAREN = re.compile(
@@ -347,6 +347,7 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
     section_changed = False
     current: Item | None = None
     tables = [t for t in structure.tables if doc.span.start <= t.start < end]
+    item_starts, items = structure._item_starts, structure._items
     n_tables = len(tables)
     t_index = 0
     for k in range(max(first_line, body_line), len(lines)):
@@ -391,33 +392,31 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
             continue
         m = _ITEM.match(content) if lead.isdigit() else None
         if m:
-            n = int(m.group("num"))
-            sep = m.group("sep")
-            rest = content[m.start("rest"):]
-            ok = False
+            number, sep = m.group("num", "sep")
+            n = int(number)
+            rest_at = m.start("rest")
             if sep:
                 ok = (n == last_number + 1 or (n == 1 and (section_changed or last_number == 0))
                       or last_number < n <= last_number + 3)
-                if sep == "." and rest[:1].isdigit():
+                if sep == "." and content[rest_at].isdigit():
                     ok = False
             else:
-                ok = n == last_number + 1 and not _NOT_BARE_ITEM.match(rest) and not rest[:1].isascii()
+                ok = (n == last_number + 1 and not _NOT_BARE_ITEM.match(content, rest_at)
+                      and not content[rest_at].isascii())
             if ok:
                 if last_number and n > last_number + 1:
                     structure.warnings.append(
                         f"document {doc.index}: item numbers jump from {last_number} to {n}")
-                current = _close(current, line.start)
-                title_start = line.start + m.start("rest")
-                title_end = line.end
-                stop = _SENTENCE_END.search(content, m.start("rest"))
-                if stop:
-                    title_end = line.start + stop.start()
-                title = _clean(text[title_start:title_end]).rstrip("。")
-                current = Item(id=f"d{doc.index}-i{len(doc.items)}", number=n, title=title,
-                               section=subsection or section, span=Span(line.start, end))
+                if current is not None:
+                    current.span.end = line.start  # _close, inline: an item line per line of an outline
+                stop = _SENTENCE_END.search(content, rest_at)
+                title = _clean(text[line.start + rest_at:line.start + stop.start() if stop else line.end]
+                               ).rstrip("。")
+                current = Item(f"d{doc.index}-i{len(doc.items)}", n, title, subsection or section,
+                               Span(line.start, end))
                 doc.items.append(current)
-                structure._item_starts.append(line.start)
-                structure._items.append((doc.index, current))
+                item_starts.append(line.start)
+                items.append((doc.index, current))
                 last_number = n
                 section_changed = False
         if current is not None and "(" in content and ":" in content:
@@ -471,5 +470,5 @@ def _heading(text: str, line: Line) -> str:
 def _close(item: Item | None, at: int) -> None:
     """End the open item where a new heading or item starts."""
     if item is not None:
-        item.span = Span(item.span.start, at)
+        item.span.end = at
     return None

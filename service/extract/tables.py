@@ -45,8 +45,14 @@ class Table:
 
 _HEADING_NOISE = re.compile(r"[\s*#:：()（）%]")
 _ROLE_OF = {w: role for role, words in reversed(COLUMN_ROLES) for w in words}  # first role wins
-_ROLE_LENGTHS = sorted({len(w) for w in _ROLE_OF}, reverse=True)
 _ROLE_ORDER = {role: n for n, (role, _) in enumerate(COLUMN_ROLES)}
+# The known words by their first and by their last character: a heading is tried only against
+# the words it could begin or end with.
+_BY_FIRST: dict[str, list[tuple[str, str]]] = {}
+_BY_LAST: dict[str, list[tuple[str, str]]] = {}
+for _word, _role in _ROLE_OF.items():
+    _BY_FIRST.setdefault(_word[0], []).append((_word, _role))
+    _BY_LAST.setdefault(_word[-1], []).append((_word, _role))
 
 
 def column_role(heading: str) -> str | None:
@@ -59,13 +65,28 @@ def column_role(heading: str) -> str | None:
     if role:
         return role
     if len(h) <= 10:
-        found = [_ROLE_OF[w] for n in _ROLE_LENGTHS if n < len(h)
-                 for w in (h[:n], h[-n:]) if w in _ROLE_OF]
+        size = len(h)
+        found = [r for w, r in _BY_FIRST.get(h[0], ()) if len(w) < size and h.startswith(w)]
+        found += [r for w, r in _BY_LAST.get(h[-1], ()) if len(w) < size and h.endswith(w)]
         if found:
             return min(found, key=_ROLE_ORDER.__getitem__)
     if _YEAR_HEADING.match(h):
         return "year"
     return None
+
+
+_NOISE_CHARS = frozenset("*#:：()（）%")
+
+
+def _may_name_column(stripped: str) -> bool:
+    """False when `column_role` of this (white-space stripped) line must be None: a known word
+    begins or ends the heading, or a year (`2025年`) begins it. Exact where the line's own first
+    and last two characters are no noise (then they are the heading's); else it leaves the
+    question to `column_role`. Spares the outline lines of a plan, all short, that call."""
+    first, last = stripped[0], stripped[-1]
+    if first in _NOISE_CHARS or last in _NOISE_CHARS or stripped[1:2] in _NOISE_CHARS or stripped[1:2].isspace():
+        return True
+    return first in _BY_FIRST or last in _BY_LAST or stripped[:2] in ("19", "20")
 
 
 def _resolve_years(roles: list[str], headings: list[str]) -> list[str]:
@@ -102,9 +123,12 @@ def find_tables(lines, view: str) -> list[Table]:
             if table:
                 tables.append(table)
             continue
-        if (line.end - line.start <= 2 * _MAX_HEADER_CELL and text.strip()
-                and len(text.strip()) <= _MAX_HEADER_CELL and _short_lines_follow(lines, i)
-                and column_role(text)):
+        if line.end - line.start > 2 * _MAX_HEADER_CELL:
+            i += 1
+            continue
+        stripped = text.strip()
+        if (stripped and len(stripped) <= _MAX_HEADER_CELL and _may_name_column(stripped)
+                and column_role(text) and _short_lines_follow(lines, i)):
             table, nxt = _flat_table(lines, i, view)
             if table:
                 tables.append(table)
