@@ -59,7 +59,7 @@ def test_the_same_matches_as_the_reference_on_every_real_text():
 
 def test_a_number_inside_a_word_a_percent_and_a_range_alike():
     view = normalise("进一步统一一体化，百分之九十五，一百分之五，3-5万人，1,200个，100,000个、12,500人、"
-                     "1,000,000元，2024年，五3所，x3所，三万五千人，1.5亿元")
+                     "1,000,000元，2024年，五3所，x3所，三万五千人，1.5亿元，12.推进，3.所，1,2所，1.2.3所，12,所，一.5所")
     assert matches(view) == reference_matches(view)
     assert [m[0] for m in matches(view)] != []
 

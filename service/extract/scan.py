@@ -115,3 +115,9 @@ class Scanner:
         names = self._names
         for m in self._pattern.finditer(text, pos, len(text) if endpos is None else endpos):
             yield m.start(), m.end(), names[m.lastgroup]
+
+    def findall(self, text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int, str]]:
+        """`finditer` as a list, built without a generator's frame per match."""
+        names = self._names
+        return [(m.start(), m.end(), names[m.lastgroup])
+                for m in self._pattern.finditer(text, pos, len(text) if endpos is None else endpos)]

@@ -87,7 +87,7 @@ class CueIndex:
         if found is None:
             start = self._breaks[k - 1] if k > 0 else 0
             end = self._breaks[k] if k < len(self._breaks) else len(self.view)
-            found = self._by_sentence[k] = list(_CUE_SCAN.finditer(self.view, start, end))
+            found = self._by_sentence[k] = _CUE_SCAN.findall(self.view, start, end)
         return found
 
     def sentence_start(self, pos: int) -> int:
