@@ -289,7 +289,7 @@ def deadline(view: str, q: Quantity, sentence: tuple[int, int]) -> tuple[int, in
     (`…100场(贯穿全年)`, `…(6月底前完成)`), else a deadline phrase earlier in the sentence
     (`到年底…达90%`). A bare year or `全年` opening the sentence is not a deadline."""
     lo, hi = sentence
-    for m in _PAREN.finditer(view, q.alt_end, hi):
+    for m in (_PAREN.finditer(view, q.alt_end, hi) if view.find("(", q.alt_end, hi) >= 0 else ()):
         inner = m.group(1).strip()
         if _DEADLINE.fullmatch(inner) and _is_deadline(inner):
             return m.start(1), m.end(1)

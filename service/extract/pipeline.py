@@ -142,9 +142,11 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
     quantity's own sentence (left of it, or `已` right after its noun), else its section heading
     or the document's title, else the sentences before it in the same section, else a plan."""
     section_status, heading = structure.status_at(q.start, doc_index)
-    if status.target_after(view, q.alt_end):
+    after = view[q.alt_end:q.alt_end + 14]  # what status.target_after and result_after first test
+    if ("于" in after or "在" in after) and status.target_after(view, q.alt_end):
         return status.TARGET, None
-    if status.result_after(view, q.alt_end, near=True):
+    done_after = "已" in after
+    if done_after and status.result_after(view, q.alt_end, near=True):
         return status.RESULT, None  # `5个项目已于3月完工`: the cue right after the noun is nearest
     lo = cues.sentence_start(q.start)
     cue = _cue_before(cues, lo, q.start, section_status)
@@ -152,7 +154,7 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
         return section_status, heading
     if cue is not None and cue != "comparison":
         return cue, None
-    if status.result_after(view, q.alt_end):
+    if done_after and status.result_after(view, q.alt_end):
         return status.RESULT, None
     cell = structure.cell_at(q.start)
     if cell is not None:
@@ -243,6 +245,14 @@ def extract(text: str) -> Extraction:
     counters: dict[int, int] = {}
     result_counters: dict[int, int] = {}
     last_section, previous = None, None
+    refs: dict[str, ItemRef] = {}
+
+    def item_ref(item) -> ItemRef:
+        """One ItemRef per item, shared by its measures (an item holds many)."""
+        ref = refs.get(item.id)
+        if ref is None:
+            ref = refs[item.id] = ItemRef(item.id, item.number, item.title)
+        return ref
 
     for k, q in enumerate(quantities):
         doc_index, item, section = structure.locate(q.start)
@@ -280,7 +290,7 @@ def extract(text: str) -> Extraction:
             unit, category = "位", "seats"  # 新增学位3800位: 位 counts seats here, not people
         common = dict(
             document=doc_index,
-            item=ItemRef(item.id, item.number, item.title) if item else None,
+            item=item_ref(item) if item else None,
             section=section,
             text=text[sentence[0]:sentence[1]].strip(),
             span=Span(q.start, q.end),
