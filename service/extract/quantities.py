@@ -88,15 +88,18 @@ _CN_REST = (rf"[{CN_NUMERAL_CHARS}]{{0,{_N - 1}}}(?:[万亿][{CN_NUMERAL_CHARS}]
 _FOLLOW_LEAD = "".join(sorted(
     set("0123456789,.万亿点 \t-—–~至到分") | set(CN_NUMERAL_CHARS)
     | {w[0] for w in (*COMPARATORS_INFIX, *MAGNITUDES, *_UNITS)}))
-# After a digit: the rest of its number, then what may follow a number (a magnitude, 余/多, a
-# dash, a space, a unit). An outline's item numbers (`12.推进…`) fail this test at once where
-# they would fail the whole pattern, each alternative tried, at every digit.
+# After a digit, within its next three characters: what may follow a number (a magnitude, 余/多,
+# a dash, a space, a unit), a point or comma with a digit after it, or a longer number. An
+# outline's item numbers (`12.推进…`) fail this test at once where they would fail the whole
+# pattern, each alternative tried, at every digit. It looks at four characters at most: a run of
+# a million digits costs no more per digit than a short number.
 _AFTER_NUMBER = "".join(sorted(
     set(" \t-—–~至到") | {w[0] for w in (*COMPARATORS_INFIX, *MAGNITUDES, *_UNITS)}))
 _FOLLOW_CN_LEAD = "".join(sorted(set(_FOLLOW_LEAD) - set("0123456789.,")))
 QUANTITY = re.compile(
     rf"(?P<lead>[0-9{CN_NUMERAL_CHARS}百])"
-    rf"(?=(?<=[0-9])[0-9]*(?:[.,][0-9]+)*[{re.escape(_AFTER_NUMBER)}]|(?<![0-9])[{re.escape(_FOLLOW_CN_LEAD)}])(?:"
+    rf"(?=(?<=[0-9])(?:[0-9]{{0,2}}(?:[{re.escape(_AFTER_NUMBER)}]|[.,][0-9])|[0-9]{{3}})"
+    rf"|(?<![0-9])[{re.escape(_FOLLOW_CN_LEAD)}])(?:"
     r"(?<=百)(?P<pct>分之(?P<pctnum>" + _AR + "|" + _CN + r"))"
     r"|(?:(?:(?<=\d)(?<![\d.A-Za-z]\d)(?P<aar>" + _AR_REST + r")"
     rf"|(?<=[{CN_NUMERAL_CHARS}])(?<![{CN_NUMERAL_CHARS}万亿][{CN_NUMERAL_CHARS}])(?P<acn>" + _CN_REST + r"))"
