@@ -284,22 +284,51 @@ def _is_deadline(text: str) -> bool:
     return bool(_DEADLINE_NEEDS.search(text))
 
 
+# A deadline written after the quantities it bounds governs their completion:
+# `…项目5个,建设面积1.78万平方米,计划年内全部竣工`.
+_COMPLETION_AFTER = re.compile(r"[^,;。()\n]{0,6}?(?:竣工|完工|完成|建成|投用|投入使用|交付使用|到位)")
+
+
+def _deadline_after(view: str, start: int, end: int, skip_parens: bool) -> tuple[int, int] | None:
+    """The first deadline phrase in view[start:end] followed by a verb of completion (outside a
+    parenthesis when `skip_parens`: a note in one bounds its own quantities)."""
+    if not _DEADLINE_NEEDS.search(view, start, end):
+        return None
+    for m in _DEADLINE.finditer(view, start, end):
+        if not m.group() or not _is_deadline(m.group()):
+            continue
+        if skip_parens and view.rfind("(", start, m.start()) > view.rfind(")", start, m.start()):
+            continue
+        if "截" in view[max(start, m.start() - 2):m.start() + 1]:
+            continue  # `截至6月底已完成…`: the date a result is reported for
+        if _COMPLETION_AFTER.match(view, m.end(), end):
+            return m.start(), m.end()
+    return None
+
+
 def deadline(view: str, q: Quantity, sentence: tuple[int, int]) -> tuple[int, int] | None:
     """Span of the deadline for this quantity: a parenthesis after it in its sentence
-    (`…100场(贯穿全年)`, `…(6月底前完成)`), else a deadline phrase earlier in the sentence
-    (`到年底…达90%`). A bare year or `全年` opening the sentence is not a deadline."""
+    (`…100场(贯穿全年)`, `…(6月底前完成)`); for a quantity inside a parenthesis, a deadline of
+    completion later in it (`(省定任务5个、要求10月底全部完工)`); a deadline phrase earlier in the
+    sentence (`到年底…达90%`); else one of completion later in the sentence, outside parentheses
+    (`…5个,计划年内全部竣工`). A bare year or `全年` opening the sentence is not a deadline."""
     lo, hi = sentence
+    opened = view.rfind("(", lo, q.start)
+    if opened >= 0 and view.rfind(")", opened, q.start) < 0:  # inside a parenthesis
+        close = view.find(")", q.alt_end, hi)
+        found = _deadline_after(view, q.alt_end, close, False) if close >= 0 else None
+        if found:
+            return found
     for m in (_PAREN.finditer(view, q.alt_end, hi) if view.find("(", q.alt_end, hi) >= 0 else ()):
         inner = m.group(1).strip()
         if _DEADLINE.fullmatch(inner) and _is_deadline(inner):
             return m.start(1), m.end(1)
-    if not _DEADLINE_NEEDS.search(view, lo, q.start):
-        return None  # every deadline holds one of these: no need to try the long pattern everywhere
     found = None
-    for m in _DEADLINE.finditer(view, lo, q.start):
-        if m.group() and _is_deadline(m.group()):
-            found = (m.start(), m.end())
-    return found
+    if _DEADLINE_NEEDS.search(view, lo, q.start):  # every deadline holds one of these
+        for m in _DEADLINE.finditer(view, lo, q.start):
+            if m.group() and _is_deadline(m.group()):
+                found = (m.start(), m.end())
+    return found or _deadline_after(view, q.alt_end, hi, True)
 
 
 _METRIC_LEAD = re.compile(r"^(?:力争|争取|确保|努力|全力|推动|实现|使|让|其中|全年|今年|年内|全市|全区|全县"
