@@ -104,8 +104,23 @@ def sentence_bounds(view: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
-def quoted_spans(view: str) -> list[tuple[int, int]]:
-    return [m.span() for m in QUOTED.finditer(view)]
+# A quotation that states a goal (`一项指标就是“全市新建幼儿园80所”`) holds a target, not a name:
+# long enough for a clause, with a verb of building or adding before its number.
+_QUOTED_GOAL = re.compile(r"(?:新建|新增|增加|建成|改扩建|扩建|新\(扩\)建|建设|创建|完成|招聘|培训|实现|达到|提高)"
+                          r"[^0-9一二三四五六七八九十两百千]{0,12}[0-9一二三四五六七八九十两]")
+_QUOTED_GOAL_LENGTH = 10
+
+
+def quoted_spans(view: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Spans of quoted names, codes and slogans, and apart the spans of quoted goals."""
+    names, goals = [], []
+    for m in QUOTED.finditer(view):
+        if (view[m.start()] in "“\"" and m.end() - m.start() - 2 >= _QUOTED_GOAL_LENGTH
+                and _QUOTED_GOAL.search(view, m.start() + 1, m.end() - 1)):
+            goals.append(m.span())
+        else:
+            names.append(m.span())
+    return names, goals
 
 
 # As tuples, so that one C call tests them all.

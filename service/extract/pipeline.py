@@ -177,6 +177,16 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
     return status.TARGET, None
 
 
+def _quoted_status(cues: status.CueIndex, quote_start: int, pos: int) -> str:
+    """A quantity in a quoted goal is a target unless a cue inside the quotation says otherwise."""
+    for _, _, kind in cues.before(quote_start, pos):
+        if kind in (status.RESULT, status.FACT):
+            return kind
+        if kind in (status.TARGET, "weak_target"):
+            return status.TARGET
+    return status.TARGET
+
+
 def _as_of(text: str, cues: status.CueIndex, q: Quantity, structure, openers: list[tuple[int, int]],
            heading: str | None, headline: str | None) -> str | None:
     """The period a result is reported for: in its sentence, else a date in its heading, else a
@@ -232,6 +242,8 @@ def extract(text: str) -> Extraction:
     structure = parse_structure(text, view)
     quoted: list[tuple[int, int]] | None = None  # read when a quantity passes the cheaper tests
     quoted_starts: list[int] = []
+    quoted_goals: list[tuple[int, int]] = []
+    goal_starts: list[int] = []
     quantities = list(find_quantities(view))
     baseline_of = _baselines(view, quantities)
     baseline_of.update(_row_baselines(structure, quantities))
@@ -264,15 +276,21 @@ def extract(text: str) -> Extraction:
         if cell is not None and cell[0] in _NOT_MEASURED_COLUMNS:
             continue  # a row number, a unit's name, a date or a note
         if quoted is None:
-            quoted = context.quoted_spans(view)
+            quoted, quoted_goals = context.quoted_spans(view)
             quoted_starts = [s for s, _ in quoted]
+            goal_starts = [s for s, _ in quoted_goals]
         j = bisect.bisect_right(quoted_starts, q.start) - 1
         if j >= 0 and quoted[j][0] <= q.start and q.end <= quoted[j][1]:
             continue  # inside a quoted name, code or slogan
         section_key = (doc_index, structure.section_start(q.start, doc_index))
         if section_key != last_section:
             last_section, previous = section_key, None
-        kind, heading = _status(view, q, structure, cues, doc_index, previous)
+        g = bisect.bisect_right(goal_starts, q.start) - 1 if quoted_goals else -1
+        goal = quoted_goals[g] if g >= 0 and q.start < quoted_goals[g][1] else None
+        if goal is not None:  # `指标就是“新建幼儿园80所”`: the goal as written, unless it says done
+            kind, heading = _quoted_status(cues, goal[0], q.start), None
+        else:
+            kind, heading = _status(view, q, structure, cues, doc_index, previous)
         previous = kind
         if kind == status.FACT or k in baseline_used:
             continue  # background and starting levels are returned nowhere (a baseline rides on its target)
