@@ -220,7 +220,8 @@ CLAUSE_ENDS = "。;!?\n,:，、"
 # --- structure --------------------------------------------------------------------------------
 # Every title keyword holds 工作 (structure.py uses that as a quick test).
 TITLE_KEYWORDS = ("工作要点", "工作计划", "工作安排", "工作思路", "重点工作", "工作意见", "工作任务",
-                  "工作总结", "工作报告")  # reports are documents too: their results need an issuer and year
+                  "工作总结", "工作报告",  # reports are documents too: their results need an issuer and year
+                  "任务清单", "任务分解", "任务分解表", "责任分解表")  # task lists, often an attachment
 ISSUER_SUFFIXES = ("局", "委", "厅", "府", "会", "部", "室", "中心", "办", "处", "院", "所", "校", "工委")
 RESPONSIBILITY_LABELS = {
     "责任领导": "leader", "分管领导": "leader", "牵头领导": "leader", "责任人": "leader", "负责人": "leader",

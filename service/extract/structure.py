@@ -188,7 +188,8 @@ def _opens_item_or_section(text: str) -> bool:
 
 
 def _is_title(line: Line) -> bool:
-    if len(line.text) > 60 or "工作" not in line.text:  # every title keyword holds 工作
+    if len(line.text) > 60 or "工作" not in line.text and "分解" not in line.text and "清单" not in line.text:
+        # every title keyword holds one of these
         return False
     text = line.text.strip().strip("*#").strip()
     if not text or len(text) > 48 or not _TITLE.match(text):
@@ -196,6 +197,21 @@ def _is_title(line: Line) -> bool:
     if (_ITEM.match(text) and not _YEAR.match(text)) or _SECTION.match(text) or _SUBSECTION.match(text):
         return False
     return True
+
+
+_PROSE_SENTENCES = 3
+
+
+def _is_prose(lines: list[Line]) -> bool:
+    """Lines written in sentences (a notice or cover letter: three sentence ends in lines of 40
+    characters or more), not a table of contents or an outline, whose lines end in none."""
+    ends = 0
+    for line in lines:
+        if len(line.text) >= 40:
+            ends += line.text.count("。")
+            if ends >= _PROSE_SENTENCES:
+                return True
+    return False
 
 
 def _has_body(lines: list[Line], i: int) -> bool:
@@ -282,7 +298,9 @@ def parse_structure(text: str, view: str) -> Structure:
         if first and _TITLE.match(first.text.strip()):
             headers = [(_clean(text[first.start:first.end]), 0, None, lines.index(first) + 1)]
 
-    if title_indexes and headers[0][1] > 0 and not any(
+    if title_indexes and headers[0][1] > 0 and _is_prose(lines[:title_indexes[0]]):
+        headers.insert(0, (None, 0, None, 0))  # a cover letter ahead of its attachment: a document
+    elif title_indexes and headers[0][1] > 0 and not any(
             _opens_item_or_section(ln.text) for ln in lines[:title_indexes[0]]):
         headers[0] = (headers[0][0], 0) + headers[0][2:]  # a letterhead opens the first document
     structure = Structure(documents=[], tables=tables)
