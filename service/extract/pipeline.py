@@ -188,11 +188,13 @@ def _quoted_status(cues: status.CueIndex, quote_start: int, pos: int) -> str:
 
 
 def _as_of(text: str, cues: status.CueIndex, q: Quantity, structure, openers: list[tuple[int, int]],
-           heading: str | None, headline: str | None) -> str | None:
-    """The period a result is reported for: in its sentence, else a date in its heading, else a
-    paragraph that opened with one (`过去五年，…`) in the same top-level section, else a period
-    in its heading, else in its document's title or headline."""
-    span = cues.period_before(cues.sentence_start(q.start), q.start)
+           heading: str | None, headline: str | None, doc_start: int) -> str | None:
+    """The period a result is reported for: in its sentence (or a year opening it), else a date in
+    its heading, else in its top-level section's heading, else a paragraph that opened with one
+    (`过去五年，…`) in the same top-level section, else a period in its heading, else in its
+    document's title or headline."""
+    lo = cues.sentence_start(q.start)
+    span = cues.period_before(lo, q.start) or status.opening_period(cues.view, lo, q.start)
     if span:
         return text[span[0]:span[1]]
     dated = status.heading_date(heading) if heading else None
@@ -201,6 +203,10 @@ def _as_of(text: str, cues: status.CueIndex, q: Quantity, structure, openers: li
     k = bisect.bisect_right(openers, (q.start, len(cues.view))) - 1
     t = bisect.bisect_right(structure.top_section_starts, q.start) - 1
     floor = structure.top_section_starts[t] if t >= 0 else 0
+    if t >= 0 and floor >= doc_start and structure.top_section_headings[t] != heading:
+        dated = status.heading_date(structure.top_section_headings[t])
+        if dated:
+            return dated  # `一、2024年度主要工作成效` over its `（一）…`: the top heading's date
     if k >= 0 and openers[k][0] >= floor:
         return text[openers[k][0]:openers[k][1]]
     for words in (heading, headline):
@@ -328,7 +334,8 @@ def extract(text: str) -> Extraction:
             results.append(Result(id=f"r{doc_index}-{result_counters[doc_index]}",
                                   as_of=_as_of(text, cues, q, structure, openers,
                                                heading or section or structure.headlines[doc_index],
-                                               structure.headlines[doc_index]),
+                                               structure.headlines[doc_index],
+                                               structure.documents[doc_index].span.start),
                                   **common))
             continue
         found = context.deadline(view, q, sentence)

@@ -39,7 +39,8 @@ _PLAN_HEADING = re.compile(_alt(re.escape(w) for w in PLAN_HEADINGS))
 _AS_OF = re.compile("|".join(AS_OF))  # in the order written: the longer phrase first
 _HEADING_PERIOD = re.compile(r"(?<!\d)20\d\d年(?:度|上半年|下半年|底|末)?")
 # A table cell is a sentence of its own. The standard engine scans a class faster than `regex`.
-_SENTENCE_BREAK = re.compile(r"[。!?！？\n|]")
+_BREAK_CHARS = "。!?！？\n|"
+_SENTENCE_BREAK = re.compile(f"[{_BREAK_CHARS}]")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)年")
 
 
@@ -112,6 +113,19 @@ class CueIndex:
         if k >= 0 and self._periods[k][0] >= lo:
             return self._periods[k]
         return None
+
+
+# A year or this year opening the sentence of a result (`2017年温州市新建幼儿园94所`,
+# `今年全市已新建幼儿园67所`) is the period it reports.
+_OPENING_PERIOD = re.compile(r"[ \t\u3000]*(?:——)?(?P<period>(?<!\d)20\d\d年(?:度|底|末)?|今年|去年)(?![0-9])")
+
+
+def opening_period(view: str, lo: int, pos: int) -> tuple[int, int] | None:
+    """Span of the period that opens the sentence starting at `lo` (a real sentence start), before `pos`."""
+    if lo and view[lo - 1] not in _BREAK_CHARS:
+        return None  # `lo` is where the search window began, inside a long sentence
+    m = _OPENING_PERIOD.match(view, lo, pos)
+    return m.span("period") if m else None
 
 
 def heading_as_of(heading: str) -> str | None:

@@ -69,6 +69,7 @@ class Structure:
     _section_starts: list[int] = field(default_factory=list)
     _doc_status: list[str | None] = field(default_factory=list)  # from each document's title
     top_section_starts: list[int] = field(default_factory=list)  # `一、` headings only
+    top_section_headings: list[str] = field(default_factory=list)  # parallel to top_section_starts
     tables: list[Table] = field(default_factory=list)
     headlines: list[str | None] = field(default_factory=list)  # each document's title or headline
     _cells: list[tuple[int, int, str, Row]] = field(default_factory=list)  # sorted by start
@@ -398,6 +399,7 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
             structure._sections.append((line.start, doc.index, section, section_status))
             structure._section_starts.append(line.start)
             structure.top_section_starts.append(line.start)
+            structure.top_section_headings.append(section)
             current = _close(current, line.start)
             continue
         if lead == "(" and _SUBSECTION.match(content):
