@@ -194,7 +194,8 @@ def _as_of(text: str, cues: status.CueIndex, q: Quantity, structure, openers: li
     (`过去五年，…`) in the same top-level section, else a period in its heading, else in its
     document's title or headline."""
     lo = cues.sentence_start(q.start)
-    span = cues.period_before(lo, q.start) or status.opening_period(cues.view, lo, q.start)
+    span = (cues.period_before(lo, q.start) or status.opening_period(cues.view, lo, q.start)
+            or status.done_on(cues.view, lo, cues.sentence_end(q.start)))
     if span:
         return text[span[0]:span[1]]
     dated = status.heading_date(heading) if heading else None

@@ -95,6 +95,10 @@ class CueIndex:
         k = bisect.bisect_right(self._breaks, pos) - 1
         return max(self._breaks[k] if k >= 0 else 0, pos - _WINDOW)
 
+    def sentence_end(self, pos: int) -> int:
+        k = bisect.bisect_right(self._breaks, pos)
+        return min(self._breaks[k] if k < len(self._breaks) else len(self.view), pos + _WINDOW)
+
     def before(self, lo: int, hi: int):
         """(start, end, kind) of the cues inside view[lo:hi], nearest to `hi` first."""
         first = self._sentence_of(lo)
@@ -126,6 +130,19 @@ def opening_period(view: str, lo: int, pos: int) -> tuple[int, int] | None:
         return None  # `lo` is where the search window began, inside a long sentence
     m = _OPENING_PERIOD.match(view, lo, pos)
     return m.span("period") if m else None
+
+
+# `5个项目已于8月底全部竣工`: the date a result was reached, anywhere in its sentence.
+_DONE_ON = re.compile(r"已(?:于|在)(?P<date>(?:20\d\d年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
+                      r"(?:\d{1,2}[日号])?(?:底|末|初|中旬|上旬|下旬)?)")
+
+
+def done_on(view: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """Span of the date after 已于 in view[lo:hi]."""
+    if "已" not in view[lo:hi]:
+        return None
+    m = _DONE_ON.search(view, lo, hi)
+    return m.span("date") if m else None
 
 
 def heading_as_of(heading: str) -> str | None:
