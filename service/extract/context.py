@@ -301,7 +301,9 @@ def _is_deadline(text: str) -> bool:
 
 # A deadline written after the quantities it bounds governs their completion:
 # `…项目5个,建设面积1.78万平方米,计划年内全部竣工`.
-_COMPLETION_AFTER = re.compile(r"[^,;。()\n]{0,6}?(?:竣工|完工|完成|建成|投用|投入使用|交付使用|到位)")
+# The verb ends its clause (`全部竣工,`, `完成)`): `年底前完成全区督导评估` is a task of its own.
+_COMPLETION_AFTER = re.compile(
+    r"[^,;。()\n]{0,6}?(?:竣工|完工|完成|建成|投用|投入使用|交付使用|到位)(?:任务)?(?=[,;:。()!?\n]|$)")
 
 
 def _deadline_after(view: str, start: int, end: int, skip_parens: bool) -> tuple[int, int] | None:
