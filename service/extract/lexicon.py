@@ -220,8 +220,10 @@ CLAUSE_ENDS = "。;!?\n,:，、"
 # --- structure --------------------------------------------------------------------------------
 # Every title keyword holds 工作 (structure.py uses that as a quick test).
 TITLE_KEYWORDS = ("工作要点", "工作计划", "工作安排", "工作思路", "重点工作", "工作意见", "工作任务",
-                  "工作总结", "工作报告",  # reports are documents too: their results need an issuer and year
-                  "任务清单", "任务分解", "任务分解表", "责任分解表")  # task lists, often an attachment
+                  "工作总结", "工作报告")  # reports are documents too: their results need an issuer and year
+# Task lists, often an attachment; a line ending in one is a title only with a year in it (a bare
+# `细化任务分解` is a heading in a plan's body).
+TASK_LIST_KEYWORDS = ("任务清单", "任务分解", "任务分解表", "责任分解表")
 ISSUER_SUFFIXES = ("局", "委", "厅", "府", "会", "部", "室", "中心", "办", "处", "院", "所", "校", "工委")
 RESPONSIBILITY_LABELS = {
     "责任领导": "leader", "分管领导": "leader", "牵头领导": "leader", "责任人": "leader", "负责人": "leader",

@@ -11,7 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import ISSUER_SUFFIXES, MEASURE_WORDS, RESPONSIBILITY_LABELS, TITLE_KEYWORDS
+from .lexicon import ISSUER_SUFFIXES, MEASURE_WORDS, RESPONSIBILITY_LABELS, TASK_LIST_KEYWORDS, TITLE_KEYWORDS
 from .model import Document, Item, Span
 from .scan import alternation
 from .source import normalise
@@ -40,8 +40,16 @@ _RESPONSIBILITY_PAREN = re.compile(
 _LABEL_SPLIT = re.compile(rf"(?P<label>{alternation(RESPONSIBILITY_LABELS)})[ \t]*[:：]")
 _NAME_SPLIT = re.compile(r"[、,，;；\s]+")
 _TITLE = re.compile(
-    rf"^[^,，。;；:：《》“”]{{0,40}}?(?:{alternation(TITLE_KEYWORDS)})(?:\([^()]{{0,10}}\))?$"
+    rf"^[^,，。;；:：《》“”]{{0,40}}?(?:{alternation(TITLE_KEYWORDS + TASK_LIST_KEYWORDS)})(?:\([^()]{{0,10}}\))?$"
 )
+_TASK_LIST_END = re.compile(rf"(?:{alternation(TASK_LIST_KEYWORDS)})(?:\([^()]{{0,10}}\))?$")
+_ANY_YEAR = re.compile(r"(?:19|20)\d\d[ \t]*年")
+
+
+def _title_like(text: str) -> bool:
+    """A title's shape: short, no sentence punctuation, ending in a title keyword (a task list's
+    with a year in it)."""
+    return bool(_TITLE.match(text)) and not (_TASK_LIST_END.search(text) and not _ANY_YEAR.search(text))
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=[ \t]*年)")
 _DOC_NUMBER = re.compile(r"^[ \t]*\S{1,12}?[〔\[［(][ \t]*(?:19|20)\d{2}[ \t]*[〕\]］)][ \t]*\d{1,4}[ \t]*号[ \t]*$")
 _ISSUER_ONLY = re.compile(rf"^[^,，。;；:：《》\d]{{2,40}}(?:{alternation(ISSUER_SUFFIXES)})$")
@@ -193,7 +201,7 @@ def _is_title(line: Line) -> bool:
         # every title keyword holds one of these
         return False
     text = line.text.strip().strip("*#").strip()
-    if not text or len(text) > 48 or not _TITLE.match(text):
+    if not text or len(text) > 48 or not _title_like(text):
         return False
     if (_ITEM.match(text) and not _YEAR.match(text)) or _SECTION.match(text) or _SUBSECTION.match(text):
         return False
@@ -296,7 +304,7 @@ def parse_structure(text: str, view: str) -> Structure:
     if not headers:
         headers = [(None, 0, None, 0)]
         first = next((ln for ln in lines if ln.text.strip()), None)
-        if first and _TITLE.match(first.text.strip()):
+        if first and _title_like(first.text.strip()):
             headers = [(_clean(text[first.start:first.end]), 0, None, lines.index(first) + 1)]
 
     if title_indexes and headers[0][1] > 0 and _is_prose(lines[:title_indexes[0]]):
