@@ -61,7 +61,7 @@ _COMPARATOR_AFTER = re.compile(rf"[ \t]*(?P<w>{alternation(COMPARATORS_AFTER)})"
 # One alternation of words, which the scan skips through in C to a verb's first character (two
 # named groups of them it tried at every character); no verb of one kind begins one of the other,
 # so a match is the same word either way and its kind is looked up.
-_DIRECTION = re.compile(alternation(INCREASE_VERBS + DECREASE_VERBS))
+_DIRECTION = re.compile(rf"(?:{alternation(INCREASE_VERBS + DECREASE_VERBS)})(?!值)")  # 增加值 is a noun
 _INCREASE = frozenset(INCREASE_VERBS)
 _LEVEL = re.compile(rf"^(?:{alternation(LEVEL_MARKERS)})")
 _LEVEL_END = re.compile(r"(?:至|到)[ \t]*(?:每[^\d,、;。\n]{0,4})?$")

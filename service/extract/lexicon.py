@@ -33,7 +33,10 @@ MEASURE_WORDS = {
     "篇": ("篇", "other"),
     "期": ("期", "other"),
     "套": ("套", "other"),
+    "台件套": ("台件套", "other"),  # equipment counted in pieces and sets alike
+    "台套": ("台套", "other"),
     "台": ("台", "other"),
+    "件次": ("件次", "other"),
     "件": ("件", "other"),
     "处": ("处", "other"),
     "家": ("家", "other"),
@@ -139,8 +142,8 @@ COMPARATORS_INFIX = {"余": "gt", "多": "gt"}
 # --- direction -----------------------------------------------------------------------------
 # A growth rate is an amount of change upward (`增长5%左右`, `涨幅3%`, `增速不低于6%`).
 INCREASE_VERBS = ("新增", "增加", "增长", "增设", "扩大", "提高", "提升", "增幅", "扩增", "新扩", "增量", "多增",
-                  "涨幅", "增速", "上涨", "上升", "延长")
-DECREASE_VERBS = ("下降", "降低", "减少", "压减", "缩减", "压缩", "降幅", "减幅", "缩短")
+                  "涨幅", "增速", "上涨", "上升", "延长", "增产", "扩招")
+DECREASE_VERBS = ("下降", "降低", "减少", "压减", "缩减", "压缩", "降幅", "减幅", "缩短", "减产")
 # In an enumeration that shares its opening verb, a member named as a stock is a level, not a
 # change (`增加投入2000万元、总规模1.2亿元`, `新增学位3000个、学位总数5.2万个`).
 STOCK_NOUNS = ("规模", "总量", "总数", "总额", "余额", "存量")
