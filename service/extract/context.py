@@ -31,6 +31,7 @@ from .lexicon import (
     LIST_JOINERS,
     NAME_SUFFIXES_AFTER_UNIT,
     NEGATION_BEFORE,
+    OWN_VERBS,
     ORDINAL_PREFIXES,
     PAGE_NAVIGATION,
     PER_HEAD_PERIODS,
@@ -124,6 +125,7 @@ def quoted_spans(view: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]
 
 
 # As tuples, so that one C call tests them all.
+_OWN_VERBS = tuple(OWN_VERBS)
 _NEGATION_BEFORE = tuple(NEGATION_BEFORE)
 _ORDINAL_PREFIXES = tuple(ORDINAL_PREFIXES)
 _NAME_SUFFIXES_AFTER_UNIT = tuple(NAME_SUFFIXES_AFTER_UNIT)
@@ -214,7 +216,7 @@ def direction(view: str, q: Quantity, clause_lo: int) -> str | None:
     for m in _DIRECTION.finditer(left):
         pass
     if not m and clause_lo > 0 and view[clause_lo - 1] == "、" and not any(
-            noun in left for noun in STOCK_NOUNS):
+            noun in left for noun in STOCK_NOUNS) and not left.lstrip().startswith(_OWN_VERBS):
         lo = max(_comma_start(view, clause_lo), q.start - _DIRECTION_REACH - _LONGEST_VERB)
         left = view[lo:q.start]
         for m in _DIRECTION.finditer(left):

@@ -147,6 +147,11 @@ DECREASE_VERBS = ("下降", "降低", "减少", "压减", "缩减", "压缩", "�
 # In an enumeration that shares its opening verb, a member named as a stock is a level, not a
 # change (`增加投入2000万元、总规模1.2亿元`, `新增学位3000个、学位总数5.2万个`).
 STOCK_NOUNS = ("规模", "总量", "总数", "总额", "余额", "存量")
+# A member of an enumeration that opens with a verb of its own (`新增学位900个、培训教师500人次`)
+# does not share the direction verb of the member before it.
+OWN_VERBS = ("培训", "轮训", "覆盖", "惠及", "资助", "建设", "新建", "改扩建", "改建", "扩建", "建成", "招聘",
+             "开展", "组织", "举办", "创建", "认定", "评选", "培养", "完成", "实现", "发放", "投入", "接待",
+             "开设", "配备", "打造", "引进", "选派", "遴选", "推荐", "改造", "维修", "购置", "达到", "达")
 # After a direction verb these make the number a level (`提升至56%`), not an amount of change.
 # Right after 提升/提高 these make one compound verb (`提升改造`), not a change in amount.
 COMPOUND_VERB_TAILS = ("改造", "建设", "打造", "完善", "改建", "改善")
