@@ -178,7 +178,12 @@ def exclusion(view: str, q: Quantity) -> str | None:
     return None
 
 
-def comparator(view: str, q: Quantity, clause_lo: int) -> str:
+# Words that bound a plan's number from above, and in a report only say where it was held:
+# `赤字率控制在2.8%` reports 2.8% (with 以内 or 以下 after it, a bound still).
+_HELD_AT = frozenset({"控制在"})
+
+
+def comparator(view: str, q: Quantity, clause_lo: int, reported: bool = False) -> str:
     if q.is_range:
         return "between"
     if q.infix:
@@ -195,6 +200,8 @@ def comparator(view: str, q: Quantity, clause_lo: int) -> str:
         gap = left[m.end():]
         if word in COMPARATORS_ADJACENT_ONLY and gap.strip() not in ("", "为", "是", "有"):
             return "eq"
+        if reported and word in _HELD_AT:
+            return "eq"  # no word after the number (that would have decided above)
         # 控制在…以内 is `le` with or without 以内; a verb between keeps the comparator.
         return COMPARATORS_BEFORE[word]
     return "eq"

@@ -305,7 +305,7 @@ def extract(text: str) -> Extraction:
         unit, currency, category, low, high = _unit_and_category(q, per_head)
         clause_lo = context.clause_start(view, q.start)
         sentence = context.sentence_bounds(view, q.start, q.end)
-        comparator = context.comparator(view, q, clause_lo)
+        comparator = context.comparator(view, q, clause_lo, reported=kind == status.RESULT)
         value, low, high = _bounds(comparator, None if q.is_range else low, low, high)
         clause_hi = sentence[1]
         after_noun = context.words_after(view, q, clause_hi)
