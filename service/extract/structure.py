@@ -50,6 +50,8 @@ def _title_like(text: str) -> bool:
     """A title's shape: short, no sentence punctuation, ending in a title keyword (a task list's
     with a year in it)."""
     return bool(_TITLE.match(text)) and not (_TASK_LIST_END.search(text) and not _ANY_YEAR.search(text))
+
+
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=[ \t]*年)")
 _DOC_NUMBER = re.compile(r"^[ \t]*\S{1,12}?[〔\[［(][ \t]*(?:19|20)\d{2}[ \t]*[〕\]］)][ \t]*\d{1,4}[ \t]*号[ \t]*$")
 _ISSUER_ONLY = re.compile(rf"^[^,，。;；:：《》\d]{{2,40}}(?:{alternation(ISSUER_SUFFIXES)})$")
