@@ -146,6 +146,8 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
     if ("于" in after or "在" in after) and status.target_after(view, q.alt_end):
         return status.TARGET, None
     done_after = "已" in after
+    if done_after and status.scope_of_progress(view, q.alt_end):
+        return status.TARGET, None
     if done_after and status.result_after(view, q.alt_end, near=True):
         return status.RESULT, None  # `5个项目已于3月完工`: the cue right after the noun is nearest
     lo = cues.sentence_start(q.start)

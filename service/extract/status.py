@@ -151,6 +151,18 @@ def heading_as_of(heading: str) -> str | None:
     return m.group() if m else None
 
 
+# `七项工程已完成投资4900万元`, `7所托育机构建设已完成80%`: the count is the scope of the work and
+# the number after 已完成 what was done; the count is the plan's (a target).
+_SCOPE_OF_PROGRESS = re.compile(r"[^,，。;；:：\n|0-9]{0,10}?已(?:经)?(?:完成|建成|开工|竣工|投入|完工)"
+                                r"[^,，。;；:：\n|0-9]{0,6}?[0-9]")
+
+
+def scope_of_progress(view: str, end: int) -> bool:
+    if "已" not in view[end:end + 12]:
+        return False
+    return _SCOPE_OF_PROGRESS.match(view, end, min(len(view), end + 30)) is not None
+
+
 def target_after(view: str, end: int) -> bool:
     window = view[end:end + 14]
     if "于" not in window and "在" not in window:
