@@ -205,6 +205,15 @@ def test_no_direction_verb_begins_one_of_the_other_kind():
     assert clashes == []
 
 
+def test_every_title_keyword_holds_the_words_the_quick_test_looks_for():
+    """`structure._is_title` refuses a line holding none of 工作, 分解, 清单 before its pattern:
+    sound only while every keyword holds one of them."""
+    from service.extract.lexicon import TASK_LIST_KEYWORDS, TITLE_KEYWORDS
+
+    assert [k for k in TITLE_KEYWORDS + TASK_LIST_KEYWORDS
+            if "工作" not in k and "分解" not in k and "清单" not in k] == []
+
+
 @pytest.mark.parametrize("text, direction", [
     ("新增学位1200个。", "increase"), ("辍学率下降到0.5%以下。", None),
     ("压减会议数量10%。", "decrease"), ("提升改造学校50所。", None)])

@@ -200,8 +200,7 @@ def _opens_item_or_section(text: str) -> bool:
 
 def _is_title(line: Line) -> bool:
     if len(line.text) > 60 or "工作" not in line.text and "分解" not in line.text and "清单" not in line.text:
-        # every title keyword holds one of these
-        return False
+        return False  # every title keyword holds one of these (lexicon.TITLE_KEYWORDS)
     text = line.text.strip().strip("*#").strip()
     if not text or len(text) > 48 or not _title_like(text):
         return False
