@@ -315,8 +315,9 @@ def _soffice_processes(marker: str = "plan-targets-office-") -> set[int]:
     found = set()
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
-            if marker.encode() in cmdline.read_bytes():
-                found.add(int(cmdline.parent.name))
+            line = cmdline.read_bytes()
+            if marker.encode() in line and office_warm.REMOVE_WHEN_GONE.encode() not in line:
+                found.add(int(cmdline.parent.name))  # LibreOffice and its server, not their remover
         except OSError:
             continue
     return found
@@ -405,3 +406,66 @@ def test_the_review_page_shows_a_pdf_with_its_targets_highlighted(client, layout
     page = response.get_data(as_text=True)
     assert "培训教师1200人次 | 人事科" in page
     assert page.count("<mark") >= len(extract(convert(layout, filename="plan.pdf").text).targets)
+
+
+def _libreoffice_temp_dirs() -> set[str]:
+    import glob
+    import os
+    import tempfile
+
+    return set(glob.glob(os.path.join(tempfile.gettempdir(), "lu*.tmp")))
+
+
+def test_libreoffice_leaves_nothing_in_the_system_temp_directory():
+    """A soffice that is killed (past its deadline, or its server stopped) leaves its `lu*.tmp`
+    directory behind: each run keeps it in a directory of ours, which goes with it."""
+    data = office_file(SINGLE, ".doc")
+    before = _libreoffice_temp_dirs()
+    assert office.to_docx_once(data, ".doc", 60.0)
+    with pytest.raises(ConversionTimeout):
+        office.to_docx_once(data, ".doc", 0.3)
+    assert office_warm.warm(wait=True)
+    assert convert(data, filename="plan.doc").text.startswith(SINGLE[0])
+    office_warm.stop(final=False)  # killed whole, as a worker's exit does
+    assert office_warm.warm(wait=True)
+    assert _libreoffice_temp_dirs() - before == set()
+
+
+def test_the_service_asks_unoserve_for_its_remover_by_the_name_unoserve_answers_to():
+    """unoserve.py runs apart from the service (another python), so warm.py names its remover's
+    command line itself."""
+    import runpy
+
+    launcher = runpy.run_path(str(office_warm.LAUNCHER), run_name="unoserve")
+    assert launcher["REMOVE_WHEN_GONE"] == office_warm.REMOVE_WHEN_GONE
+
+
+_DROP_THEN_DIE = """
+import os, sys
+from service.sources.office import warm
+assert warm.warm(wait=True)
+server = warm.current(start=False)
+print(server.directory, flush=True)
+server.stop(wait=False)  # dropped as a hung server is, then the worker dies at once
+os._exit(0)
+"""
+
+
+def test_a_dropped_server_s_directory_goes_though_its_worker_dies_at_once():
+    """A worker that drops a hung LibreOffice goes on serving and may be killed the next moment
+    (gunicorn's timeout): the directory must go all the same."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", _DROP_THEN_DIE], capture_output=True, text=True,
+                          cwd=root, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    directory = done.stdout.strip().splitlines()[-1]
+    assert directory.startswith(os.path.join(os.path.dirname(directory), office_warm.PREFIX))
+    deadline = time.monotonic() + 15
+    while os.path.exists(directory) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not os.path.exists(directory)

@@ -101,9 +101,15 @@ def _office_processes(pid: int) -> dict[int, bytes]:
             cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
         except OSError:
             continue
-        if b"plan-targets-office-" in cmdline:
-            out[child] = cmdline.split(b"\0")[0]
+        if b"plan-targets-office-" in cmdline and b"--remove-when-gone" not in cmdline:
+            out[child] = cmdline.split(b"\0")[0]  # LibreOffice and its server, not their remover
     return out
+
+
+def _directory_of(launcher: int) -> Path:
+    """The directory (profile, scratch files) of the warm server whose launcher is `launcher`."""
+    arguments = Path(f"/proc/{launcher}/cmdline").read_bytes().split(b"\0")
+    return Path(arguments[arguments.index(b"--directory") + 1].decode())
 
 
 def _parent(pid: int) -> int:
@@ -141,6 +147,7 @@ def test_a_worker_has_its_own_warm_libreoffice_and_a_hang_does_not_hold_it(serve
     rss_mb = int(Path(f"/proc/{soffice_bin[0]}/status").read_text().split("VmRSS:")[1].split()[0]) / 1024
     print(f"\nwarm .doc over HTTP: min {min(times):.3f} s; soffice.bin RSS {rss_mb:.0f} MB")
 
+    hung_directory = _directory_of(launchers[0])
     for pid in soffice_bin:
         os.kill(pid, signal.SIGSTOP)  # LibreOffice hangs as on a pathological file
     response, elapsed = _upload_doc(server, data)
@@ -149,6 +156,10 @@ def test_a_worker_has_its_own_warm_libreoffice_and_a_hang_does_not_hold_it(serve
     assert elapsed < 3.0, elapsed
     assert requests.get(server["url"] + "/healthz", timeout=5).status_code == 200
     assert not set(office) & set(_office_processes(master))  # the hung group is gone, soffice.bin too
+    deadline = time.monotonic() + 10
+    while hung_directory.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not hung_directory.exists()  # removed apart from the worker, which may die any time
 
     response, _ = _upload_doc(server, data)  # the worker started a fresh LibreOffice
     assert response.status_code == 200, response.text
@@ -164,8 +175,7 @@ def test_a_killed_worker_takes_its_libreoffice_with_it(server):
     while not (office := _office_processes(master)) and time.monotonic() < deadline:
         time.sleep(0.2)
     launcher = next(pid for pid, exe in office.items() if b"python" in exe)
-    arguments = Path(f"/proc/{launcher}/cmdline").read_bytes().split(b"\0")
-    directory = Path(arguments[arguments.index(b"--directory") + 1].decode())
+    directory = _directory_of(launcher)
     assert directory.is_dir()
     os.kill(_parent(launcher), signal.SIGKILL)  # as gunicorn does to a worker past its timeout
 

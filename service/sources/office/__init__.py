@@ -68,7 +68,7 @@ def to_docx_once(data: bytes, suffix: str, seconds: float) -> bytes:
              "--convert-to", "docx:MS Word 2007 XML", "--outdir", tmp, str(source)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True, preexec_fn=functools.partial(_limit_memory, warm.MEMORY_BYTES),
-            cwd=tmp)
+            cwd=tmp, env=warm.scratch_env(tmp))
         try:
             process.wait(timeout=max(0.1, seconds - (time.monotonic() - started)))
         except subprocess.TimeoutExpired:

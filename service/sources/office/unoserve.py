@@ -16,6 +16,7 @@ its directory (profile, scratch files) goes too, which a killed worker could not
 import argparse
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -32,28 +33,38 @@ def _end_group(code: int) -> None:
         os._exit(code)
 
 
-# Run apart (its own session) by an orphaned server: waits for the server's group to be gone,
-# then removes the directory the group was writing to.
-_REMOVE_WHEN_GONE = """
-import os, shutil, sys, time
-group, directory = int(sys.argv[1]), sys.argv[2]
-deadline = time.monotonic() + 10
-while time.monotonic() < deadline:
-    try:
-        os.killpg(group, 0)
-    except (ProcessLookupError, PermissionError):
-        break
-    time.sleep(0.05)
-shutil.rmtree(directory, ignore_errors=True)
-"""
+REMOVE_WHEN_GONE = "--remove-when-gone"
+
+
+def remove_when_gone(group: int, directory: str) -> None:
+    """Wait for a server's process group to be gone (10 s at most), then remove the directory
+    the group was writing to. Run apart, in a session of its own (`REMOVE_WHEN_GONE GROUP DIR`
+    on this script's command line): by an orphaned server, and by a worker that drops a hung
+    one, so that the removal survives the worker too."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except (ProcessLookupError, PermissionError):
+            break
+        time.sleep(0.05)
+    for _ in range(3):
+        shutil.rmtree(directory, ignore_errors=True)
+        if not os.path.exists(directory):
+            return
+        time.sleep(0.1)
+
+
+def spawn_remover(python: str, group: int, directory: str) -> None:
+    subprocess.Popen([python, __file__, REMOVE_WHEN_GONE, str(group), directory],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True, cwd="/")
 
 
 def _watch(soffice: subprocess.Popen, parent: int, directory: Path) -> None:
     while True:
         if os.getppid() != parent:  # the worker was killed: nobody else will remove the directory
-            subprocess.Popen([sys.executable, "-c", _REMOVE_WHEN_GONE, str(os.getpgrp()), str(directory)],
-                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, start_new_session=True, cwd="/")
+            spawn_remover(sys.executable, os.getpgrp(), str(directory))
             _end_group(3)
         if soffice.poll() is not None:
             _end_group(3)  # the worker sees its server gone and removes the directory itself
@@ -81,12 +92,15 @@ def main() -> None:
     directory = Path(args.directory)
     work = directory / "work"
     work.mkdir(exist_ok=True)
+    scratch = directory / "tmp"  # LibreOffice's own temporary files (lu*.tmp), removed with the directory
+    scratch.mkdir(exist_ok=True)
     soffice = subprocess.Popen(
         [args.soffice, "--headless", "--invisible", "--nocrashreport", "--nodefault", "--nologo",
          "--nofirststartwizard", "--norestore", "--nolockcheck",
          f"-env:UserInstallation={(directory / 'profile').as_uri()}",
          f"--accept=socket,host=127.0.0.1,port={args.uno_port},tcpNoDelay=1;urp;StarOffice.ComponentContext"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=work)
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=work,
+        env={**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)})
     threading.Thread(target=_watch, args=(soffice, args.parent, directory), daemon=True).start()
 
     deadline = time.monotonic() + args.start_seconds
@@ -123,6 +137,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == [REMOVE_WHEN_GONE]:
+        remove_when_gone(int(sys.argv[2]), sys.argv[3])
+        sys.exit(0)
     try:
         main()
     except BaseException:

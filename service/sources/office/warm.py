@@ -26,6 +26,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -37,6 +38,8 @@ from ..base import ConversionTimeout, UnreadableFile
 log = logging.getLogger(__name__)
 
 LAUNCHER = Path(__file__).with_name("unoserve.py")
+#: unoserve.py's command line for its remover of a server's directory (a test holds the two equal)
+REMOVE_WHEN_GONE = "--remove-when-gone"
 #: prefix of every server's directory (profile, scratch files, log); its processes carry it too
 PREFIX = "plan-targets-office-"
 #: how long a server may take to start (LibreOffice's cold start: 1.5-9 s on a busy machine)
@@ -199,8 +202,10 @@ class OfficeServer:
 
     def stop(self, *, wait: bool = True) -> None:
         """Kill the whole process group (LibreOffice included) at once, and remove the directory
-        once the group is gone (in the background unless `wait`: a dying LibreOffice may still
-        be writing to its profile for a moment)."""
+        once the group is gone (a dying LibreOffice may still be writing to its profile for a
+        moment). The removal runs in a process of its own, which survives this one, waited for
+        only when `wait` (a worker that drops a hung server goes on serving, and may be killed
+        before its directory is gone)."""
         if self.owner != os.getpid():
             return  # a forked child's copy: the server belongs to the parent
         try:
@@ -208,32 +213,15 @@ class OfficeServer:
         except (ProcessLookupError, PermissionError):
             pass
         self.process.wait()
+        remover = subprocess.Popen([sys.executable, str(LAUNCHER), REMOVE_WHEN_GONE, str(self.process.pid),
+                                    self.directory], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True, cwd="/")
         if wait:
-            self._remove()
-        else:
-            remover = threading.Thread(target=self._remove, name="office-remove", daemon=True)
-            remover.start()
-            _removers.append(remover)
-
-    def _remove(self) -> None:
-        deadline = time.monotonic() + 2.0
-        while time.monotonic() < deadline:
-            try:
-                os.killpg(self.process.pid, 0)
-            except (ProcessLookupError, PermissionError):
-                break
-            time.sleep(0.01)
-        for _ in range(3):
-            shutil.rmtree(self.directory, ignore_errors=True)
-            if not os.path.exists(self.directory):
-                return
-            time.sleep(0.1)
+            remover.wait()
 
 
 # --- this process's server -------------------------------------------------------------------
 
-#: directories being removed in the background (joined at exit)
-_removers: list[threading.Thread] = []
 _state_lock = threading.Lock()
 _convert_lock = threading.Lock()
 _server: OfficeServer | None = None
@@ -328,6 +316,12 @@ def convert(data: bytes, seconds: float) -> tuple[bytes, float]:
     raise Unavailable
 
 
+def scratch_env(directory: str) -> dict[str, str]:
+    """The environment of a LibreOffice run whose temporary files (`lu*.tmp`, which a killed
+    soffice leaves behind) go to `directory`, removed with it, instead of the system's."""
+    return {**os.environ, "TMPDIR": directory, "TMP": directory, "TEMP": directory}
+
+
 def stop(final: bool = True) -> None:
     """Stop this process's server, for good unless not `final` (at exit; gunicorn's worker_exit)."""
     global _server, _closing, _failed_at
@@ -336,17 +330,12 @@ def stop(final: bool = True) -> None:
         _closing = _closing or final
     if server is not None:
         server.stop()
-    if final:
-        for remover in list(_removers):
-            remover.join(5.0)
-    _removers[:] = [r for r in _removers if r.is_alive()]
 
 
 def _after_fork_in_child() -> None:
     # the parent's server (and any lock a thread of the parent held) is not the child's
     global _server, _state_lock, _convert_lock, _python_lock, _failed_at, _closing
     _server, _failed_at, _closing = None, None, False
-    _removers.clear()
     _state_lock, _convert_lock, _python_lock = threading.Lock(), threading.Lock(), threading.Lock()
 
 
