@@ -130,16 +130,32 @@ class Structure:
         return None, None
 
 
+# A page whose line breaks were lost (a Word file pasted into a web page, a document site's text
+# layer) runs sections and items into one line: `…质量目标。4 .创建学前教育普及普惠县。学前…`. A
+# line this long (and no table row) is read as lines cut before each section or item number that
+# follows a sentence end; _parse_items's numbering checks still decide what is an item.
+_RUN_ON_LINE = 200
+_INLINE_OPENER = re.compile(
+    rf"(?<=[。;!?])[ \t]*(?=(?:\d{{1,2}}[ \t]?[.、](?!\d)|[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\))[ \t]*[^\s\d])")
+
+
 def split_lines(view: str) -> list[Line]:
     lines = []
     pos = 0
     for raw in view.split("\n"):
-        end = pos + len(raw)
+        following = pos + len(raw) + 1  # where the next line starts
+        end = following - 1
         if raw.endswith("\r"):
-            lines.append(Line(pos, end - 1, raw[:-1]))
+            raw, end = raw[:-1], end - 1
+        if end - pos > _RUN_ON_LINE and "|" not in raw:
+            cut = 0
+            for m in _INLINE_OPENER.finditer(raw):
+                lines.append(Line(pos + cut, pos + m.end(), raw[cut:m.end()]))
+                cut = m.end()
+            lines.append(Line(pos + cut, end, raw[cut:]))
         else:
             lines.append(Line(pos, end, raw))
-        pos = end + 1
+        pos = following
     return lines
 
 
