@@ -29,6 +29,7 @@ from .lexicon import (
     INCREASE_VERBS,
     LEVEL_MARKERS,
     LIST_JOINERS,
+    MONTH,
     NAME_SUFFIXES_AFTER_UNIT,
     NEGATION_BEFORE,
     OWN_VERBS,
@@ -69,10 +70,9 @@ _LEVEL_END = re.compile(r"(?:至|到)[ \t]*(?:每[^\d,、;。\n]{0,4})?$")
 _PER = re.compile(
     rf"每(?:个|一个)?(?P<n>[0-9]+|[{CN_NUMERAL_CHARS}]+)?(?:个)?(?P<noun>{alternation(PER_NOUNS)})"
 )
-_MONTH = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
 _DEADLINE = re.compile(
     r"(?:到|至|于)?(?:\d{4}年(?:底|末)(?:前|之前)?(?:完成)?|(?:\d{4}年)?"
-    rf"(?:{_MONTH}(?:[、,和及至-]{_MONTH})*(?:\d{{1,2}}[日号]|底|末|中旬|上旬|下旬|初|份|中)?(?:前|之前|以前)?(?:完成)?"
+    rf"(?:{MONTH}(?:[、,和及至-]{MONTH})*(?:\d{{1,2}}[日号]|底|末|中旬|上旬|下旬|初|份|中)?(?:前|之前|以前)?(?:完成)?"
     rf"|(?:{alternation(DEADLINE_WORDS)})(?:前|之前)?(?:完成)?))"
 )
 _DEADLINE_NEEDS = re.compile(r"底|末|前|内|旬|贯穿|学期|半年|寒假|暑|完成")

@@ -181,12 +181,8 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
 
 def _quoted_status(cues: status.CueIndex, quote_start: int, pos: int) -> str:
     """A quantity in a quoted goal is a target unless a cue inside the quotation says otherwise."""
-    for _, _, kind in cues.before(quote_start, pos):
-        if kind in (status.RESULT, status.FACT):
-            return kind
-        if kind in (status.TARGET, "weak_target"):
-            return status.TARGET
-    return status.TARGET
+    cue = _cue_before(cues, quote_start, pos, None)
+    return cue if cue in (status.RESULT, status.FACT) else status.TARGET
 
 
 def _as_of(text: str, cues: status.CueIndex, q: Quantity, structure, openers: list[tuple[int, int]],

@@ -12,6 +12,7 @@ import bisect
 import functools
 import re
 
+from .lexicon import MONTH
 from .scan import Scanner
 from .cues import AS_OF, FACT_CUES, PLAN_HEADINGS, WEAK_TARGET_CUES, RESULT_CUES, REVIEW_HEADINGS, TARGET_CUES
 
@@ -133,8 +134,7 @@ def opening_period(view: str, lo: int, pos: int) -> tuple[int, int] | None:
 
 
 # `5个项目已于8月底全部竣工`: the date a result was reached, anywhere in its sentence.
-_DONE_ON = re.compile(r"已(?:于|在)(?P<date>(?:20\d\d年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
-                      r"(?:\d{1,2}[日号])?(?:底|末|初|中旬|上旬|下旬)?)")
+_DONE_ON = re.compile(rf"已(?:于|在)(?P<date>(?:20\d\d年)?{MONTH}(?:\d{{1,2}}[日号])?(?:底|末|初|中旬|上旬|下旬)?)")
 
 
 def done_on(view: str, lo: int, hi: int) -> tuple[int, int] | None:

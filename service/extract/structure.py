@@ -43,16 +43,14 @@ _TITLE = re.compile(
     rf"^[^,，。;；:：《》“”]{{0,40}}?(?:{alternation(TITLE_KEYWORDS + TASK_LIST_KEYWORDS)})(?:\([^()]{{0,10}}\))?$"
 )
 _TASK_LIST_END = re.compile(rf"(?:{alternation(TASK_LIST_KEYWORDS)})(?:\([^()]{{0,10}}\))?$")
-_ANY_YEAR = re.compile(r"(?:19|20)\d\d[ \t]*年")
+_YEAR = re.compile(r"(?:19|20)\d{2}(?=[ \t]*年)")
 
 
 def _title_like(text: str) -> bool:
     """A title's shape: short, no sentence punctuation, ending in a title keyword (a task list's
     with a year in it)."""
-    return bool(_TITLE.match(text)) and not (_TASK_LIST_END.search(text) and not _ANY_YEAR.search(text))
+    return bool(_TITLE.match(text)) and not (_TASK_LIST_END.search(text) and not _YEAR.search(text))
 
-
-_YEAR = re.compile(r"(?:19|20)\d{2}(?=[ \t]*年)")
 _DOC_NUMBER = re.compile(r"^[ \t]*\S{1,12}?[〔\[［(][ \t]*(?:19|20)\d{2}[ \t]*[〕\]］)][ \t]*\d{1,4}[ \t]*号[ \t]*$")
 _ISSUER_ONLY = re.compile(rf"^[^,，。;；:：《》\d]{{2,40}}(?:{alternation(ISSUER_SUFFIXES)})$")
 _MARKUP = re.compile(r"\*\*|__|^#{1,6}[ \t]*")
@@ -452,8 +450,7 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
                 if last_number and n > last_number + 1:
                     structure.warnings.append(
                         f"document {doc.index}: item numbers jump from {last_number} to {n}")
-                if current is not None:
-                    current.span.end = line.start  # _close, inline: an item line per line of an outline
+                current = _close(current, line.start)
                 stop = _SENTENCE_END.search(content, rest_at)
                 title = _clean(text[line.start + rest_at:line.start + stop.start() if stop else line.end]
                                ).rstrip("。")

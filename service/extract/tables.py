@@ -43,7 +43,9 @@ class Table:
         return role in self.roles
 
 
-_HEADING_NOISE = re.compile(r"[\s*#:：()（）%]")
+# What a column heading may carry beside its word: white space, Markdown, a colon, brackets, `%`.
+_NOISE_CHARS = frozenset("*#:：()（）%")
+_HEADING_NOISE = re.compile("[\\s" + "".join(re.escape(c) for c in sorted(_NOISE_CHARS)) + "]")
 _ROLE_OF = {w: role for role, words in reversed(COLUMN_ROLES) for w in words}  # first role wins
 _ROLE_ORDER = {role: n for n, (role, _) in enumerate(COLUMN_ROLES)}
 # The known words by their first and by their last character: a heading is tried only against
@@ -73,9 +75,6 @@ def column_role(heading: str) -> str | None:
     if _YEAR_HEADING.match(h):
         return "year"
     return None
-
-
-_NOISE_CHARS = frozenset("*#:：()（）%")
 
 
 def _may_name_column(stripped: str) -> bool:
