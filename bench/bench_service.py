@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import re
 import shutil
 import signal
 import statistics
@@ -151,10 +150,10 @@ def run_wrk(base_url: str, path: str, files: list[Path], clients: int, duration:
             "p50": float(p50), "p99": float(p99), "mean": float(mean), "first_error": ""}
 
 
-def _windows(seeds: list[Path]) -> list[bytes]:
-    """Every stretch of the seeds (joined) that starts at a line and holds whole lines, as long
+def _windows(joined: bytes) -> list[bytes]:
+    """Every stretch of the joined seeds that starts at a line and holds whole lines, as long
     as fits in 5 KB; the last ones, shorter than 4.5 KB, are left out."""
-    lines = b"\n".join(p.read_bytes() for p in seeds).split(b"\n")
+    lines = joined.split(b"\n")
     windows = []
     for first in range(len(lines)):
         window, size = [], 0
@@ -177,14 +176,14 @@ def five_kb_plans(seeds: list[Path], tmp: Path) -> dict[str, Path]:
     - `densest`: the stretch that holds the most, an extreme (reported for information)."""
     from service.extract import extract
 
-    windows = _windows(seeds)
+    joined = b"\n".join(p.read_bytes() for p in seeds)
+    windows = _windows(joined)
     counts = []
     for window in windows:
         found = extract(window.decode("utf-8"))
         counts.append(len(found.targets) + len(found.results))
     median = statistics.median_low(counts)
     typical = [w for w, c in zip(windows, counts) if c == median]
-    joined = b"\n".join(p.read_bytes() for p in seeds)
     cut = joined[:5120].rfind(b"\n")
     chosen = {"typical": typical[len(typical) // 2],
               "opening": joined[:cut if cut > 0 else 5120],
