@@ -70,11 +70,13 @@ _LEVEL_END = re.compile(r"(?:至|到)[ \t]*(?:每[^\d,、;。\n]{0,4})?$")
 _PER = re.compile(
     rf"每(?:个|一个)?(?P<n>[0-9]+|[{CN_NUMERAL_CHARS}]+)?(?:个)?(?P<noun>{alternation(PER_NOUNS)})"
 )
-_DEADLINE = re.compile(
-    r"(?:到|至|于)?(?:\d{4}年(?:底|末)(?:前|之前)?(?:完成)?|(?:\d{4}年)?"
-    rf"(?:{MONTH}(?:[、,和及至-]{MONTH})*(?:\d{{1,2}}[日号]|底|末|中旬|上旬|下旬|初|份|中)?(?:前|之前|以前)?(?:完成)?"
-    rf"|(?:{alternation(DEADLINE_WORDS)})(?:前|之前)?(?:完成)?))"
-)
+# A time limit (`到年底`, `6月底前完成`); as a date that opens a metric (`到年底党支部规范化率`) it
+# may follow 截至, as a deadline not: `截至8月底` is the date a result is reported for.
+_DATE = (r"(?:到|至|于)?(?:\d{4}年(?:底|末)(?:前|之前)?(?:完成)?|(?:\d{4}年)?"
+         rf"(?:{MONTH}(?:[、,和及至-]{MONTH})*(?:\d{{1,2}}[日号]|底|末|中旬|上旬|下旬|初|份|中)?(?:前|之前|以前)?(?:完成)?"
+         rf"|(?:{alternation(DEADLINE_WORDS)})(?:前|之前)?(?:完成)?))")
+_LEADING_DATE = re.compile(_DATE)
+_DEADLINE = re.compile(r"(?<!截)(?<!截至)" + _DATE)
 _DEADLINE_NEEDS = re.compile(r"底|末|前|内|旬|贯穿|学期|半年|寒假|暑|完成")
 _PAREN = re.compile(r"\(([^()\n]{2,24})\)")
 
@@ -313,6 +315,8 @@ def _is_deadline(text: str) -> bool:
 # The verb ends its clause (`全部竣工,`, `完成)`): `年底前完成全区督导评估` is a task of its own.
 _COMPLETION_AFTER = re.compile(
     r"[^,;。()\n]{0,6}?(?:竣工|完工|完成|建成|投用|投入使用|交付使用|到位)(?:任务)?(?=[,;:。()!?\n]|$)")
+_DIGIT = re.compile(r"\d")
+_CLAUSE_ENDS = re.compile(r"[ \t]*(?:任务)?(?=[,;:。()!?\n]|$)")  # after a deadline holding its 完成
 
 
 def _deadline_after(view: str, start: int, end: int, skip_parens: bool) -> tuple[int, int] | None:
@@ -325,10 +329,12 @@ def _deadline_after(view: str, start: int, end: int, skip_parens: bool) -> tuple
             continue
         if skip_parens and view.rfind("(", start, m.start()) > view.rfind(")", start, m.start()):
             continue
-        if "截" in view[max(start, m.start() - 2):m.start() + 1]:
-            continue  # `截至6月底已完成…`: the date a result is reported for
-        if _COMPLETION_AFTER.match(view, m.end(), end):
-            return m.start(), m.end()
+        if not (_COMPLETION_AFTER.match(view, m.end(), end) or (
+                m.group().endswith("完成") and _CLAUSE_ENDS.match(view, m.end(), end))):
+            continue  # `…1个,年底前全部完成`, `…1个,年底前完成。`
+        if _DIGIT.search(view, clause_start(view, m.start(), start), m.start()):
+            continue  # `…40场次,…,其余18场次将于年底前完成`: the deadline of another count
+        return m.start(), m.end()
     return None
 
 
@@ -412,7 +418,7 @@ def metric(view: str, q: Quantity, clause_lo: int, after: str | None) -> str | N
     if before.rstrip(" \t\n").endswith(_ENDS_IN_JOINER):
         before = _PREVIOUS_MEMBER.sub("", before)  # `招聘教师[120名和]80名`
     if _is_deadline(before):  # a deadline holds one of its words; the long pattern only then
-        for m in _DEADLINE.finditer(before):  # `到年底党支部规范化率…`: the metric follows the deadline
+        for m in _LEADING_DATE.finditer(before):  # `到年底党支部规范化率…`: the metric follows the date
             if m.group() and _is_deadline(m.group()):
                 before = before[m.end():]
                 break

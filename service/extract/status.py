@@ -33,8 +33,10 @@ _CUE_SCAN = Scanner([(kind, p)
 _AS_OF_SCAN = Scanner([("as_of", p) for p in AS_OF])
 # `…5个项目已于3月完工`, `13项指标已完成`: a result cue right after the counted noun.
 _RESULT_AFTER = re.compile(r"[^,，。;；:：\n|]{0,8}?(?:已经|已(?![经知有]))")
-# `其余26场次将于下半年完成`: a plan cue right after the counted noun.
-_TARGET_AFTER = re.compile(r"[^,，。;；:：\n|]{0,6}?(?:将于|将在|计划于|拟于|预计于|预计在|力争于|力争在)")
+# `其余26场次将于下半年完成`, `剩余9场于12月底前完成`: a plan cue right after the counted noun
+# (a time limit of completion is one, unless 已 says it was met).
+_TARGET_AFTER = re.compile(r"[^,，。;；:：\n|]{0,6}?(?:将于|将在|计划于|拟于|预计于|预计在|力争于|力争在)"
+                           r"|(?:(?!已)[^,，。;；:：\n|]){0,6}?于[^,，。;；:：\n|已]{1,8}?前(?:完成|完工|竣工|建成)")
 _REVIEW_HEADING = re.compile(_alt(re.escape(w) for w in REVIEW_HEADINGS))
 _PLAN_HEADING = re.compile(_alt(re.escape(w) for w in PLAN_HEADINGS))
 _AS_OF = re.compile("|".join(AS_OF))  # in the order written: the longer phrase first
