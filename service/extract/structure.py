@@ -59,13 +59,6 @@ _SENTENCE_END = re.compile(r"[。!?]")
 _CLAUSE_END = re.compile(r"[,，。;；!?！？]")
 
 
-@dataclass(slots=True)
-class Line:
-    start: int
-    end: int          # end of content, without the line break
-    text: str         # content in the normalised view
-
-
 @dataclass
 class Structure:
     documents: list[Document]
@@ -131,30 +124,97 @@ class Structure:
 # A page whose line breaks were lost (a Word file pasted into a web page, a document site's text
 # layer) runs sections and items into one line: `…质量目标。4 .创建学前教育普及普惠县。学前…`. A
 # line this long (and no table row) is read as lines cut before each section or item number that
-# follows a sentence end; _parse_items's numbering checks still decide what is an item.
+# follows a sentence end, before the first item right after a section heading
+# (`二、工作目标1 .全面加强…`), and after a title that runs into the first section
+# (`…工作计划一、工作思路…`); _parse_items's numbering checks still decide what is an item.
 _RUN_ON_LINE = 200
+_OPENER = rf"(?:\d{{1,2}}[ \t]?[.、](?!\d)|[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\))[ \t]*[^\s\d]"
 _INLINE_OPENER = re.compile(
-    rf"(?<=[。;!?])[ \t]*(?=(?:\d{{1,2}}[ \t]?[.、](?!\d)|[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\))[ \t]*[^\s\d])")
+    rf"(?<=[。;!?])[ \t]*(?={_OPENER})"
+    rf"|(?:(?<=[。;!?])|^)[ \t]*[{_CN}]{{1,3}}、[^,，。;；:：!?\d\s]{{2,12}}?(?=1[ \t]?[.、][ \t]*[^\s\d])")
+_TITLE_RUN_ON = re.compile(
+    rf"[ \t]*[^,，。;；:：《》“”]{{0,40}}?(?:{alternation(TITLE_KEYWORDS)})(?=[ \t]*一、)")
+# A document site's text layer prints each page as one line opened by its page number (`2、`): a
+# run of such lines numbered 1, 2, 3 … in which a page starts in the middle of the sentence the
+# page before it broke off (`…2 .深入落实立` / `2、德树人。…`). The page number is no item number,
+# and the line goes on with the sentence of the one before (Line.continues).
+_PAGE_NUMBER = re.compile(r"[ \t]*(\d{1,3})、")
+_SENTENCE_CLOSE = frozenset("。;；!?！？:：")
+
+
+@dataclass(slots=True)
+class Line:
+    start: int
+    end: int          # end of content, without the line break
+    text: str         # content in the normalised view
+    continues: bool = False  # the line goes on with the sentence of the line before (a page break)
+
+
+def _page_numbers(lines: list[Line]) -> dict[int, tuple[int, bool]]:
+    """Index of each page line of a document site's text layer -> (length of its page number,
+    whether it starts in the middle of the previous page's sentence)."""
+    pages: dict[int, tuple[int, bool]] = {}
+    run: list[tuple[int, int, bool]] = []  # (line index, page number length, starts mid-sentence)
+    for k in range(len(lines) + 1):
+        line = lines[k] if k < len(lines) else Line(0, 0, "")
+        full = line.end - line.start > _RUN_ON_LINE  # a page; the last may be short (a preview ends)
+        raw = line.text
+        m = _PAGE_NUMBER.match(raw) if (full or run) and raw[:4].lstrip()[:1].isdigit() else None
+        if m and int(m.group(1)) == len(run) + 1 and (not run or run[-1][0] == k - 1):
+            previous = lines[k - 1].text.rstrip() if k else ""
+            run.append((k, m.end(), bool(run) and previous[-1:] not in _SENTENCE_CLOSE))
+            if full:
+                continue
+            m = None
+        if len(run) >= 2 and any(mid for _, _, mid in run):
+            pages.update((i, (size, mid)) for i, size, mid in run)
+        run = []
+        if m and int(m.group(1)) == 1:
+            run.append((k, m.end(), False))
+    return pages
 
 
 def split_lines(view: str) -> list[Line]:
     lines = []
     pos = 0
+    run_on = False
     for raw in view.split("\n"):
         following = pos + len(raw) + 1  # where the next line starts
         end = following - 1
         if raw.endswith("\r"):
             raw, end = raw[:-1], end - 1
-        if end - pos > _RUN_ON_LINE and "|" not in raw:
-            cut = 0
-            for m in _INLINE_OPENER.finditer(raw):
-                lines.append(Line(pos + cut, pos + m.end(), raw[cut:m.end()]))
-                cut = m.end()
-            lines.append(Line(pos + cut, end, raw[cut:]))
-        else:
-            lines.append(Line(pos, end, raw))
+        if end - pos > _RUN_ON_LINE:
+            run_on = True
+        lines.append(Line(pos, end, raw))
         pos = following
-    return lines
+    return _cut_run_on(lines) if run_on else lines
+
+
+def _cut_run_on(lines: list[Line]) -> list[Line]:
+    """The lines, page numbers left out and each line whose breaks were lost cut (see above)."""
+    pages = _page_numbers(lines)
+    cut_lines = []
+    for k, line in enumerate(lines):
+        pos, end, raw = line.start, line.end, line.text
+        continues, run_on = False, end - pos > _RUN_ON_LINE
+        if k in pages:
+            skip, continues = pages[k]
+            pos, raw = pos + skip, raw[skip:]
+        if not run_on or "|" in raw:
+            cut_lines.append(Line(pos, end, raw, continues) if k in pages else line)
+            continue
+        title = _TITLE_RUN_ON.match(raw)
+        cut = title_end = 0
+        if title:
+            title_end = title.end()
+            cut_lines.append(Line(pos, pos + title_end, raw[:title_end], continues))
+            cut, continues = title_end, False
+        rest = raw[cut:] if cut else raw  # `^` of _INLINE_OPENER: where the title was cut
+        for m in _INLINE_OPENER.finditer(rest):
+            cut_lines.append(Line(pos + cut, pos + title_end + m.end(), raw[cut:title_end + m.end()], continues))
+            cut, continues = title_end + m.end(), False
+        cut_lines.append(Line(pos + cut, end, raw[cut:], continues))
+    return cut_lines
 
 
 def _clean(original: str) -> str:
@@ -454,6 +514,8 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
                 stop = _SENTENCE_END.search(content, rest_at)
                 title = _clean(text[line.start + rest_at:line.start + stop.start() if stop else line.end]
                                ).rstrip("。")
+                if stop is None and k + 1 < len(lines) and lines[k + 1].continues:
+                    title += _first_sentence(text, lines[k + 1])  # `…2 .深入落实立` / `2、德树人。`
                 current = Item(f"d{doc.index}-i{len(doc.items)}", n, title, subsection or section,
                                Span(line.start, end))
                 doc.items.append(current)
@@ -501,6 +563,11 @@ def _add_names(target: list[str], body: str, kind: str = "unit") -> None:
     for name in _names(body, kind):
         if name not in target:
             target.append(name)
+
+
+def _first_sentence(text: str, line: Line) -> str:
+    stop = _SENTENCE_END.search(line.text)
+    return _clean(text[line.start:line.start + stop.start() if stop else line.end])
 
 
 def _heading(text: str, line: Line) -> str:
