@@ -75,9 +75,15 @@ _PER = re.compile(
 _DATE = (r"(?:到|至|于)?(?:\d{4}年(?:底|末)(?:前|之前)?(?:完成)?|(?:\d{4}年)?"
          rf"(?:{MONTH}(?:[、,和及至-]{MONTH})*(?:\d{{1,2}}[日号]|底|末|中旬|上旬|下旬|初|份|中)?(?:前|之前|以前)?(?:完成)?"
          rf"|(?:{alternation(DEADLINE_WORDS)})(?:前|之前)?(?:完成)?))")
-_LEADING_DATE = re.compile(_DATE)
-_DEADLINE = re.compile(r"(?<!截)(?<!截至)" + _DATE)
-_DEADLINE_NEEDS = re.compile(r"底|末|前|内|旬|贯穿|学期|半年|寒假|暑|完成")
+# 全年 before a verb that holds a level (`失业率全年控制在5.5%以内`) is the year over which.
+_YEAR_LONG = r"全年(?=控制在|保持在|稳定在|维持在)"
+_LEADING_DATE = re.compile(f"{_DATE}|{_YEAR_LONG}")
+# As deadlines, besides: a span of years from now (`5年内`), and 全年 so placed after what it holds
+# (opening a sentence, 全年 is the plan's period).
+_DEADLINE = re.compile(
+    rf"(?<!截)(?<!截至)(?:(?:\d{{1,2}}|[{CN_NUMERAL_CHARS}]{{1,2}})年(?:内|之内)(?!容|涵|部|外)|{_DATE}"
+    rf"|(?<=[\u4e00-\u9fff]){_YEAR_LONG})")
+_DEADLINE_NEEDS = re.compile(r"底|末|前|内|旬|贯穿|学期|半年|寒假|暑|完成|全年")
 _PAREN = re.compile(r"\(([^()\n]{2,24})\)")
 
 
@@ -365,6 +371,7 @@ def deadline(view: str, q: Quantity, sentence: tuple[int, int]) -> tuple[int, in
 
 _METRIC_LEAD = re.compile(r"^(?:力争|争取|确保|努力|全力|推动|实现|使|让|其中|全年|今年|年内|全市|全区|全县"
                             r"|创建|新建|建设|建成|打造|培养|评选|认定|开展|组织|举办|争创|新增|增加|增设|新开工|改扩建|续建|已经|已|累计|共)+")
+_LEVEL_VERB = re.compile(r"[ \t]*(?:达到|达|控制在|保持在|稳定在|维持在|提高到|提升到|提高至|提升至|降至|降到|不低于|不少于|不高于|超过)")
 _METRIC_PAREN = re.compile(r"\([^()]*\)")
 _ITEM_NUMBER = re.compile(r"^[ \t]*(?:\*\*)?\d{1,3}[.、．][ \t]*")
 _METRIC_AFTER_STOP = re.compile(r"[,，、;；。\s(（]|以上|以下|以内|左右|^(?:并|且|后|以|用于)")
@@ -420,7 +427,10 @@ def metric(view: str, q: Quantity, clause_lo: int, after: str | None) -> str | N
     if _is_deadline(before):  # a deadline holds one of its words; the long pattern only then
         for m in _LEADING_DATE.finditer(before):  # `到年底党支部规范化率…`: the metric follows the date
             if m.group() and _is_deadline(m.group()):
-                before = before[m.end():]
+                head = before[:m.start()]
+                # `…优良率年内达到`, `…失业率全年控制在`: a date between the metric and its verb
+                level = _LEVEL_VERB.match(before, m.end()) and _METRIC_LEAD.sub("", head.strip(" \t,，"))
+                before = head if level and not _DIGIT.search(head) else before[m.end():]
                 break
     before = _ITEM_NUMBER.sub("", before)  # `4.创建…学校5所`: the item's number is no part of it
     before = _METRIC_LEAD.sub("", _METRIC_PAREN.sub("", before).lstrip(" \t\ufeff"))
