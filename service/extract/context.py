@@ -14,6 +14,7 @@ from .lexicon import (
     BREAKDOWN_CUES,
     CN_ONE_BLOCKED_UNITS,
     CN_ONE_DESCRIPTIVE_AFTER,
+    COPULA_BEFORE_ONE,
     CN_ONE_WORD_PREFIXES,
     COMPARATORS_ADJACENT_ONLY,
     COMPARATORS_AFTER,
@@ -174,6 +175,8 @@ def exclusion(view: str, q: Quantity) -> str | None:
             return "word"
         if numeral == "一" and after.startswith(CN_ONE_DESCRIPTIVE_AFTER):
             return "word"  # 一项重要内容, 一个好心态: description, not a count
+        if numeral == "一" and before.endswith(COPULA_BEFORE_ONE):
+            return "word"  # 是一个发展中大国: what something is, not how many
         if q.unit_written == "个" and after.startswith(FORMULA_AFTER_CN_COUNT):
             return "slogan"  # 两个维护, 四个意识
         if after.startswith(("“", "\"")):

@@ -193,6 +193,9 @@ NEGATION_BEFORE = ("不让", "不使", "不落下", "不漏掉", "无一")
 # `一个都不能少`, `上一个新台阶` likewise.
 CN_ONE_DESCRIPTIVE_AFTER = ("重要", "主要", "基本", "关键", "好", "新的", "全新", "都", "也", "不",
                             "新台阶", "新水平", "新高度", "新阶段", "新局面", "新境界")
+# Right before `一`+measure word, a copula makes it a description (`我国是一个发展中大国`,
+# `建设成为一所现代化学校`), not a count.
+COPULA_BEFORE_ONE = ("是", "为", "成为", "作为")
 # A web page's links to the neighbouring articles (`[上一篇]`, `下一条`): no count of anything.
 PAGE_NAVIGATION = ("上一篇", "下一篇", "上一条", "下一条", "上一页", "下一页")
 # Characters glued before `一` that make it part of a word (统一, 唯一, 之一, 进一步 …).
