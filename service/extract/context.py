@@ -14,27 +14,30 @@ from .lexicon import (
     BREAKDOWN_CUES,
     CN_ONE_BLOCKED_UNITS,
     CN_ONE_DESCRIPTIVE_AFTER,
-    COPULA_BEFORE_ONE,
     CN_ONE_WORD_PREFIXES,
     COMPARATORS_ADJACENT_ONLY,
     COMPARATORS_AFTER,
     COMPARATORS_BEFORE,
+    COMPLETION_VERBS,
     COMPOUND_VERB_TAILS,
     CONDITION_HEADS,
+    COPULA_BEFORE_ONE,
     CURRENCIES,
     DEADLINE_WORDS,
     DECREASE_VERBS,
     DURATION_AFTER_GE,
     FIXED_NUMERAL_EXPRESSIONS,
     FORMULA_AFTER_CN_COUNT,
+    GOAL_VERBS,
     INCREASE_VERBS,
     LEVEL_MARKERS,
+    LEVEL_VERBS,
     LIST_JOINERS,
     MONTH,
     NAME_SUFFIXES_AFTER_UNIT,
     NEGATION_BEFORE,
-    OWN_VERBS,
     ORDINAL_PREFIXES,
+    OWN_VERBS,
     PAGE_NAVIGATION,
     PER_HEAD_PERIODS,
     PER_HEAD_STANDARD,
@@ -116,7 +119,7 @@ def sentence_bounds(view: str, start: int, end: int) -> tuple[int, int]:
 
 # A quotation that states a goal (`一项指标就是“全市新建幼儿园80所”`) holds a target, not a name:
 # long enough for a clause, with a verb of building or adding before its number.
-_QUOTED_GOAL = re.compile(r"(?:新建|新增|增加|建成|改扩建|扩建|新\(扩\)建|建设|创建|完成|招聘|培训|实现|达到|提高)"
+_QUOTED_GOAL = re.compile(rf"(?:{alternation(GOAL_VERBS)})"
                           r"[^0-9一二三四五六七八九十两百千]{0,12}[0-9一二三四五六七八九十两]")
 _QUOTED_GOAL_LENGTH = 10
 
@@ -323,7 +326,7 @@ def _is_deadline(text: str) -> bool:
 # `…项目5个,建设面积1.78万平方米,计划年内全部竣工`.
 # The verb ends its clause (`全部竣工,`, `完成)`): `年底前完成全区督导评估` is a task of its own.
 _COMPLETION_AFTER = re.compile(
-    r"[^,;。()\n]{0,6}?(?:竣工|完工|完成|建成|投用|投入使用|交付使用|到位)(?:任务)?(?=[,;:。()!?\n]|$)")
+    rf"[^,;。()\n]{{0,6}}?(?:{alternation(COMPLETION_VERBS)})(?:任务)?(?=[,;:。()!?\n]|$)")
 _DIGIT = re.compile(r"\d")
 _CLAUSE_ENDS = re.compile(r"[ \t]*(?:任务)?(?=[,;:。()!?\n]|$)")  # after a deadline holding its 完成
 
@@ -374,7 +377,7 @@ def deadline(view: str, q: Quantity, sentence: tuple[int, int]) -> tuple[int, in
 
 _METRIC_LEAD = re.compile(r"^(?:力争|争取|确保|努力|全力|推动|实现|使|让|其中|全年|今年|年内|全市|全区|全县"
                             r"|创建|新建|建设|建成|打造|培养|评选|认定|开展|组织|举办|争创|新增|增加|增设|新开工|改扩建|续建|已经|已|累计|共)+")
-_LEVEL_VERB = re.compile(r"[ \t]*(?:达到|达|控制在|保持在|稳定在|维持在|提高到|提升到|提高至|提升至|降至|降到|不低于|不少于|不高于|超过)")
+_LEVEL_VERB = re.compile(rf"[ \t]*(?:{alternation(LEVEL_VERBS)})")
 _METRIC_PAREN = re.compile(r"\([^()]*\)")
 _ITEM_NUMBER = re.compile(r"^[ \t]*(?:\*\*)?\d{1,3}[.、．][ \t]*")
 _METRIC_AFTER_STOP = re.compile(r"[,，、;；。\s(（]|以上|以下|以内|左右|^(?:并|且|后|以|用于)")

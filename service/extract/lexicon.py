@@ -183,6 +183,21 @@ MONTH = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
 DEADLINE_WORDS = ("年内", "年底前", "年底", "年末", "年底之前", "贯穿全年", "全年内", "上半年", "下半年",
                   "春季学期", "秋季学期", "寒假", "暑假", "暑期", "春季开学", "秋季开学", "开学")
 
+# --- verbs that place a quantity ----------------------------------------------------------------
+# Completion: after a time limit they make it a deadline (`…5个,计划年内全部竣工`), and after a count
+# a plan (`2所幼儿园于11月底前完工`).
+COMPLETION_VERBS = ("竣工", "完工", "完成", "建成", "投用", "投入使用", "交付使用", "到位")
+# Progress reported on a scope: `七项工程已完成投资4900万元` (the seven is the scope, a target).
+PROGRESS_VERBS = ("完成", "建成", "开工", "竣工", "投入", "完工")
+# Holding or reaching a level: a date between a metric and one of these (`达标率年内达到95%`) ends
+# the metric.
+LEVEL_VERBS = ("达到", "达", "控制在", "保持在", "稳定在", "维持在", "提高到", "提升到", "提高至", "提升至",
+               "降至", "降到", "不低于", "不少于", "不高于", "超过")
+# Building or adding: before a number inside a quotation they make it a goal
+# (`指标就是“全市新建幼儿园80所”`), not a name.
+GOAL_VERBS = ("新建", "新增", "增加", "建成", "改扩建", "扩建", "新(扩)建", "建设", "创建", "完成", "招聘",
+              "培训", "实现", "达到", "提高")
+
 # --- exclusions ------------------------------------------------------------------------------
 # Characters that turn a following numeral into an ordinal or label.
 # `前10名` is a rank, not a count.

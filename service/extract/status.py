@@ -12,8 +12,8 @@ import bisect
 import functools
 import re
 
-from .lexicon import MONTH
-from .scan import Scanner
+from .lexicon import COMPLETION_VERBS, MONTH, PROGRESS_VERBS
+from .scan import Scanner, alternation
 from .cues import AS_OF, FACT_CUES, PLAN_HEADINGS, WEAK_TARGET_CUES, RESULT_CUES, REVIEW_HEADINGS, TARGET_CUES
 
 TARGET, RESULT, FACT = "target", "result", "fact"
@@ -36,7 +36,7 @@ _RESULT_AFTER = re.compile(r"[^,，。;；:：\n|]{0,8}?(?:已经|已(?![经知�
 # `其余26场次将于下半年完成`, `剩余9场于12月底前完成`: a plan cue right after the counted noun
 # (a time limit of completion is one, unless 已 says it was met).
 _TARGET_AFTER = re.compile(r"[^,，。;；:：\n|]{0,6}?(?:将于|将在|计划于|拟于|预计于|预计在|力争于|力争在)"
-                           r"|(?:(?!已)[^,，。;；:：\n|]){0,6}?于[^,，。;；:：\n|已]{1,8}?前(?:完成|完工|竣工|建成)")
+                           rf"|(?:(?!已)[^,，。;；:：\n|]){{0,6}}?于[^,，。;；:：\n|已]{{1,8}}?前(?:{alternation(COMPLETION_VERBS)})")
 _REVIEW_HEADING = re.compile(_alt(re.escape(w) for w in REVIEW_HEADINGS))
 _PLAN_HEADING = re.compile(_alt(re.escape(w) for w in PLAN_HEADINGS))
 _AS_OF = re.compile("|".join(AS_OF))  # in the order written: the longer phrase first
@@ -155,7 +155,7 @@ def heading_as_of(heading: str) -> str | None:
 
 # `七项工程已完成投资4900万元`, `7所托育机构建设已完成80%`: the count is the scope of the work and
 # the number after 已完成 what was done; the count is the plan's (a target).
-_SCOPE_OF_PROGRESS = re.compile(r"[^,，。;；:：\n|0-9]{0,10}?已(?:经)?(?:完成|建成|开工|竣工|投入|完工)"
+_SCOPE_OF_PROGRESS = re.compile(rf"[^,，。;；:：\n|0-9]{{0,10}}?已(?:经)?(?:{alternation(PROGRESS_VERBS)})"
                                 r"[^,，。;；:：\n|0-9]{0,6}?[0-9]")
 
 
