@@ -150,7 +150,7 @@ def exclusion(view: str, q: Quantity) -> str | None:
         return "negation"  # 不让一名学生…: a promise about none, not a count
     if before.endswith(_ORDINAL_PREFIXES):
         return "ordinal"
-    after = view[q.alt_end:q.alt_end + 3]
+    after = view[q.alt_end:q.alt_end + 4]  # the longest word tested after it has four characters
     if after.startswith(_NAME_SUFFIXES_AFTER_UNIT):
         return "name"
     if before[-1:] in VAGUE_BEFORE and q.chinese:
