@@ -189,8 +189,8 @@ def _as_of(text: str, cues: status.CueIndex, q: Quantity, structure, openers: li
            heading: str | None, headline: str | None, doc_start: int) -> str | None:
     """The period a result is reported for: in its sentence (or a year opening it), else a date in
     its heading, else in its top-level section's heading, else a paragraph that opened with one
-    (`过去五年，…`) in the same top-level section, else a period in its heading, else in its
-    document's title or headline."""
+    (`过去五年，…`) in the same top-level section, else the last `截至…` date before it there (a
+    report's dateline), else a period in its heading, else in its document's title or headline."""
     lo = cues.sentence_start(q.start)
     span = (cues.period_before(lo, q.start) or status.opening_period(cues.view, lo, q.start)
             or status.done_on(cues.view, lo, cues.sentence_end(q.start)))
@@ -208,6 +208,9 @@ def _as_of(text: str, cues: status.CueIndex, q: Quantity, structure, openers: li
             return dated  # `一、2024年度主要工作成效` over its `（一）…`: the top heading's date
     if k >= 0 and openers[k][0] >= floor:
         return text[openers[k][0]:openers[k][1]]
+    reported = cues.reported_date_before(max(floor, doc_start), lo)
+    if reported:  # `截至7月底…总体进展顺利` … `●已建成3所幼儿园`: the date the report last gave
+        return text[reported[0]:reported[1]]
     for words in (heading, headline):
         found = status.heading_as_of(words) if words else None
         if found:

@@ -113,13 +113,30 @@ class CueIndex:
                     return
 
     def period_before(self, lo: int, pos: int) -> tuple[int, int] | None:
+        """The period nearest before `pos` in view[lo:pos] (a result's own sentence)."""
+        periods, ends = self._period_list()
+        k = bisect.bisect_right(ends, pos) - 1
+        if k >= 0 and periods[k][0] >= lo:
+            return periods[k]
+        return None
+
+    def reported_date_before(self, lo: int, pos: int) -> tuple[int, int] | None:
+        """The last `截至…` date in view[lo:pos]: a report's results without a date of their own
+        are as of the date it last gave (`截至7月底…总体进展顺利` … `●已建成3所幼儿园`)."""
+        periods, ends = self._period_list()
+        for k in range(bisect.bisect_right(ends, pos) - 1, -1, -1):
+            start, end = periods[k]
+            if start < lo:
+                return None
+            if self.view.startswith("截", start):
+                return start, end
+        return None
+
+    def _period_list(self) -> tuple[list[tuple[int, int]], list[int]]:
         if self._periods is None:
             self._periods = [(a, b) for a, b, _ in _AS_OF_SCAN.finditer(self.view)]
             self._period_ends = [p[1] for p in self._periods]
-        k = bisect.bisect_right(self._period_ends, pos) - 1
-        if k >= 0 and self._periods[k][0] >= lo:
-            return self._periods[k]
-        return None
+        return self._periods, self._period_ends
 
 
 # A year or this year opening the sentence of a result (`2017年温州市新建幼儿园94所`,
