@@ -129,9 +129,8 @@ class Structure:
 # (`…工作计划一、工作思路…`); _parse_items's numbering checks still decide what is an item.
 _RUN_ON_LINE = 200
 _OPENER = rf"(?:\d{{1,2}}[ \t]?[.、](?!\d)|[{_CN}]{{1,3}}、|\([{_CN}]{{1,3}}\))[ \t]*[^\s\d]"
-_INLINE_OPENER = re.compile(
-    rf"(?<=[。;!?])[ \t]*(?={_OPENER})"
-    rf"|(?:(?<=[。;!?])|^)[ \t]*[{_CN}]{{1,3}}、[^,，。;；:：!?\d\s]{{2,12}}?(?=1[ \t]?[.、][ \t]*[^\s\d])")
+_INLINE_OPENER = re.compile(rf"[。;!?][ \t]*(?={_OPENER})")  # the cut is at its end
+_HEADING_THEN_ITEM = re.compile(rf"[ \t]*[{_CN}]{{1,3}}、[^,，。;；:：!?\d\s]{{2,12}}?(?=1[ \t]?[.、][ \t]*[^\s\d])")
 _TITLE_RUN_ON = re.compile(
     rf"[ \t]*[^,，。;；:：《》“”]{{0,40}}?(?:{alternation(TITLE_KEYWORDS)})(?=[ \t]*一、)")
 # A document site's text layer prints each page as one line opened by its page number (`2、`): a
@@ -140,6 +139,7 @@ _TITLE_RUN_ON = re.compile(
 # and the line goes on with the sentence of the one before (Line.continues).
 _PAGE_NUMBER = re.compile(r"[ \t]*(\d{1,3})、")
 _SENTENCE_CLOSE = frozenset("。;；!?！？:：")
+_CN_OR_SPACE = frozenset(_CN + " \t")
 
 
 @dataclass(slots=True)
@@ -204,15 +204,19 @@ def _cut_run_on(lines: list[Line]) -> list[Line]:
             cut_lines.append(Line(pos, end, raw, continues) if k in pages else line)
             continue
         title = _TITLE_RUN_ON.match(raw)
-        cut = title_end = 0
-        if title:
-            title_end = title.end()
-            cut_lines.append(Line(pos, pos + title_end, raw[:title_end], continues))
-            cut, continues = title_end, False
-        rest = raw[cut:] if cut else raw  # `^` of _INLINE_OPENER: where the title was cut
-        for m in _INLINE_OPENER.finditer(rest):
-            cut_lines.append(Line(pos + cut, pos + title_end + m.end(), raw[cut:title_end + m.end()], continues))
-            cut, continues = title_end + m.end(), False
+        starts = [title.end()] if title else [0]
+        starts += [m.end() for m in _INLINE_OPENER.finditer(raw, starts[0])]
+        cuts = starts[:] if title else starts[1:]
+        for start in starts:  # `二、工作目标1 .…`: a heading at a line's or sentence's start
+            heading = _HEADING_THEN_ITEM.match(raw, start) if raw[start:start + 1] in _CN_OR_SPACE else None
+            if heading:
+                cuts.append(heading.end())
+        cut = 0
+        for at in sorted(cuts):
+            if at <= cut:
+                continue
+            cut_lines.append(Line(pos + cut, pos + at, raw[cut:at], continues))
+            cut, continues = at, False
         cut_lines.append(Line(pos + cut, end, raw[cut:], continues))
     return cut_lines
 
