@@ -22,8 +22,8 @@ from hypothesis import given
 from number_checks import is_double
 from service.extract import extract
 
-# Examples per test under `ci`; they add up to 10,000.
-CI_EXAMPLES = {"plan_text": 4500, "unicode": 2500, "whitespace": 1500, "crlf": 1500}
+# Examples per test under `ci`; they add up to 10,300.
+CI_EXAMPLES = {"plan_text": 4500, "unicode": 2500, "whitespace": 1500, "crlf": 1500, "long_lines": 300}
 
 _common = dict(deadline=None, derandomize=True, database=None, print_blob=True,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -118,6 +118,12 @@ plan_text = st.lists(st.sampled_from(PIECES), max_size=7).map("".join)
 mixed_text = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=4)), max_size=10).map("".join)
 any_text = st.one_of(plan_text, mixed_text, st.text(max_size=120))
 whitespace = st.lists(st.sampled_from([" ", "\t", "\n", "\u3000", "\r\n"]), max_size=6).map("".join)
+# Lines of more than 200 characters (a page whose line breaks were lost), some opened by a page
+# number as a document site's text layer prints them: the paths that cut such lines.
+_ONE_LINE = [p for p in PIECES if "\n" not in p and "\r" not in p]
+long_line = st.lists(st.sampled_from(_ONE_LINE), min_size=25, max_size=70).map("".join)
+page_text = st.tuples(st.sampled_from(["", "{}、", " {}、", "{}、"]), st.lists(long_line, min_size=1, max_size=4)).map(
+    lambda numbered: "\n".join(numbered[0].format(k + 1) + line for k, line in enumerate(numbered[1])))
 
 FIELDS = ("raw", "value", "low", "high", "unit", "currency", "category", "comparator", "direction",
           "per", "metric", "deadline", "baseline", "as_of", "target", "item", "document",
@@ -185,3 +191,16 @@ def test_crlf_reads_like_lf(text):
         return pos + text.count("\n", 0, pos)
     mapped = [(to_crlf(m["span"]["start"]), to_crlf(m["span"]["end"])) for _, m in measures(lf_result)]
     assert [(m["span"]["start"], m["span"]["end"]) for _, m in measures(crlf_result)] == mapped
+
+
+@profile("long_lines")
+@given(page_text, whitespace, whitespace)
+def test_long_lines_and_page_numbers_keep_spans_exact_and_read_alike_in_crlf(text, prefix, suffix):
+    result = run(text)
+    assert_spans_exact(text, result)
+    crlf = text.replace("\n", "\r\n")
+    assert projection(run(crlf)) == projection(result)
+    padded = prefix + text + suffix
+    padded_result = run(padded)
+    assert_spans_exact(padded, padded_result)
+    assert projection(padded_result) == projection(result)

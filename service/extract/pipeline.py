@@ -218,21 +218,25 @@ def _as_of(text: str, cues: status.CueIndex, q: Quantity, structure, openers: li
     return None
 
 
-def _link_results(targets: list[Target], results: list[Result]) -> None:
+def _link_results(view: str, targets: list[Target], results: list[Result]) -> None:
     """A result reports progress on the nearest target before it of the same unit, in its item
-    (or within a few paragraphs when neither stands in an item) whose metric shares a word."""
+    (or within a few paragraphs when neither stands in an item) whose metric shares a word.
+    Distances are counted without the CR of CRLF line ends, which would otherwise decide."""
     for r in results:
         best = None
         for t in reversed(targets):
             if t.span.start > r.span.start or t.document != r.document:
                 continue
-            if r.span.start - t.span.start > 1500:
+            gap = r.span.start - t.span.start
+            if gap > 1500 and gap - view.count("\r", t.span.start, r.span.start) > 1500:
                 break
             if t.unit != r.unit or t.category != r.category:
                 continue
             if (t.item.id if t.item else None) != (r.item.id if r.item else None):
                 continue
-            close = r.span.start - t.span.start < 200  # the same sentence, or the next, or its table row
+            if gap >= 200:
+                gap -= view.count("\r", t.span.start, r.span.start)
+            close = gap < 200  # the same sentence, or the next, or its table row
             if close or _shares_word(t.metric or "", r.metric or ""):
                 best = t
                 break
@@ -354,5 +358,5 @@ def extract(text: str) -> Extraction:
             **common,
         ))
     context.inherit_from_heads(view, sorted(targets + results, key=lambda m: m.span.start))
-    _link_results(targets, results)
+    _link_results(view, targets, results)
     return Extraction(documents=structure.documents, targets=targets, results=results, warnings=warnings)

@@ -159,7 +159,7 @@ def _page_numbers(lines: list[Line]) -> dict[int, tuple[int, bool]]:
         line = lines[k] if k < len(lines) else Line(0, 0, "")
         full = line.end - line.start > _RUN_ON_LINE  # a page; the last may be short (a preview ends)
         raw = line.text
-        m = _PAGE_NUMBER.match(raw) if (full or run) and raw[:4].lstrip()[:1].isdigit() else None
+        m = _PAGE_NUMBER.match(raw) if full or run else None
         if m and int(m.group(1)) == len(run) + 1 and (not run or run[-1][0] == k - 1):
             previous = lines[k - 1].text.rstrip() if k else ""
             run.append((k, m.end(), bool(run) and previous[-1:] not in _SENTENCE_CLOSE))
