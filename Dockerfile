@@ -15,8 +15,8 @@ FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 COPY requirements.lock ./
-RUN pip install --require-hashes -r requirements.lock \
- && pip download --require-hashes --only-binary=:all: --dest /wheels -r requirements.lock
+RUN pip install --no-deps --require-hashes -r requirements.lock \
+ && pip download --no-deps --require-hashes --only-binary=:all: --dest /wheels -r requirements.lock
 # service/api/openapi.yaml is a symlink to ../../openapi.yaml: copy both so the wheel gets the file.
 COPY pyproject.toml openapi.yaml ./
 COPY service ./service
@@ -48,8 +48,9 @@ RUN useradd --system --uid 10001 --user-group --home-dir /app --create-home app 
 
 COPY --from=build /wheels /tmp/wheels
 COPY requirements.lock /tmp/requirements.lock
-RUN pip install --no-index --find-links /tmp/wheels --require-hashes -r /tmp/requirements.lock \
+RUN pip install --no-index --no-deps --find-links /tmp/wheels --require-hashes -r /tmp/requirements.lock \
  && pip install --no-index --no-deps /tmp/wheels/plan_targets-*.whl \
+ && pip check \
  && rm -rf /tmp/wheels /tmp/requirements.lock
 
 WORKDIR /app

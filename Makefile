@@ -38,7 +38,7 @@ $(VENV)/bin/python:
 # installed without dependencies, and `pip check` fails when pyproject.toml names one the lock
 # lacks (run `make lock`).
 $(INSTALLED): pyproject.toml requirements-test.lock | $(VENV)/bin/python
-	$(VENV)/bin/python -m pip install --quiet --require-hashes -r requirements-test.lock
+	$(VENV)/bin/python -m pip install --quiet --no-deps --require-hashes -r requirements-test.lock
 	$(VENV)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(VENV)/bin/python -m pip check
 	touch $@
