@@ -37,6 +37,11 @@ _RESPONSIBILITY_LINE = re.compile(rf"^[ \t]*(?:\*\*)?[ \t]*(?P<label>{alternatio
 _RESPONSIBILITY_PAREN = re.compile(
     rf"\((?P<body>[ \t]*(?:{alternation(RESPONSIBILITY_LABELS)})[ \t]*:[^()\n]*)\)"
 )
+# `…新建智慧教室300间。责任单位：电教馆、信息中心。`: the labels as the last sentence of an
+# item's own line (or of a line under it), outside any parenthesis.
+_RESPONSIBILITY_TAIL = re.compile(
+    rf"[。;；][ \t]*(?P<body>(?:{alternation(RESPONSIBILITY_LABELS)})[ \t]*[:：][^()（）。\n]*)。?[ \t]*$"
+)
 _LABEL_SPLIT = re.compile(rf"(?P<label>{alternation(RESPONSIBILITY_LABELS)})[ \t]*[:：]")
 _NAME_SPLIT = re.compile(r"[、,，;；\s]+")
 _TITLE = re.compile(
@@ -527,9 +532,13 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
                 items.append((doc.index, current))
                 last_number = n
                 section_changed = False
-        if current is not None and "(" in content and ":" in content:
-            for pm in _RESPONSIBILITY_PAREN.finditer(content):
-                _parse_labelled(current, pm.group("body"))
+        if current is not None and (":" in content or "：" in content):
+            if "(" in content:
+                for pm in _RESPONSIBILITY_PAREN.finditer(content):
+                    _parse_labelled(current, pm.group("body"))
+            tail = _RESPONSIBILITY_TAIL.search(content)
+            if tail:
+                _parse_labelled(current, tail.group("body"))
     if current is not None:
         current.span = Span(current.span.start, min(current.span.end, end))
 
