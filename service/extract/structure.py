@@ -441,6 +441,8 @@ def _headline(lines: list[Line], first: int, end: int) -> tuple[str | None, str 
         text = line.text.strip()
         if not text:
             continue
+        if _opens_item_or_section(text) or _SUBSECTION.match(text):
+            break  # the outline has begun: `一、2024年工作回顾` heads its own section, not the text
         seen += 1
         head = _CLAUSE_END.split(text if len(text) <= 60 else text[:30], maxsplit=1)[0]
         found = heading_status(head) if len(head) >= 6 else None
