@@ -78,14 +78,14 @@ _PER = re.compile(
 # may follow 截至, as a deadline not: `截至8月底` is the date a result is reported for.
 _DATE = (r"(?:到|至|于)?(?:\d{4}年(?:底|末)(?:前|之前)?(?:完成)?|(?:\d{4}年)?"
          rf"(?:{MONTH}(?:[、,和及至-]{MONTH})*(?:\d{{1,2}}[日号]|底|末|中旬|上旬|下旬|初|份|中)?(?:前|之前|以前)?(?:完成)?"
-         rf"|(?:{alternation(DEADLINE_WORDS)})(?:前|之前)?(?:完成)?))")
+         rf"|(?:{alternation(DEADLINE_WORDS)})(?:前|之前)?(?:完成)?(?!起|以来)))")  # `秋季学期起`: a start
 # 全年 before a verb that holds a level (`失业率全年控制在5.5%以内`) is the year over which.
 _YEAR_LONG = r"全年(?=控制在|保持在|稳定在|维持在)"
 _LEADING_DATE = re.compile(f"{_DATE}|{_YEAR_LONG}")
 # As deadlines, besides: a span of years from now (`5年内`), and 全年 so placed after what it holds
 # (opening a sentence, 全年 is the plan's period).
 _DEADLINE = re.compile(
-    rf"(?<!截)(?<!截至)(?:(?:\d{{1,2}}|[{CN_NUMERAL_CHARS}]{{1,2}})年(?:内|之内)(?!容|涵|部|外)|{_DATE}"
+    rf"(?<!截)(?<!截至)(?<!\d)(?:(?:\d{{1,2}}|[{CN_NUMERAL_CHARS}]{{1,2}})年(?:内|之内)(?!容|涵|部|外)|{_DATE}"
     rf"|(?<=[\u4e00-\u9fff]){_YEAR_LONG})")
 _DEADLINE_NEEDS = re.compile(r"底|末|前|内|旬|贯穿|学期|半年|寒假|暑|完成|全年")
 _PAREN = re.compile(r"\(([^()\n]{2,24})\)")
@@ -140,6 +140,8 @@ def quoted_spans(view: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]
 _OWN_VERBS = tuple(OWN_VERBS)
 _NEGATION_BEFORE = tuple(NEGATION_BEFORE)
 _ORDINAL_PREFIXES = tuple(ORDINAL_PREFIXES)
+# `前` closing a time limit (`年底前5所`, `9月前3所`, `开学前`) is no rank (`前10名`).
+_TIME_BEFORE_QIAN = frozenset("底末月旬年日号学假节")
 _NAME_SUFFIXES_AFTER_UNIT = tuple(NAME_SUFFIXES_AFTER_UNIT)
 
 
@@ -148,7 +150,8 @@ def exclusion(view: str, q: Quantity) -> str | None:
     before = view[max(0, q.start - 4):q.start]
     if before.endswith(_NEGATION_BEFORE):
         return "negation"  # 不让一名学生…: a promise about none, not a count
-    if before.endswith(_ORDINAL_PREFIXES):
+    if before.endswith(_ORDINAL_PREFIXES) and not (
+            before[-1] == "前" and before[-2:-1] in _TIME_BEFORE_QIAN):
         return "ordinal"
     after = view[q.alt_end:q.alt_end + 4]  # the longest word tested after it has four characters
     if after.startswith(_NAME_SUFFIXES_AFTER_UNIT):
@@ -322,12 +325,24 @@ def _is_deadline(text: str) -> bool:
     return bool(_DEADLINE_NEEDS.search(text))
 
 
+# `截至2024年10月底`: the date a result is reported for, though a year stands between.
+_REPORTED_AT = re.compile(r"截[至止](?:到|至)?[ \t]*(?:\d{4}[ \t]*年)?[ \t]*$")
+
+
+def _time_limit(view: str, m: re.Match) -> bool:
+    """A deadline phrase that limits time, not the date of a report (`截至2024年10月底`)."""
+    return (bool(m.group()) and _is_deadline(m.group())
+            and not _REPORTED_AT.search(view, max(0, m.start() - 12), m.start()))
+
+
 # A deadline written after the quantities it bounds governs their completion:
 # `…项目5个,建设面积1.78万平方米,计划年内全部竣工`.
 # The verb ends its clause (`全部竣工,`, `完成)`): `年底前完成全区督导评估` is a task of its own.
 _COMPLETION_AFTER = re.compile(
     rf"[^,;。()\n]{{0,6}}?(?:{alternation(COMPLETION_VERBS)})(?:任务)?(?=[,;:。()!?\n]|$)")
 _DIGIT = re.compile(r"\d")
+# A count that is the subject of a time limit: its noun, then `(将)于…前`.
+_SUBJECT_OF_LIMIT = re.compile(r"[^,;:。()!?\n\d]{0,6}?(?:将|计划|拟|预计|力争|确保|要)?(?=于)")
 _CLAUSE_ENDS = re.compile(r"[ \t]*(?:任务)?(?=[,;:。()!?\n]|$)")  # after a deadline holding its 完成
 
 
@@ -337,7 +352,7 @@ def _deadline_after(view: str, start: int, end: int, skip_parens: bool) -> tuple
     if not _DEADLINE_NEEDS.search(view, start, end):
         return None
     for m in _DEADLINE.finditer(view, start, end):
-        if not m.group() or not _is_deadline(m.group()):
+        if not _time_limit(view, m):
             continue
         if skip_parens and view.rfind("(", start, m.start()) > view.rfind(")", start, m.start()):
             continue
@@ -370,8 +385,14 @@ def deadline(view: str, q: Quantity, sentence: tuple[int, int]) -> tuple[int, in
     found = None
     if _DEADLINE_NEEDS.search(view, lo, q.start):  # every deadline holds one of these
         for m in _DEADLINE.finditer(view, lo, q.start):
-            if m.group() and _is_deadline(m.group()):
+            if _time_limit(view, m):
                 found = (m.start(), m.end())
+    if found is None:
+        subject = _SUBJECT_OF_LIMIT.match(view, q.alt_end, hi)
+        if subject:  # `剩余2所将于11月中旬前完成安装调试`: the count is what the limit is for
+            m = _DEADLINE.match(view, subject.end(), hi)
+            if m and _time_limit(view, m):
+                return m.start(), m.end()
     return found or _deadline_after(view, q.alt_end, hi, True)
 
 

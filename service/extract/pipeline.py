@@ -150,6 +150,8 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
         return status.TARGET, None
     if done_after and status.result_after(view, q.alt_end, near=True):
         return status.RESULT, None  # `5个项目已于3月完工`: the cue right after the noun is nearest
+    if view[q.start - 1:q.start] == "的" and status.share_of_plan(view, q.start):
+        return status.RESULT, None
     lo = cues.sentence_start(q.start)
     cue = _cue_before(cues, lo, q.start, section_status)
     if cue == "comparison" and section_status:

@@ -176,6 +176,16 @@ _SCOPE_OF_PROGRESS = re.compile(rf"[^,，。;；:：\n|0-9]{{0,10}}?已(?:经)?(
                                 r"[^,，。;；:：\n|0-9]{0,6}?[0-9]")
 
 
+# `占年度计划投资3.1亿元的76.1%`: a share of the plan, reported (the plan's own amount may stand
+# between, where the result cue `占…计划的` cannot reach it).
+_SHARE_OF_PLAN = re.compile(r"占[^,，。;；:：\n]{0,10}?(?:计划|规划|任务|目标)[^,，。;；:：\n]{0,16}的[ \t]*$")
+
+
+def share_of_plan(view: str, start: int) -> bool:
+    """Whether the quantity at `start` is a share of a plan (`…占年度计划投资3.1亿元的76.1%`)."""
+    return view[start - 1:start] == "的" and bool(_SHARE_OF_PLAN.search(view, max(0, start - 32), start))
+
+
 def scope_of_progress(view: str, end: int) -> bool:
     if "已" not in view[end:end + 12]:
         return False
