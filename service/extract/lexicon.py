@@ -68,6 +68,9 @@ MEASURE_WORDS = {
     "组": ("组", "other"),
     "队": ("队", "other"),
     "只": ("只", "other"),
+    "盏": ("盏", "other"),
+    "棵": ("棵", "other"),
+    "株": ("株", "other"),
     # Physical units and other counters: measure words are an open list (targets.md §3), kept as
     # written, their magnitude multiplied out like any count's (`1.3万亿斤`, `5万公里`).
     "公里": ("公里", "other"),
@@ -89,9 +92,11 @@ MEASURE_WORDS = {
 # before `年` is a calendar year or a programme's span (`三年行动`), and `24小时热线` or `每天一小时
 # 体育活动` name a service or a programme.
 DURATION_UNITS = {"年": ("年", "other"), "小时": ("小时", "other"), "个小时": ("小时", "other"),
-                  "分钟": ("分钟", "other"), "工作日": ("工作日", "other"), "个工作日": ("工作日", "other")}
+                  "分钟": ("分钟", "other"), "工作日": ("工作日", "other"), "个工作日": ("工作日", "other"),
+                  "天": ("天", "other")}
+# A limit on the number (`每天…体育活动不少于2小时`, `课后服务每周不少于5天`) makes it a goal too.
 DURATION_NOUNS = ("年限", "期限", "承包期", "有效期", "使用期", "服务期", "时间", "时长", "时限", "用时",
-                  "压缩", "缩短", "控制在")
+                  "压缩", "缩短", "控制在", "不少于", "不低于", "至少", "不超过", "不多于")
 MEASURE_WORDS.update(DURATION_UNITS)
 
 # A unit written once after a list of numbers is shared by all of them (`分别新增学位2.35万和6000个`,
@@ -125,12 +130,15 @@ COMPARATORS_BEFORE = {
     "不低于": "ge", "不少于": "ge", "不小于": "ge", "至少": "ge", "最少": "ge", "不下于": "ge",
     "超过": "gt", "逾": "gt", "高于": "gt", "多于": "gt", "大于": "gt", "突破": "gt",
     "不超过": "le", "不高于": "le", "至多": "le", "不多于": "le", "最多": "le", "不大于": "le",
+    "≥": "ge", "⩾": "ge", "≤": "le", "⩽": "le", "最高": "le", "最低": "ge",
     "控制在": "le", "低于": "lt", "少于": "lt", "不足": "lt", "小于": "lt", "不到": "lt",
     "守住": "ge",  # 守住…的底线/红线: never below
     "约": "approx", "大约": "approx", "近": "approx", "接近": "approx", "大概": "approx",
 }
 # Comparator words that only count when they touch the number (`近` is also 近视, `约` 约谈).
-COMPARATORS_ADJACENT_ONLY = {"近", "约", "逾"}
+# `最低`/`最高` touch it as a floor or a cap (`每校最高50万元`); apart they name a standard
+# (`最低标准提高20元`).
+COMPARATORS_ADJACENT_ONLY = {"近", "约", "逾", "最高", "最低", "≥", "⩾", "≤", "⩽"}
 # Words after the quantity.
 COMPARATORS_AFTER = {
     "以上": "ge", "及以上": "ge", "以下": "le", "及以下": "le", "以内": "le", "之内": "le",
