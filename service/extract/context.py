@@ -396,7 +396,7 @@ def deadline(view: str, q: Quantity, sentence: tuple[int, int]) -> tuple[int, in
     return found or _deadline_after(view, q.alt_end, hi, True)
 
 
-_METRIC_LEAD = re.compile(r"^(?:力争|争取|确保|努力|全力|推动|实现|使|让|其中|全年|今年|年内|全市|全区|全县"
+_METRIC_LEAD = re.compile(r"^(?:(?:20)?\d\d年度?[,，]?|力争|争取|确保|努力|全力|推动|实现|使|让|其中|全年|今年|年内|全市|全区|全县"
                             r"|创建|新建|建设|建成|打造|培养|评选|认定|开展|组织|举办|争创|新增|增加|增设|新开工|改扩建|续建|已经|已|累计|共)+")
 _LEVEL_VERB = re.compile(rf"[ \t]*(?:{alternation(LEVEL_VERBS)})")
 _METRIC_PAREN = re.compile(r"\([^()]*\)")

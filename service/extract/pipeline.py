@@ -158,6 +158,9 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
         return section_status, heading
     if cue is not None and cue != "comparison":
         return cue, None
+    if cue is None and 0 <= doc_index < len(structure.documents) and status.opens_with_past_year(
+            view, lo, q.start, structure.documents[doc_index].year):
+        return status.RESULT, None  # `2024年，全县新增公办学位1860个。` in a 2025 plan
     if done_after and status.result_after(view, q.alt_end):
         return status.RESULT, None
     cell = structure.cell_at(q.start)

@@ -152,6 +152,22 @@ def opening_period(view: str, lo: int, pos: int) -> tuple[int, int] | None:
     return m.span("period") if m else None
 
 
+def opens_with_past_year(view: str, lo: int, pos: int, year: int | None) -> bool:
+    """Whether the sentence at `lo`, or else the paragraph holding it, opens with a year before
+    the document's (`2024年，…取得新进展。全年共投入…` in a 2025 plan): the past year is its
+    subject, a review without a heading."""
+    if year is None:
+        return False
+    span = opening_period(view, lo, pos)
+    if span is None:
+        line = view.rfind("\n", max(0, lo - 400), lo) + 1
+        if line == 0 and lo > 400:
+            return False
+        span = opening_period(view, line, lo) if line < lo else None
+    return bool(span and view[span[0]:span[0] + 2] == "20" and int(view[span[0]:span[0] + 4]) < year
+                and not view.startswith("前", span[1]))  # `2024年底前` is a time limit
+
+
 # `5个项目已于8月底全部竣工`: the date a result was reached, anywhere in its sentence.
 _DONE_ON = re.compile(rf"已(?:于|在)(?P<date>(?:20\d\d年)?{MONTH}(?:\d{{1,2}}[日号])?(?:底|末|初|中旬|上旬|下旬)?)")
 
