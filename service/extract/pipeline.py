@@ -89,12 +89,21 @@ def _baselines(view: str, quantities: list[Quantity]) -> dict[int, int]:
     return found
 
 
+_STOCK_CUES = ("共有", "拥有")
+
+
 def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | None) -> str | None:
     """The status of the nearest decisive cue in view[lo:hi]."""
     comparison = False
+    stock = False
     for start, end, kind in cues.before(lo, hi):
         if kind == status.FACT and _CLAUSE_BREAK.search(cues.view, end, hi):
             continue  # `收到作品860件，已评出20项`: a fact cue holds for its own clause only
+        if kind == status.FACT and cues.view.startswith(_STOCK_CUES, start):
+            stock = True  # `确保全县共有20所学校通过验收`: a stock a plan commits to reach
+            continue
+        if stock and kind != status.TARGET:
+            break
         if kind == "weak_target":
             if section_status == status.RESULT:
                 continue  # `规划总投资…`, `将…从A降至B` describe what was done in a review
@@ -103,6 +112,8 @@ def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | N
             comparison = True  # `比上年增加…`: planned where the clause plans, else a result
             continue
         return kind
+    if stock:
+        return status.FACT
     return "comparison" if comparison else None
 
 
