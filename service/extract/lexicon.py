@@ -112,6 +112,10 @@ BREAKDOWN_CUES = ("其中", "分别为", "分别是", "分别用于", "包括")
 CN_ONE_BLOCKED_UNITS = {"只", "支", "部", "条", "种", "班", "组", "队", "本", "门", "块", "张", "份", "轮", "届", "间", "处", "位", "台", "件"}
 
 # Currencies: written word -> ISO code. Money is normalised to 亿 of its currency.
+# Where 元 is not the yuan: words (in traditional script, as those texts are written) that only a
+# Taiwan or Hong Kong text holds; a document holding one counts its bare 元 in that currency.
+REGION_CURRENCY_MARKERS = (("TWD", ("新臺幣", "新台幣", "立法院", "行政院")),
+                           ("HKD", ("港元", "港幣", "立法會", "財政預算案", "特區政府")))
 CURRENCIES = {"元": "CNY", "人民币": "CNY", "美元": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY", "英镑": "GBP"}
 
 PERCENT_UNITS = {"%": "%", "‰": "‰", "个百分点": "百分点", "百分点": "百分点"}

@@ -9,7 +9,8 @@ import re
 from decimal import Decimal
 
 from . import context, status
-from .lexicon import CURRENCIES, MEASURE_WORDS, METRIC_CATEGORY_SUFFIXES, PERCENT_UNITS, SEAT_NOUNS
+from .lexicon import (CURRENCIES, MEASURE_WORDS, METRIC_CATEGORY_SUFFIXES, PERCENT_UNITS,
+                      REGION_CURRENCY_MARKERS, SEAT_NOUNS)
 from .model import Baseline, Extraction, ItemRef, Result, Span, Target
 from .numerals import to_number
 from .quantities import Quantity, find_quantities
@@ -35,6 +36,16 @@ def _unit_and_category(q: Quantity, per_head=None) -> tuple[str, str | None, str
         return "亿" + word, code, "funding", low, high
     unit, category = MEASURE_WORDS[written]
     return unit, None, category, q.low, q.high
+
+
+_REGION_MARKER = re.compile("|".join(f"(?P<{code}>{'|'.join(words)})" for code, words in REGION_CURRENCY_MARKERS))
+
+
+def _yuan_of(text: str, start: int, end: int) -> str:
+    """The currency a bare 元 counts in within text[start:end]: the yuan unless the document is
+    a Taiwan or Hong Kong one (`立法院`, `財政預算案`)."""
+    m = _REGION_MARKER.search(text, start, end)
+    return m.lastgroup if m else "CNY"
 
 
 def _refine_category(category: str, unit: str, metric: str | None, after: str) -> str:
@@ -285,6 +296,7 @@ def extract(text: str) -> Extraction:
     counters: dict[int, int] = {}
     result_counters: dict[int, int] = {}
     last_section, previous = None, None
+    yuan: dict[int, str] = {}  # the currency of a bare 元, by document
     refs: dict[str, ItemRef] = {}
 
     def item_ref(item) -> ItemRef:
@@ -324,6 +336,11 @@ def extract(text: str) -> Extraction:
             continue  # background and starting levels are returned nowhere (a baseline rides on its target)
         per_head = context.money_per_head(view, q)
         unit, currency, category, low, high = _unit_and_category(q, per_head)
+        if currency == "CNY" and q.unit_written == "元":
+            if doc_index not in yuan:
+                span = structure.documents[doc_index].span if doc_index < len(structure.documents) else None
+                yuan[doc_index] = _yuan_of(text, span.start, span.end) if span else "CNY"
+            currency = yuan[doc_index]
         clause_lo = context.clause_start(view, q.start)
         sentence = context.sentence_bounds(view, q.start, q.end)
         comparator = context.comparator(view, q, clause_lo, reported=kind == status.RESULT)
