@@ -369,6 +369,8 @@ def _issuer(title: str, title_view: str) -> str | None:
                 break
     head = (head or "").strip()
     head = head.removeprefix("关于").strip()
+    if head.endswith("关于"):  # `东城区教育局关于2026年教育工作的安排意见`
+        head = head[:-2].strip()
     if head and head.endswith(ISSUER_SUFFIXES):
         return head
     return None
