@@ -53,11 +53,12 @@ from .scan import alternation
 
 # Quoted names, slogans and codes: “1+X”, “5个1”, “两个只增不减”.
 QUOTED = re.compile(r"“[^”\n]{1,24}”|\"[^\"\n]{1,24}\"|‘[^’\n]{1,24}’|《[^》\n]{1,60}》")
-_CLAUSE_BREAK = re.compile(r"[,，、;；:：。!?！？\n]")
-_SENTENCE_BREAK = re.compile(r"[。;；!?！？\n]")
+# A table's cell boundary (`|`, a tab) ends a clause and a sentence, as a line end does.
+_CLAUSE_BREAK = re.compile(r"[,，、;；:：。!?！？\n|\t]")
+_SENTENCE_BREAK = re.compile(r"[。;；!?！？\n|\t]")
 # The same classes searched backwards (`(?r)`): the last break before a position in one step.
-_CLAUSE_BREAK_LAST = regex.compile(r"(?r)[,，、;；:：。!?！？\n]")
-_SENTENCE_BREAK_LAST = regex.compile(r"(?r)[。;；!?！？\n]")
+_CLAUSE_BREAK_LAST = regex.compile(r"(?r)[,，、;；:：。!?！？\n|\t]")
+_SENTENCE_BREAK_LAST = regex.compile(r"(?r)[。;；!?！？\n|\t]")
 _COMPARATOR_BEFORE = re.compile(rf"(?:{alternation(COMPARATORS_BEFORE)})(?=[^,、;。\n0-9%]{{0,20}}$)")
 # How far after a quantity a `/学期` or a `以上` may stand. Every match after a quantity is
 # bounded by it: `regex` looks for a pattern's required literal (`/`) up to `endpos` first, so an
@@ -98,7 +99,7 @@ def clause_start(view: str, pos: int, floor: int = 0) -> int:
     return m.end() if m else lo
 
 
-_COMMA_BREAK_LAST = regex.compile(r"(?r)[,，;；:：。!?！？\n]")
+_COMMA_BREAK_LAST = regex.compile(r"(?r)[,，;；:：。!?！？\n|\t]")
 
 
 def _comma_start(view: str, pos: int) -> int:
@@ -255,6 +256,22 @@ def direction(view: str, q: Quantity, clause_lo: int) -> str | None:
     if _LEVEL_END.search(between):
         return None  # `增加…名额至每年400个`: the level reached, named after the noun
     return "increase" if m.group() in _INCREASE else "decrease"
+
+
+def label_direction(label: str) -> str | None:
+    """The direction a table row's name gives its bare values (`新增学位` → increase); a task
+    written as a sentence (`推进职业中专扩容提升`) names no amount of change."""
+    m = _DIRECTION.match(label)  # the verb opens the name: `新增学位`, not `推进…扩容提升`
+    if not m or _LEVEL.match(label[m.end():].lstrip()) or label[m.end():].startswith(COMPOUND_VERB_TAILS):
+        return None
+    return "increase" if m.group() in _INCREASE else "decrease"
+
+
+def label_text(cell: str) -> str | None:
+    """A row name as a metric: without Markdown, a unit in brackets (`毛入园率(%)`) or a number."""
+    label = _METRIC_PAREN.sub("", cell.replace("*", "")).strip(" \t\u3000")
+    label = _ITEM_NUMBER.sub("", label).strip().rstrip("。;；")
+    return label or None
 
 
 _PER_SLASH = re.compile(rf"[ \t]*/[ \t]*(?P<noun>{alternation(PER_NOUNS)})")

@@ -261,7 +261,7 @@ CLAUSE_ENDS = "。;!?\n,:，、"
 # Every title keyword holds 工作, every task-list keyword 分解 or 清单 (structure.py uses that as a
 # quick test).
 TITLE_KEYWORDS = ("工作要点", "工作计划", "工作安排", "工作思路", "重点工作", "工作意见", "工作任务", "工作打算",
-                  "安排意见",
+                  "工作安排意见", "工作的安排意见",
                   "工作总结", "工作报告")  # reports are documents too: their results need an issuer and year
 # Task lists, often an attachment; a line ending in one is a title only with a year in it (a bare
 # `细化任务分解` is a heading in a plan's body).

@@ -48,6 +48,22 @@ def _yuan_of(text: str, start: int, end: int) -> str:
     return m.lastgroup if m else "CNY"
 
 
+def _row_label(view: str, row, pos: int) -> str | None:
+    """The name of the row a bare value stands in (`学前三年毛入园率(%) | 91.5% | 93%`): its
+    `name` cell, else the first cell before the value that holds no number."""
+    fallback = None
+    for start, end, role in row.cells:
+        if start <= pos < end:
+            if view[start:pos].strip(" \t\u3000"):
+                return None  # the cell says more than the value: its own words are the metric
+            break
+        if role == "name":
+            return context.label_text(view[start:end])
+        if fallback is None and role not in _NOT_MEASURED_COLUMNS and not any(c.isdigit() for c in view[start:end]):
+            fallback = view[start:end]
+    return context.label_text(fallback) if fallback else None
+
+
 def _refine_category(category: str, unit: str, metric: str | None, after: str) -> str:
     """`个` and `家` take their category from the noun they count (`学位630个`, `基地校150个`)."""
     if category != "other" or unit not in ("个", "家"):
@@ -348,6 +364,10 @@ def extract(text: str) -> Extraction:
         clause_hi = sentence[1]
         after_noun = context.words_after(view, q, clause_hi)
         metric = context.metric(view, q, clause_lo, after_noun)
+        direction = context.direction(view, q, clause_lo)
+        label = _row_label(view, cell[1], q.start) if cell is not None and metric is None else None
+        if label:  # `新增学位 | 3000个 | 3260个`: the row's name says what the bare value measures
+            metric, direction = label, direction or context.label_direction(label)
         category = _refine_category(category, unit, metric, after_noun or "")
         if q.unit_written == "位" and any(seat in (metric or "") for seat in SEAT_NOUNS):
             unit, category = "位", "seats"  # 新增学位3800位: 位 counts seats here, not people
@@ -360,7 +380,7 @@ def extract(text: str) -> Extraction:
             raw=text[q.start:q.end],
             value=to_number(value), low=to_number(low), high=to_number(high),
             unit=unit, currency=currency, category=category, comparator=comparator,
-            direction=context.direction(view, q, clause_lo),
+            direction=direction,
             per=per_head[0] if per_head else context.per(view, q, clause_lo),
             metric=metric,
             responsible_units=list(item.responsible_units) if item else [],

@@ -42,7 +42,7 @@ _PLAN_HEADING = re.compile(_alt(re.escape(w) for w in PLAN_HEADINGS))
 _AS_OF = re.compile("|".join(AS_OF))  # in the order written: the longer phrase first
 _HEADING_PERIOD = re.compile(r"(?<!\d)20\d\d年(?:度|上半年|下半年|底|末)?")
 # A table cell is a sentence of its own. The standard engine scans a class faster than `regex`.
-_BREAK_CHARS = "。!?！？\n|"
+_BREAK_CHARS = "。!?！？\n|\t"
 _SENTENCE_BREAK = re.compile(f"[{_BREAK_CHARS}]")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)年")
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from .cues import COLUMN_ROLES
 
 _YEAR_HEADING = re.compile(r"^(?:19|20)\d\d年(?:度)?(?:目标(?:值)?|基期(?:值)?|现状|实际)?$")
+_YEAR_WORD_ROLES = (("基期", "baseline"), ("现状", "baseline"), ("目标", "target"), ("实际", "result"))
 _SEPARATOR_ROW = re.compile(r"^[ \t|:\-—=]+$")
 _ROW_NUMBER = re.compile(r"^[ \t]*(\d{1,3})[ \t]*$")
 _NUMBERED_ROW = re.compile(r"^[ \t]*(?:\d{1,3}[.、．](?![\d%])|[一二三四五六七八九十]{1,3}、)")
@@ -66,6 +67,8 @@ def column_role(heading: str) -> str | None:
     role = _ROLE_OF.get(h)
     if role:
         return role
+    if h[:2] in ("19", "20") and _YEAR_HEADING.match(h):  # `2020年基期值`, `2025年目标值`, `2025年`
+        return next((r for w, r in _YEAR_WORD_ROLES if w in h), "year")
     if len(h) <= 10:
         size = len(h)
         found = [r for w, r in _BY_FIRST.get(h[0], ()) if len(w) < size and h.startswith(w)]
@@ -114,11 +117,17 @@ def find_tables(lines, view: str) -> list[Table]:
     i = 0
     n = len(lines)
     pipes = "|" in view
+    tabs = "\t" in view  # cells pasted from a spreadsheet or a Word table: one row a line
     while i < n:
         line = lines[i]
         text = line.text
         if pipes and text.count("|") >= 2 and not _SEPARATOR_ROW.match(text):
             table, i = _pipe_table(lines, i)
+            if table:
+                tables.append(table)
+            continue
+        if tabs and text.count("\t") >= 2 and text.strip():
+            table, i = _pipe_table(lines, i, "\t")
             if table:
                 tables.append(table)
             continue
@@ -152,47 +161,59 @@ def _short_lines_follow(lines, i: int) -> bool:
     return False
 
 
-def _cells(line) -> list[tuple[int, int]]:
+def _cells(line, sep: str = "|") -> list[tuple[int, int] | None]:
+    """The cells of a row. Between pipes an empty part is a border (`| a | b |`) and is dropped;
+    between tabs it is an empty cell, kept (as None) so that the cells after it stay in their
+    columns."""
     text = line.text
-    out = []
+    out: list[tuple[int, int] | None] = []
     pos = 0
-    for part in text.split("|"):
+    for part in text.split(sep):
         a = pos
         pos += len(part) + 1
-        stripped = part.strip()
+        stripped = part.strip(" \t\u3000")
         if not stripped:
+            if sep == "\t":
+                out.append(None)
             continue
-        lead = len(part) - len(part.lstrip())
+        lead = len(part) - len(part.lstrip(" \t\u3000"))
         out.append((line.start + a + lead, line.start + a + lead + len(stripped)))
+    if sep == "\t":
+        while out and out[0] is None:
+            out.pop(0)  # indentation before the first cell
+        while out and out[-1] is None:
+            out.pop()
     return out
 
 
-def _pipe_table(lines, i):
+def _pipe_table(lines, i, sep: str = "|"):
+    """A table written one row a line, cells between pipes (or tabs, with `sep`)."""
     header = lines[i]
-    spans = _cells(header)
+    spans = [c for c in _cells(header, sep) if c is not None]
     headings = [header.text[s - header.start:e - header.start] for s, e in spans]
     roles = [column_role(h) for h in headings]
     k = i + 1
     if not _header_ok(roles):
-        while k < len(lines) and lines[k].text.count("|") >= 2:
+        while k < len(lines) and lines[k].text.count(sep) >= 2:
             k += 1
         return None, k
     roles = _resolve_years([r or "other" for r in roles], headings)
     table = Table(start=header.start, end=header.end, roles=roles)
-    while k < len(lines) and (lines[k].text.count("|") >= 1 or not lines[k].text.strip()):
+    while k < len(lines) and (lines[k].text.count(sep) >= 1 or not lines[k].text.strip()):
         line = lines[k]
         if not line.text.strip():
-            if k + 1 < len(lines) and lines[k + 1].text.count("|") >= 1:
+            if k + 1 < len(lines) and lines[k + 1].text.count(sep) >= 1:
                 k += 1
                 continue
             break
         if _SEPARATOR_ROW.match(line.text):
             k += 1
             continue
-        spans = _cells(line)
+        spans = _cells(line, sep)
         row = Row(start=line.start, end=line.end, roles=roles)
-        for c, (s, e) in enumerate(spans):
-            row.cells.append((s, e, roles[c] if c < len(roles) else "other"))
+        for c, span in enumerate(spans):
+            if span is not None:
+                row.cells.append((span[0], span[1], roles[c] if c < len(roles) else "other"))
         _number_row(row, line.text, lines[k].start)
         table.rows.append(row)
         table.end = line.end
