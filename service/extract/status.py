@@ -14,7 +14,8 @@ import re
 
 from .lexicon import COMPLETION_VERBS, MONTH, PROGRESS_VERBS
 from .scan import Scanner, alternation
-from .cues import AS_OF, FACT_CUES, PLAN_HEADINGS, WEAK_TARGET_CUES, RESULT_CUES, REVIEW_HEADINGS, TARGET_CUES
+from .cues import (AS_OF, FACT_CUES, PLAN_HEADINGS, PROBLEM_HEADINGS, WEAK_TARGET_CUES, RESULT_CUES,
+                   REVIEW_HEADINGS, TARGET_CUES)
 
 TARGET, RESULT, FACT = "target", "result", "fact"
 
@@ -39,6 +40,7 @@ _TARGET_AFTER = re.compile(r"[^,，。;；:：\n|]{0,6}?(?:将于|将在|计划�
                            rf"|(?:(?!已)[^,，。;；:：\n|]){{0,6}}?于[^,，。;；:：\n|已]{{1,8}}?前(?:{alternation(COMPLETION_VERBS)})")
 _REVIEW_HEADING = re.compile(_alt(re.escape(w) for w in REVIEW_HEADINGS))
 _PLAN_HEADING = re.compile(_alt(re.escape(w) for w in PLAN_HEADINGS))
+_PROBLEM_HEADING = re.compile(_alt(re.escape(w) for w in PROBLEM_HEADINGS))
 _AS_OF = re.compile("|".join(AS_OF))  # in the order written: the longer phrase first
 _HEADING_PERIOD = re.compile(r"(?<!\d)20\d\d年(?:度|上半年|下半年|底|末)?")
 # A table cell is a sentence of its own. The standard engine scans a class faster than `regex`.
@@ -48,18 +50,17 @@ _YEAR = re.compile(r"(?<!\d)(20\d\d)年")
 
 
 def heading_status(heading: str | None, year: int | None = None) -> str | None:
-    """`一、2024年工作回顾` → result, `二、2025年工作安排` → target; both named → the first one
+    """`一、2024年工作回顾` → result, `二、2025年工作安排` → target, `三、存在的问题` → fact; more
+    than one named → the first one
     (`2024年工作总结及2025年工作计划` opens with the summary); neither → None (inherit)."""
     if not heading:
         return None
     review = _REVIEW_HEADING.search(heading)
     plan = _PLAN_HEADING.search(heading)
-    if review and plan:
-        return RESULT if review.start() < plan.start() else TARGET
-    if review:
-        return RESULT
-    if plan:
-        return TARGET
+    problem = _PROBLEM_HEADING.search(heading)  # `二、存在的不足`: the existing state, facts
+    named = [(m.start(), kind) for m, kind in ((review, RESULT), (plan, TARGET), (problem, FACT)) if m]
+    if named:
+        return min(named)[1]
     if year is not None:  # `一、2022年工作` in a 2023 text reviews the past year
         m = _YEAR.search(heading)
         if m and int(m.group(1)) < year:
