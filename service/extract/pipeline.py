@@ -16,6 +16,7 @@ from .numerals import to_number
 from .quantities import Quantity, find_quantities
 from .source import normalise
 from .structure import parse_structure
+from .tables import bare_values
 
 _HUNDRED_MILLION = Decimal(10) ** 8
 
@@ -160,7 +161,9 @@ def _row_baselines(structure, quantities: list[Quantity]) -> dict[int, int]:
     for base, target in rows.values():
         if base and (len(base) == len(target) or len(base) == 1):
             for n, k in enumerate(target):
-                found[k] = base[min(n, len(base) - 1)]
+                b = base[min(n, len(base) - 1)]
+                if quantities[b].unit_written == quantities[k].unit_written:
+                    found[k] = b  # a change in points (`每年降低1个百分点`) starts from no level in %
     return found
 
 
@@ -300,6 +303,10 @@ def extract(text: str) -> Extraction:
     quoted_goals: list[tuple[int, int]] = []
     goal_starts: list[int] = []
     quantities = list(find_quantities(view))
+    if structure.tables:
+        cells = list(bare_values(view, structure.tables))
+        if cells:
+            quantities = sorted(quantities + cells, key=lambda q: q.start)
     baseline_of = _baselines(view, quantities)
     baseline_of.update(_row_baselines(structure, quantities))
     baseline_used = set(baseline_of.values())

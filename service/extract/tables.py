@@ -247,12 +247,19 @@ def _flat_table(lines, i, view):
     roles = [column_role(h) for h in headings]
     while roles and roles[-1] is None:  # a trailing short line that is already a cell
         roles.pop(), headings.pop(), spans.pop()
+    if len(roles) >= 2 and roles[0] == roles[1] == "name":  # a caption (`主要指标`) above `指标`
+        roles.pop(0), headings.pop(0), spans.pop(0)
+        i = spans[0]
     if len(headings) < 3 or not _header_ok(roles):
         return None, i + 1
     k = spans[-1] + 1
     roles = _resolve_years([r or "other" for r in roles], headings)
     table = Table(start=lines[i].start, end=lines[spans[-1]].end, roles=roles)
     numbered = roles[0] == "number"
+    first = next((ln.text.strip() for ln in lines[k:k + 4] if ln.text.strip()), "")
+    # Rows neither numbered nor led by `1.`/`一、` (`指标` / `2020年` / `2025年` / `属性`, then
+    # `学前教育毛入园率(%)` / `89.5` / …) are counted off, as many cells a row as headings.
+    counted = not numbered and not _NUMBERED_ROW.match(first)
     cells: list = []
     expected = 1
     limit = min(len(lines), k + 60 * len(roles))
@@ -262,8 +269,12 @@ def _flat_table(lines, i, view):
         k += 1
         if not t:
             continue
+        if counted and (len(t) > 2 * _MAX_HEADER_CELL or _NUMBERED_ROW.match(t) or t.startswith("(")):
+            k -= 1
+            break  # a paragraph or the next heading: the table has ended
         starts_row = (numbered and _ROW_NUMBER.match(t) and int(t) == expected) or (
-            not numbered and _NUMBERED_ROW.match(t))
+            not numbered and not counted and _NUMBERED_ROW.match(t)) or (
+            counted and len(cells) in (0, len(roles)))
         if starts_row:
             if cells:
                 _flat_row(table, cells, view)
@@ -313,3 +324,53 @@ def _by_content(roles: list[str], texts: list[str]) -> list[str]:
     for n, k in enumerate(range(values[-1] + 1, len(texts))):
         out[k] = tail[n] if n < len(tail) else "other"
     return out
+
+
+# An indicator table writes the unit once, in the row's name (`学前教育毛入园率（%） | 89.5 | 95`,
+# `新增学位（万个） | — | 12`), and bare numbers in its cells, a comparator beside some (`≥90`,
+# `96以上`, `60左右`).
+_LABEL_UNIT = re.compile(r"[(（][ \t]*(?P<mag>万|亿|千)?(?P<unit>[^\s()（）\d]{1,4})[ \t]*[)）][ \t]*$")
+_BARE_VALUE = re.compile(r"(?:≥|≤|⩾|⩽|不低于|不少于|不超过|不高于|约)?[ \t]*(?P<num>\d{1,9}(?:\.\d{1,4})?)"
+                         r"[ \t]*(?:以上|以下|以内|左右)?")
+_VALUE_ROLES = frozenset(("target", "baseline", "result"))
+_PER_HEAD_WORDS = ("生均", "人均", "每")
+
+
+def bare_values(view: str, tables: list[Table]):
+    """Quantities for the bare numbers of indicator tables, with the unit their row's name gives
+    (a percentage, a measure word, money in 万元/亿元 that is no amount per head)."""
+    from .lexicon import CURRENCIES, MEASURE_WORDS, PERCENT_UNITS
+    from .numerals import number_value
+    from .quantities import Quantity
+
+    for table in tables:
+        if not any(r in _VALUE_ROLES for r in table.roles):
+            continue
+        for row in table.rows:
+            label = next(((s, e) for s, e, role in row.cells if role == "name"), None)
+            if label is None and row.cells and row.cells[0][2] not in _VALUE_ROLES:
+                label = row.cells[0][:2]
+            if label is None:
+                continue
+            m = _LABEL_UNIT.search(view, label[0], label[1])
+            if not m:
+                continue
+            unit, magnitude = m.group("unit"), m.group("mag") or ""
+            if unit == "个百分点":
+                unit = "百分点"
+            if unit in CURRENCIES:
+                if not magnitude or any(w in view[label[0]:label[1]] for w in _PER_HEAD_WORDS):
+                    continue  # `生均…（元）` is an amount per head: its unit is not the cell's
+            elif unit not in PERCENT_UNITS and unit not in MEASURE_WORDS:
+                continue
+            for start, end, role in row.cells:
+                if role not in _VALUE_ROLES:
+                    continue
+                v = _BARE_VALUE.fullmatch(view, start, end)
+                if not v:
+                    continue
+                value = number_value(v.group("num"), magnitude)
+                if value is None:
+                    continue
+                a, b = v.span("num")
+                yield Quantity(a, b, value, None, False, unit, None, None, b)
