@@ -73,7 +73,7 @@ _INCREASE = frozenset(INCREASE_VERBS)
 _LEVEL = re.compile(rf"^(?:{alternation(LEVEL_MARKERS)})")
 _LEVEL_END = re.compile(r"(?:至|到)[ \t]*(?:每[^\d,、;。\n]{0,4})?$")
 _PER = re.compile(
-    rf"每(?:个|一个)?(?P<n>[0-9]+|[{CN_NUMERAL_CHARS}]+)?(?:个)?(?P<noun>{alternation(PER_NOUNS)})"
+    rf"每(?:个|一个|所|一所)?(?P<n>[0-9]+|[{CN_NUMERAL_CHARS}]+)?(?:个|所)?(?P<noun>{alternation(PER_NOUNS)})"
 )
 # A time limit (`到年底`, `6月底前完成`); as a date that opens a metric (`到年底党支部规范化率`) it
 # may follow 截至, as a deadline not: `截至8月底` is the date a result is reported for.
