@@ -39,14 +39,14 @@ def _unit_and_category(q: Quantity, per_head=None) -> tuple[str, str | None, str
     return unit, None, category, q.low, q.high
 
 
-_REGION_MARKER = re.compile("|".join(f"(?P<{code}>{'|'.join(words)})" for code, words in REGION_CURRENCY_MARKERS))
-
-
 def _yuan_of(text: str, start: int, end: int) -> str:
     """The currency a bare 元 counts in within text[start:end]: the yuan unless the document is
-    a Taiwan or Hong Kong one (`立法院`, `財政預算案`)."""
-    m = _REGION_MARKER.search(text, start, end)
-    return m.lastgroup if m else "CNY"
+    a Taiwan or Hong Kong one (`立法院`, `財政預算案`). A substring search per marker (in C) is
+    several times faster than one alternation tried at every character."""
+    for code, words in REGION_CURRENCY_MARKERS:
+        if any(text.find(w, start, end) >= 0 for w in words):
+            return code
+    return "CNY"
 
 
 def _row_label(view: str, row, pos: int) -> str | None:
