@@ -431,6 +431,27 @@ def test_libreoffice_leaves_nothing_in_the_system_temp_directory():
     assert _libreoffice_temp_dirs() - before == set()
 
 
+def _office_pipes() -> set[str]:
+    import glob
+    import os
+
+    return set(glob.glob(f"/tmp/OSL_PIPE_{os.getuid()}_SingleOfficeIPC_*"))
+
+
+def test_a_killed_libreoffice_leaves_no_socket_in_tmp():
+    """LibreOffice keeps a socket per profile in /tmp (never TMPDIR) and removes it only when it
+    exits by itself: every server killed (stopped, hung, its worker gone) left one behind."""
+    data = office_file(SINGLE, ".doc")
+    office_warm.stop(final=False)  # a server an earlier test started
+    before = _office_pipes()
+    assert office_warm.warm(wait=True)
+    assert convert(data, filename="plan.doc").text.startswith(SINGLE[0])
+    running = _office_pipes() - before
+    assert len(running) == 1  # the live server's own
+    office_warm.stop(final=False)  # killed whole, as a worker's exit does
+    assert _office_pipes() - before == set()
+
+
 def test_the_service_asks_unoserve_for_its_remover_by_the_name_unoserve_answers_to():
     """unoserve.py runs apart from the service (another python), so warm.py names its remover's
     command line itself."""

@@ -80,6 +80,9 @@ def to_docx_once(data: bytes, suffix: str, seconds: float) -> bytes:
                 os.killpg(process.pid, signal.SIGKILL)  # any helper it left behind
             except ProcessLookupError:
                 pass
+            from .unoserve import remove_office_pipe
+
+            remove_office_pipe(f"file://{tmp}/profile")  # a killed LibreOffice leaves it in /tmp
         produced = Path(tmp) / "plan.docx"
         if not produced.exists():
             raise UnreadableFile(f"LibreOffice could not read the {suffix} file (damaged or not a {suffix} file)")

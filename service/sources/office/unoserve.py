@@ -1,5 +1,6 @@
 """The warm office server: run as a script by a python that has LibreOffice's `uno` module
-(Debian's /usr/bin/python3 with python3-uno), never imported by the service itself.
+(Debian's /usr/bin/python3 with python3-uno); the service imports from it only
+`remove_office_pipe` (this module needs nothing but the standard library to import).
 
 It starts LibreOffice headless with a throw-away profile, connects to it through unoserver's
 `UnoConverter` and answers XML-RPC on 127.0.0.1 with unoserver's `convert(inpath, indata,
@@ -48,11 +49,31 @@ def remove_when_gone(group: int, directory: str) -> None:
         except (ProcessLookupError, PermissionError):
             break
         time.sleep(0.05)
+    remove_office_pipe((Path(directory) / "profile").as_uri())
     for _ in range(3):
         shutil.rmtree(directory, ignore_errors=True)
         if not os.path.exists(directory):
             return
         time.sleep(0.1)
+
+
+def remove_office_pipe(profile_url: str) -> None:
+    """Remove the socket LibreOffice made for its profile's single instance, which a killed
+    LibreOffice leaves behind: `/tmp/OSL_PIPE_<uid>_SingleOfficeIPC_<md5>`, where <md5> is the
+    MD5 of the profile's URL in UTF-16LE, each byte in hex without zero padding (LibreOffice's
+    desktop/source/app/officeipcthread.cxx). Always in /tmp (else /var/tmp), whatever TMPDIR says."""
+    import hashlib
+    import stat
+
+    digest = hashlib.md5(profile_url.encode("utf-16-le")).digest()
+    name = f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(format(b, 'x') for b in digest)}"
+    for folder in ("/tmp", "/var/tmp"):
+        path = os.path.join(folder, name)
+        try:
+            if stat.S_ISSOCK(os.lstat(path).st_mode):
+                os.unlink(path)
+        except OSError:
+            pass
 
 
 def spawn_remover(python: str, group: int, directory: str) -> None:
