@@ -346,10 +346,18 @@ def _is_deadline(text: str) -> bool:
 _REPORTED_AT = re.compile(r"截[至止](?:到|至)?[ \t]*(?:\d{4}[ \t]*年)?[ \t]*$")
 
 
+_HALF_YEAR_OPENING = re.compile(r"[上下]半年[ \t]*[,，]")
+
+
 def _time_limit(view: str, m: re.Match) -> bool:
-    """A deadline phrase that limits time, not the date of a report (`截至2024年10月底`)."""
-    return (bool(m.group()) and _is_deadline(m.group())
-            and not _REPORTED_AT.search(view, max(0, m.start() - 12), m.start()))
+    """A deadline phrase that limits time: not the date of a report (`截至2024年10月底`), nor
+    the half year that opens a sentence as its period (`上半年，新增学位2100个`)."""
+    if not m.group() or not _is_deadline(m.group()):
+        return False
+    if _REPORTED_AT.search(view, max(0, m.start() - 12), m.start()):
+        return False
+    return not (_HALF_YEAR_OPENING.match(view, m.start())
+                and (m.start() == 0 or view[m.start() - 1] in "。!?！？;；\n"))
 
 
 # A deadline written after the quantities it bounds governs their completion:
@@ -359,7 +367,7 @@ _COMPLETION_AFTER = re.compile(
     rf"[^,;。()\n]{{0,6}}?(?:{alternation(COMPLETION_VERBS)})(?:任务)?(?=[,;:。()!?\n]|$)")
 _DIGIT = re.compile(r"\d")
 # A count that is the subject of a time limit: its noun, then `(将)于…前`.
-_SUBJECT_OF_LIMIT = re.compile(r"[^,;:。()!?\n\d]{0,6}?(?:将|计划|拟|预计|力争|确保|要)?(?=于)")
+_SUBJECT_OF_LIMIT = re.compile(r"[^,;:。()!?\n\d]{0,6}?(?:将|计划|拟|预计|力争|确保|要)?(?=于|在)")
 _CLAUSE_ENDS = re.compile(r"[ \t]*(?:任务)?(?=[,;:。()!?\n]|$)")  # after a deadline holding its 完成
 
 
@@ -396,21 +404,36 @@ def deadline(view: str, q: Quantity, sentence: tuple[int, int]) -> tuple[int, in
         if found:
             return found
     for m in (_PAREN.finditer(view, q.alt_end, hi) if view.find("(", q.alt_end, hi) >= 0 else ()):
-        inner = m.group(1).strip()
-        if _DEADLINE.fullmatch(inner) and _is_deadline(inner):
+        if _paren_deadline(m):
             return m.start(1), m.end(1)
+    if view[hi:hi + 2] == "。(":
+        m = _PAREN.match(view, hi + 1)  # `…新增学位900个。(6月底前完成)`: the sentence's own note
+        if m and _paren_deadline(m):
+            return m.start(1), m.end(1)
+    subject = _SUBJECT_OF_LIMIT.match(view, q.alt_end, hi)
+    if subject:  # `剩余2所将于11月中旬前完成安装调试`: the count is what the limit is for, nearest
+        m = _DEADLINE.match(view, subject.end() + (view[subject.end()] == "在"), hi)
+        if m and _time_limit(view, m):
+            return m.start(), m.end()
     found = None
     if _DEADLINE_NEEDS.search(view, lo, q.start):  # every deadline holds one of these
         for m in _DEADLINE.finditer(view, lo, q.start):
             if _time_limit(view, m):
                 found = (m.start(), m.end())
-    if found is None:
-        subject = _SUBJECT_OF_LIMIT.match(view, q.alt_end, hi)
-        if subject:  # `剩余2所将于11月中旬前完成安装调试`: the count is what the limit is for
-            m = _DEADLINE.match(view, subject.end(), hi)
-            if m and _time_limit(view, m):
-                return m.start(), m.end()
     return found or _deadline_after(view, q.alt_end, hi, True)
+
+
+_PAREN_LIMIT_TAIL = re.compile(rf"[^()]{{0,4}}?(?:{alternation(COMPLETION_VERBS)})")
+
+
+def _paren_deadline(m: re.Match) -> bool:
+    """A parenthesis that is a time limit (`(6月底前完成)`), or one and the completion it bounds
+    (`(8月底前拨付到位)`, `(9月底前投入使用)`)."""
+    inner = m.group(1).strip()
+    if _DEADLINE.fullmatch(inner) and _is_deadline(inner):
+        return True
+    d = _DEADLINE.match(inner)
+    return bool(d and d.group() and _is_deadline(d.group()) and _PAREN_LIMIT_TAIL.fullmatch(inner, d.end()))
 
 
 _METRIC_LEAD = re.compile(r"^(?:(?:20)?\d\d年度?[,，]?|力争|争取|确保|努力|全力|推动|实现|使|让|其中|全年|今年|年内|全市|全区|全县"
@@ -418,7 +441,7 @@ _METRIC_LEAD = re.compile(r"^(?:(?:20)?\d\d年度?[,，]?|力争|争取|确保|�
 _LEVEL_VERB = re.compile(rf"[ \t]*(?:{alternation(LEVEL_VERBS)})")
 _METRIC_PAREN = re.compile(r"\([^()]*\)")
 _ITEM_NUMBER = re.compile(r"^[ \t]*(?:\*\*)?\d{1,3}[.、．][ \t]*")
-_METRIC_AFTER_STOP = re.compile(r"[,，、;；。\s(（]|以上|以下|以内|左右|^(?:并|且|后|以|用于)")
+_METRIC_AFTER_STOP = re.compile(r"[,，、;；。\s(（]|以上|以下|以内|左右|将|已|于|^(?:并|且|后|以|用于)")
 _BEFORE_VERBS = (*COMPARATORS_BEFORE, "达到", "达", "为", "保持", "稳定在", "提高至", "提升至", "提高到",
                  "提升到", "提高", "提升", "增加", "新增", "下降", "降低", "减少", "完成", "实现", "在", "至",
                  "到", "共计", "合计", "总计", "累计", "共", "已经", "已")

@@ -273,4 +273,7 @@ RESPONSIBILITY_LABELS = {
     "责任处室": "unit", "责任科室": "unit", "牵头科室": "unit", "配合科室": "unit", "责任部门": "unit",
     "牵头部门": "unit", "配合部门": "unit", "牵头处室": "unit", "配合处室": "unit", "责任股室": "unit",
     "牵头股室": "unit", "配合股室": "unit", "牵头": "unit", "配合": "unit", "责任股": "unit",
+    # written beside them (`（牵头单位：县教育局；完成时限：2025年8月底前）`): the item's time limit
+    "完成时限": "deadline", "完成时间": "deadline", "时间节点": "deadline", "时限要求": "deadline",
+    "完成期限": "deadline", "时限": "deadline",
 }

@@ -31,6 +31,9 @@ class Item:
     span: Span
     responsible_units: list[str] = field(default_factory=list)
     responsible_leaders: list[str] = field(default_factory=list)
+    # `完成时限：6月底前` written with the responsibility: the deadline of the item's targets that
+    # name none of their own (given on each target, not listed with the item)
+    deadline: str | None = None
 
     def to_dict(self) -> dict:
         return {

@@ -413,7 +413,8 @@ def extract(text: str) -> Extraction:
         counters[doc_index] = counters.get(doc_index, 0) + 1
         targets.append(Target(
             id=f"t{doc_index}-{counters[doc_index]}",
-            deadline=text[found[0]:found[1]].strip() if found else _row_deadline(text, structure, q.start),
+            deadline=(text[found[0]:found[1]].strip() if found
+                      else _row_deadline(text, structure, q.start) or (item.deadline if item else None)),
             baseline=baseline,
             **common,
         ))

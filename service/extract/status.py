@@ -195,7 +195,10 @@ _SCOPE_OF_PROGRESS = re.compile(rf"[^,，。;；:：\n|0-9]{{0,10}}?已(?:经)?(
 
 # `占年度计划投资3.1亿元的76.1%`: a share of the plan, reported (the plan's own amount may stand
 # between, where the result cue `占…计划的` cannot reach it).
-_SHARE_OF_PLAN = re.compile(r"占[^,，。;；:：\n]{0,10}?(?:计划|规划|任务|目标)[^,，。;；:：\n]{0,16}的[ \t]*$")
+# Between the plan's word and 的 stands at most what the plan is of and its amount (`占学校年度目标
+# 考核权重的25%` is a weight, planned).
+_SHARE_OF_PLAN = re.compile(r"占[^,，。;；:：\n]{0,10}?(?:计划|规划|任务|目标)(?:投资|资金|任务|建设|总量|总数|量|数)?"
+                            r"(?:[ \t]*[\d.]+[ \t]*(?:万|亿)?[ \t]*[^\d\s,，。;；:：的]{0,3})?的[ \t]*$")
 
 
 def share_of_plan(view: str, start: int) -> bool:

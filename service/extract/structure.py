@@ -255,6 +255,11 @@ def _names(body: str, kind: str) -> list[str]:
 
 def _add_responsibility(item: Item, label: str, body: str) -> None:
     kind = RESPONSIBILITY_LABELS[label]
+    if kind == "deadline":
+        limit = _MARKUP.sub("", body).strip(" \t。.;；,，")
+        if limit and item.deadline is None:
+            item.deadline = limit
+        return
     target = item.responsible_leaders if kind == "leader" else item.responsible_units
     for name in _names(body, kind):
         if name not in target:
