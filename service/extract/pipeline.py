@@ -9,7 +9,8 @@ import re
 from decimal import Decimal
 
 from . import context, status
-from .lexicon import (CURRENCIES, MEASURE_WORDS, METRIC_CATEGORY_SUFFIXES, PERCENT_UNITS,
+from .lexicon import (COMPLETION_VERBS, CURRENCIES, DECREASE_VERBS, GOAL_VERBS, INCREASE_VERBS, LEVEL_VERBS,
+                      MEASURE_WORDS, METRIC_CATEGORY_SUFFIXES, PERCENT_UNITS,
                       REGION_CURRENCY_MARKERS, SEAT_NOUNS)
 from .model import Baseline, Extraction, ItemRef, Result, Span, Target
 from .numerals import to_number
@@ -118,16 +119,29 @@ def _baselines(view: str, quantities: list[Quantity]) -> dict[int, int]:
 
 
 _STOCK_CUES = ("共有", "拥有")
+_EXISTING_CUES = ("现有", "共有", "拥有", "全市有", "全区有", "全县有", "全省有", "全州有", "全国有", "目前有")
+# A verb that does, adds or sets a level: a clause holding one says more than the existing state.
+_ACTION = re.compile("|".join(sorted({re.escape(w) for w in (*GOAL_VERBS, *INCREASE_VERBS, *DECREASE_VERBS,
+                                                             *LEVEL_VERBS, *COMPLETION_VERBS)},
+                                     key=len, reverse=True)))
+_LEVEL_AFTER_STOCK = re.compile("|".join(sorted(map(re.escape, LEVEL_VERBS), key=len, reverse=True)))
 
 
 def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | None) -> str | None:
     """The status of the nearest decisive cue in view[lo:hi]."""
     comparison = False
     stock = False
+    view = cues.view
     for start, end, kind in cues.before(lo, hi):
-        if kind == status.FACT and _CLAUSE_BREAK.search(cues.view, end, hi):
-            continue  # `收到作品860件，已评出20项`: a fact cue holds for its own clause only
-        if kind == status.FACT and cues.view.startswith(_STOCK_CUES, start):
+        if kind == status.FACT and _CLAUSE_BREAK.search(view, end, hi):
+            # `全县现有中小学校82所，在校学生4.6万人`: the existing state goes on through the
+            # clauses that only list more of it; a clause that does or sets something is its own
+            own = max(view.rfind(c, end, hi) for c in ",，;；") + 1
+            if _ACTION.search(view, own, hi) or not view.startswith(_EXISTING_CUES, start):
+                continue
+        if kind == status.FACT and view.startswith(_STOCK_CUES, start):
+            if _LEVEL_AFTER_STOCK.search(view, end, hi):
+                continue  # `每千人口拥有托位数达到4.5个`: a level to reach, not what exists
             stock = True  # `确保全县共有20所学校通过验收`: a stock a plan commits to reach
             continue
         if stock and kind != status.TARGET:
