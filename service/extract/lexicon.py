@@ -266,7 +266,15 @@ TITLE_KEYWORDS = ("工作要点", "工作计划", "工作安排", "工作思路"
 # Task lists, often an attachment; a line ending in one is a title only with a year in it (a bare
 # `细化任务分解` is a heading in a plan's body).
 TASK_LIST_KEYWORDS = ("任务清单", "任务分解", "任务分解表", "责任分解表")
-ISSUER_SUFFIXES = ("局", "委", "厅", "府", "会", "部", "室", "中心", "办", "处", "院", "所", "校", "工委")
+# Plans and reports of other names; a line ending in one is a title only with a year in it or a
+# place opening it (`西河县学前教育普及普惠提升行动实施方案`; a bare `实施三年行动计划` is a line of a
+# plan's body).
+NAMED_PLAN_KEYWORDS = ("实施方案", "工作方案", "行动计划", "行动方案", "情况的报告", "情况报告", "情况的通报",
+                       "情况的公示", "进展情况")
+# A title line holds one of these (every keyword above does): a quick test before the pattern.
+TITLE_PRETEST_WORDS = ("工作", "分解", "清单", "方案", "计划", "报告", "通报", "公示", "情况")
+ISSUER_SUFFIXES = ("局", "委", "厅", "府", "会", "部", "室", "中心", "办", "处", "院", "所", "校", "工委",
+                   "中学", "小学", "大学", "幼儿园")
 RESPONSIBILITY_LABELS = {
     "责任领导": "leader", "分管领导": "leader", "牵头领导": "leader", "责任人": "leader", "负责人": "leader",
     "责任单位": "unit", "牵头单位": "unit", "配合单位": "unit", "协办单位": "unit", "参与单位": "unit",

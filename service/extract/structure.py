@@ -11,7 +11,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import ISSUER_SUFFIXES, MEASURE_WORDS, RESPONSIBILITY_LABELS, TASK_LIST_KEYWORDS, TITLE_KEYWORDS
+from .lexicon import (ISSUER_SUFFIXES, MEASURE_WORDS, NAMED_PLAN_KEYWORDS, RESPONSIBILITY_LABELS, TASK_LIST_KEYWORDS,
+                      TITLE_KEYWORDS, TITLE_PRETEST_WORDS)
 from .model import Document, Item, Span
 from .scan import alternation
 from .source import normalise
@@ -45,16 +46,25 @@ _RESPONSIBILITY_TAIL = re.compile(
 _LABEL_SPLIT = re.compile(rf"(?P<label>{alternation(RESPONSIBILITY_LABELS)})[ \t]*[:：]")
 _NAME_SPLIT = re.compile(r"[、,，;；\s]+")
 _TITLE = re.compile(
-    rf"^[^,，。;；:：《》“”]{{0,40}}?(?:{alternation(TITLE_KEYWORDS + TASK_LIST_KEYWORDS)})(?:\([^()]{{0,10}}\))?$"
+    rf"^[^,，。;；:：《》“”]{{0,40}}?(?:{alternation(TITLE_KEYWORDS + TASK_LIST_KEYWORDS + NAMED_PLAN_KEYWORDS)})(?:\([^()]{{0,16}}\))?$"
 )
 _TASK_LIST_END = re.compile(rf"(?:{alternation(TASK_LIST_KEYWORDS)})(?:\([^()]{{0,10}}\))?$")
-_YEAR = re.compile(r"(?:19|20)\d{2}(?=[ \t]*年)")
+_NAMED_PLAN_END = re.compile(rf"(?:{alternation(NAMED_PLAN_KEYWORDS)})(?:\([^()]{{0,16}}\))?$")
+_PLACE_OPENING = re.compile(r"^(?:关于)?[^\s,，。]{1,8}?(?:省|市|县|区|州|旗|盟)")
+# A year, or the first of a span of years (`（2025—2027年）`: the plan starts in 2025).
+_YEAR = re.compile(r"(?:19|20)\d{2}(?=[ \t]*(?:年|[-—–~～至到][ \t]*(?:19|20)\d{2}[ \t]*年))")
 
 
 def _title_like(text: str) -> bool:
     """A title's shape: short, no sentence punctuation, ending in a title keyword (a task list's
     with a year in it)."""
-    return bool(_TITLE.match(text)) and not (_TASK_LIST_END.search(text) and not _YEAR.search(text))
+    if not _TITLE.match(text):
+        return False
+    if _TASK_LIST_END.search(text):
+        return bool(_YEAR.search(text))
+    if _NAMED_PLAN_END.search(text) and not any(k in text for k in TITLE_KEYWORDS):
+        return bool(_YEAR.search(text) or _PLACE_OPENING.match(text))
+    return True
 
 _DOC_NUMBER = re.compile(r"^[ \t]*\S{1,12}?[〔\[［(][ \t]*(?:19|20)\d{2}[ \t]*[〕\]］)][ \t]*\d{1,4}[ \t]*号[ \t]*$")
 _ISSUER_ONLY = re.compile(rf"^[^,，。;；:：《》\d]{{2,40}}(?:{alternation(ISSUER_SUFFIXES)})$")
@@ -287,8 +297,8 @@ def _opens_item_or_section(text: str) -> bool:
 
 
 def _is_title(line: Line) -> bool:
-    if len(line.text) > 60 or "工作" not in line.text and "分解" not in line.text and "清单" not in line.text:
-        return False  # every title keyword holds one of these (lexicon.TITLE_KEYWORDS)
+    if len(line.text) > 60 or not any(w in line.text for w in TITLE_PRETEST_WORDS):
+        return False  # every title keyword holds one of these
     text = line.text.strip().strip("*#").strip()
     if not text or len(text) > 48 or not _title_like(text):
         return False
@@ -373,7 +383,7 @@ def _issuer(title: str, title_view: str) -> str | None:
                 head = title[:title.index(kw)]
                 break
     head = (head or "").strip()
-    head = head.removeprefix("关于").strip()
+    head = head.removeprefix("关于").strip().removeprefix("对").strip()  # `关于对鹤城区教育局…的公示`
     if head.endswith("关于"):  # `东城区教育局关于2026年教育工作的安排意见`
         head = head[:-2].strip()
     if head and head.endswith(ISSUER_SUFFIXES):
