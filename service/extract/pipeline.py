@@ -14,7 +14,7 @@ from .lexicon import (COMPLETION_VERBS, CURRENCIES, DECREASE_VERBS, GOAL_VERBS, 
                       REGION_CURRENCY_MARKERS, SEAT_NOUNS)
 from .model import Baseline, Extraction, ItemRef, Result, Span, Target
 from .numerals import to_number
-from .quantities import Quantity, find_quantities
+from .quantities import Quantity, find_quantities, quantity_at
 from .source import normalise
 from .structure import parse_structure
 from .tables import bare_values
@@ -48,6 +48,17 @@ def _yuan_of(text: str, start: int, end: int) -> str:
         if any(text.find(w, start, end) >= 0 for w in words):
             return code
     return "CNY"
+
+
+def _split_item_numbers(view: str, quantities: list[Quantity], starts: list[int]) -> list[Quantity]:
+    """`2.3所农村学校完成改造` opening item 2: the count is 3所, read from after the item's number."""
+    out = []
+    for q in quantities:
+        k = bisect.bisect_right(starts, q.start)
+        if k < len(starts) and starts[k] < q.end:
+            q = quantity_at(view, starts[k]) or q
+        out.append(q)
+    return out
 
 
 def _row_label(view: str, row, pos: int) -> str | None:
@@ -317,6 +328,8 @@ def extract(text: str) -> Extraction:
     quoted_goals: list[tuple[int, int]] = []
     goal_starts: list[int] = []
     quantities = list(find_quantities(view))
+    if structure.title_number_starts:
+        quantities = _split_item_numbers(view, quantities, structure.title_number_starts)
     if structure.tables:
         cells = list(bare_values(view, structure.tables))
         if cells:

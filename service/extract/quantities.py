@@ -221,3 +221,17 @@ def find_quantities(view: str):
         last_end = end
         yield Quantity(start, m.end("unit"), low, high, high is not None, unit, infix or amore, acn, end,
                        list_start=list_start, list_end=end if members else None)
+
+
+def quantity_at(view: str, pos: int) -> Quantity | None:
+    """The quantity that starts at `pos` (read as if the text began there), or None: an item's
+    number run into a count (`2.3所农村学校…`, item 2, 3所) is read from after the number."""
+    line_end = view.find("\n", pos, pos + 64)
+    for q in find_quantities(view[pos:line_end if line_end >= 0 else pos + 64]):
+        if q.start != 0:
+            return None
+        return Quantity(q.start + pos, q.end + pos, q.low, q.high, q.is_range, q.unit_written, q.infix,
+                        q.chinese, q.alt_end + pos,
+                        list_start=None if q.list_start is None else q.list_start + pos,
+                        list_end=None if q.list_end is None else q.list_end + pos)
+    return None

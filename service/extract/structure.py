@@ -71,6 +71,9 @@ _ISSUER_ONLY = re.compile(rf"^[^,，。;；:：《》\d]{{2,40}}(?:{alternation(
 _MARKUP = re.compile(r"\*\*|__|^#{1,6}[ \t]*")
 _LABEL_FIRST_CHARS = frozenset(label[0] for label in RESPONSIBILITY_LABELS)
 _SENTENCE_END = re.compile(r"[。!?]")
+# After `N.`, digits that make no decimal: a month (`6月底前…`) or a count that is never a
+# fraction (`3所`, `5名`). Not a year: `附件:1.…` / `2.2025年…任务分解` lists attachments.
+_DATE_OR_COUNT_TITLE = re.compile(r"\d{1,2}(?:月|日)|\d{1,4}(?:所|名|项|场|家|间|批|个(?!百分点))")
 _CLAUSE_END = re.compile(r"[,，。;；!?！？]")
 
 
@@ -79,6 +82,9 @@ class Structure:
     documents: list[Document]
     # Sorted starts of items, parallel lists for position lookup.
     _item_starts: list[int] = field(default_factory=list)
+    # Where an item's title begins with a count right after `N.` (`2.3所农村学校…`): a number
+    # starts there, not at the item's number (2.3 is no count of schools).
+    title_number_starts: list[int] = field(default_factory=list)
     _items: list[tuple[int, Item]] = field(default_factory=list)
     _doc_starts: list[int] = field(default_factory=list)
     _sections: list[tuple[int, int, str, str | None]] = field(default_factory=list)  # (start, doc, text, status)
@@ -529,8 +535,9 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
             if sep:
                 ok = (n == last_number + 1 or (n == 1 and (section_changed or last_number == 0))
                       or last_number < n <= last_number + 3)
-                if sep == "." and content[rest_at].isdigit():
-                    ok = False
+                if sep == "." and content[rest_at].isdigit() and not (
+                        content[rest_at - 1] in " \t" or _DATE_OR_COUNT_TITLE.match(content, rest_at)):
+                    ok = False  # `1.5万人…` is a number; `1.6月底前…`, `2.3所…`, `1. 6月…` are items
             else:
                 ok = (n == last_number + 1 and not _NOT_BARE_ITEM.match(content, rest_at)
                       and not content[rest_at].isascii())
@@ -544,6 +551,8 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
                                ).rstrip("。")
                 if stop is None and k + 1 < len(lines) and lines[k + 1].continues:
                     title += _first_sentence(text, lines[k + 1])  # `…2 .深入落实立` / `2、德树人。`
+                if sep == "." and content[rest_at].isdigit():
+                    structure.title_number_starts.append(line.start + rest_at)
                 current = Item(f"d{doc.index}-i{len(doc.items)}", n, title, subsection or section,
                                Span(line.start, end))
                 doc.items.append(current)
