@@ -38,7 +38,7 @@ MINIMUM_EXAMPLES = 545  # 405 before results, 140 written with them
 
 TARGET_KEYS = {
     "raw", "value", "low", "high", "unit", "currency", "category", "comparator", "direction",
-    "per", "metric", "deadline", "item", "document", "responsible_units", "responsible_leaders",
+    "per", "metric", "metric_is", "deadline", "item", "document", "responsible_units", "responsible_leaders",
     "baseline",
 }
 RESULT_KEYS = (TARGET_KEYS - {"deadline", "baseline"}) | {"as_of", "target"}
@@ -125,6 +125,11 @@ def check_fields(kind: str, expected: dict, actual: dict, getter=lambda d, k: d[
             # A free-form phrase: only require that one was found.
             if want and not actual.get("metric"):
                 problems.append(f"{kind}: metric is empty, expected something like {want!r}")
+            continue
+        if key == "metric_is":
+            # Where the phrase itself is the point (what is stripped from it): exactly this.
+            if actual.get("metric") != want:
+                problems.append(f"{kind}: metric = {actual.get('metric')!r}, expected {want!r}")
             continue
         got = getter(actual, key)
         if key == "baseline":

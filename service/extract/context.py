@@ -436,15 +436,17 @@ def _paren_deadline(m: re.Match) -> bool:
     return bool(d and d.group() and _is_deadline(d.group()) and _PAREN_LIMIT_TAIL.fullmatch(inner, d.end()))
 
 
-_METRIC_LEAD = re.compile(r"^(?:(?:20)?\d\d年度?[,，]?|力争|争取|确保|努力|全力|推动|实现|使|让|其中|全年|今年|年内|全市|全区|全县"
-                            r"|创建|新建|建设|建成|打造|培养|评选|认定|开展|组织|举办|争创|新增|增加|增设|新开工|改扩建|续建|已经|已|累计|共)+")
+_METRIC_LEAD = re.compile(r"^(?:[◆◇■□●○▲△★☆►▶•·①②③④⑤⑥⑦⑧⑨⑩⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽ \t]+|[一二三四五六七八九十]是|第[一二三四五六七八九十]+条"
+                          r"|\d{1,2}[)）][ \t]*|(?:20)?\d\d年度?[,，]?|力争|争取|确保|努力|全力|推动|实现|使|让|其中|全年|今年|年内|全市|全区|全县"
+                            r"|创建|新建|建设|建成|打造|培养|评选|认定|开展|组织|举办|争创|新增|增加|增设|新开工|改扩建|续建|已经|已|累计|共计|合计|总计|共)+")
 _LEVEL_VERB = re.compile(rf"[ \t]*(?:{alternation(LEVEL_VERBS)})")
 _METRIC_PAREN = re.compile(r"\([^()]*\)")
 _ITEM_NUMBER = re.compile(r"^[ \t]*(?:\*\*)?\d{1,3}[.、．][ \t]*")
 _METRIC_AFTER_STOP = re.compile(r"[,，、;；。\s(（]|以上|以下|以内|左右|将|已|于|^(?:并|且|后|以|用于)")
 _BEFORE_VERBS = (*COMPARATORS_BEFORE, "达到", "达", "为", "保持", "稳定在", "提高至", "提升至", "提高到",
                  "提升到", "提高", "提升", "增加", "新增", "下降", "降低", "减少", "完成", "实现", "在", "至",
-                 "到", "共计", "合计", "总计", "累计", "共", "已经", "已")
+                 "到", "共计", "合计", "总计", "累计", "共", "已经", "已", "力争", "争取", "确保", "须", "必须", "要",
+                 "应")
 _METRIC_BEFORE_VERBS = re.compile(rf"(?:{alternation(_BEFORE_VERBS)})+$")
 # Patterns anchored at the end are tried at every character of the string; what they strip must
 # end it, so a test of the string's end (in C) spares the scan when it cannot match.

@@ -54,6 +54,8 @@ MEASURE_WORDS = {
     "部": ("部", "other"),
     "座": ("座", "other"),
     "栋": ("栋", "other"),
+    "幢": ("幢", "other"),
+    "所次": ("所次", "other"),  # schools visited, counted once a visit
     "条": ("条", "other"),
     "种": ("种", "other"),
     "户": ("户", "other"),
@@ -98,6 +100,11 @@ DURATION_UNITS = {"年": ("年", "other"), "小时": ("小时", "other"), "个�
 DURATION_NOUNS = ("年限", "期限", "承包期", "有效期", "使用期", "服务期", "时间", "时长", "时限", "用时",
                   "压缩", "缩短", "控制在", "不少于", "不低于", "至少", "不超过", "不多于")
 MEASURE_WORDS.update(DURATION_UNITS)
+# Points of a score count only after a noun of scoring (`中考平均分提高5分`, `考核分值100分`);
+# elsewhere `30分` is a time of day or part of a word.
+SCORE_UNITS = {"分": ("分", "other")}
+SCORE_NOUNS = ("平均分", "均分", "分数", "成绩", "得分", "分值", "总分", "满分", "考核", "评分", "计分", "赋分")
+MEASURE_WORDS.update(SCORE_UNITS)
 
 # A unit written once after a list of numbers is shared by all of them (`分别新增学位2.35万和6000个`,
 # `分别新建幼儿园15、12、9所`): the joiners between the numbers, and the cue that must open the list
@@ -213,7 +220,7 @@ GOAL_VERBS = ("新建", "新增", "增加", "建成", "改扩建", "扩建", "�
 # --- exclusions ------------------------------------------------------------------------------
 # Characters that turn a following numeral into an ordinal or label.
 # `前10名` is a rank, not a count.
-ORDINAL_PREFIXES = ("第", "初", "届", "前", "No.", "NO.", "#")
+ORDINAL_PREFIXES = ("第", "初", "届", "前", "No.", "NO.", "#", "排名后", "名次后", "倒数")
 # Right before a count, these make it a promise about none (`不让一名学生因贫失学`).
 NEGATION_BEFORE = ("不让", "不使", "不落下", "不漏掉", "无一")
 # After `一`+measure word, these make it a description (`一项重要内容`, `一个好心态`).

@@ -17,6 +17,8 @@ from .lexicon import (
     CURRENCIES,
     DURATION_NOUNS,
     DURATION_UNITS,
+    SCORE_NOUNS,
+    SCORE_UNITS,
     LIST_CUES,
     LIST_JOINERS,
     MAGNITUDES,
@@ -137,15 +139,16 @@ class Quantity:
     list_end: int | None = None
 
 
-def _is_duration_goal(view: str, start: int, value: Decimal) -> bool:
+def _is_duration_goal(view: str, start: int, value: Decimal, nouns=DURATION_NOUNS) -> bool:
     """`受教育年限达12.3年`: a noun or verb of duration among the 24 characters before the number
     (white space not counted, so CRLF and indentation change nothing), in its sentence (across the
-    cells of a flattened table row, not across a sentence end), and the number is no year."""
-    if value >= 1000:
+    cells of a flattened table row, not across a sentence end), and the number is no year.
+    With `nouns=SCORE_NOUNS` the same test for points of a score."""
+    if value >= 1000 and nouns is DURATION_NOUNS:
         return False  # 2025年 and every other calendar year
     window = _SPACE.sub("", view[max(0, start - 96):start])[-24:]
     brk = _SENTENCE_BREAK.search(window)
-    return any(noun in window[brk.end() if brk else 0:] for noun in DURATION_NOUNS)
+    return any(noun in window[brk.end() if brk else 0:] for noun in nouns)
 
 
 def _list_members(view: str, m, floor: int) -> list[tuple[int, int, Decimal]]:
@@ -210,6 +213,8 @@ def find_quantities(view: str):
                 low = number_value(a_digits, bmag)
         start = m.start()
         if unit in DURATION_UNITS and not _is_duration_goal(view, start, low):
+            continue
+        if unit in SCORE_UNITS and not _is_duration_goal(view, start, low, SCORE_NOUNS):
             continue
         members = (_list_members(view, m, last_end)
                    if aar and high is None and start > 0 and view[start - 1] in _JOINER_END else [])
