@@ -289,7 +289,13 @@ def _as_of(text: str, cues: status.CueIndex, q: Quantity, structure, openers: li
     return None
 
 
-def _link_results(view: str, targets: list[Target], results: list[Result]) -> None:
+def _same_row(structure, a: int, b: int) -> bool:
+    """Whether two positions stand in the same table row (a flattened row spans lines)."""
+    ca, cb = structure.cell_at(a), structure.cell_at(b)
+    return ca is not None and cb is not None and ca[1] is cb[1]
+
+
+def _link_results(view: str, targets: list[Target], results: list[Result], structure) -> None:
     """A result reports progress on the nearest target before it of the same unit, in its item
     (or within a few paragraphs when neither stands in an item) whose metric shares a word.
     Distances are counted without the CR of CRLF line ends, which would otherwise decide."""
@@ -307,16 +313,36 @@ def _link_results(view: str, targets: list[Target], results: list[Result]) -> No
                 continue
             if gap >= 200:
                 gap -= view.count("\r", t.span.start, r.span.start)
-            close = gap < 200  # the same sentence, or the next, or its table row
-            if close or _shares_word(t.metric or "", r.metric or ""):
-                best = t
+            same_sentence = not _SENTENCE_END.search(view, t.span.end, r.span.start) or _same_row(
+                structure, t.span.start, r.span.start)
+            if (same_sentence and gap < 200) or _shares_word(t.metric or "", r.metric or ""):
+                best = t  # `计划投资76.8亿元…截至6月底完成46.1亿元`, or what it measures in common
                 break
+        if best is not None and _before_the_plan(r, [d.year for d in structure.documents]):
+            best = None  # `据了解，2024年全县共新增学位3800个` reports no progress on this year's plan
         r.target = best.id if best else None
 
 
+_SENTENCE_END = re.compile(r"[。!?！？\n]")
+_AS_OF_YEAR = re.compile(r"(20\d\d)年")
+
+
+def _before_the_plan(r: Result, years: list[int | None]) -> bool:
+    """Whether a result is reported for a period before its document's year (去年, 2024年 in a
+    2025 text): progress on an earlier plan, not on this one's targets."""
+    as_of = r.as_of or ""
+    if "去年" in as_of or "上年" in as_of:
+        return True
+    m = _AS_OF_YEAR.search(as_of)
+    year = years[r.document] if 0 <= r.document < len(years) else None
+    return bool(m and year and int(m.group(1)) < year)
+
+
 def _shares_word(a: str, b: str) -> bool:
-    grams = {a[i:i + 2] for i in range(len(a) - 1)}
-    return any(b[i:i + 2] in grams for i in range(len(b) - 1))
+    """Whether two metrics name the same thing: the head word (last two characters) of one stands
+    in the other (`计划投资`/`完成投资`, `学位`/`公办学位`); a modifier in common is not enough
+    (`学生体质健康优良率`/`学生近视率`)."""
+    return len(a) >= 2 and len(b) >= 2 and (a[-2:] in b or b[-2:] in a)
 
 
 def extract(text: str) -> Extraction:
@@ -446,5 +472,5 @@ def extract(text: str) -> Extraction:
             **common,
         ))
     context.inherit_from_heads(view, sorted(targets + results, key=lambda m: m.span.start))
-    _link_results(view, targets, results)
+    _link_results(view, targets, results, structure)
     return Extraction(documents=structure.documents, targets=targets, results=results, warnings=warnings)
