@@ -105,7 +105,9 @@ def _bounds(comparator: str, value, low, high):
 
 
 _CHANGE_TO = re.compile(
-    r"[ \t]*(?:的水平)?(?:提高|提升|增加|增长|上升|下降|降低|减少|扩大|压减|缩减|降|增|升|调整|调高|调低)?(?:到|至|为)[ \t]*(?:了)?[ \t]*(?:近|约|超过|逾|将近|接近)?$")
+    r"[ \t]*(?:的水平)?(?:提高|提升|增加|增长|上升|下降|降低|减少|扩大|压减|缩减|降|增|升|调整|调高|调低)?(?:到|至|为)[ \t]*(?:了)?[ \t]*"
+    # the level reached may carry its comparator and the head it is counted per (`提高到不低于每生每年1000元`)
+    r"(?:近|约|超过|逾|将近|接近|不低于|不少于|不高于|不超过)?[ \t]*(?:每[生人校年月学期天]{1,2}){0,2}$")
 _FROM = re.compile(r"(?:由|从)[^,，。;；\n]{0,12}$")
 _CLAUSE_BREAK = re.compile(r"[,，;；]")
 _NOT_MEASURED_COLUMNS = ("number", "units", "leaders", "deadline", "note")
