@@ -518,6 +518,9 @@ _HEAD_REACH = 40  # characters between a breakdown's head and its `其中`
 _PART_GAP = 16  # characters between two parts of one breakdown
 
 
+_TOTAL_AFTER_PARTS = re.compile(rf"总数|总量|总计|合计|累计|(?:{alternation(LEVEL_VERBS)})")
+
+
 def inherit_from_heads(view: str, measures) -> None:
     """A breakdown after `其中`/`分别为` takes the category and direction of its head (the nearest
     quantity of the same unit before the cue, in the same sentence), and the head's metric where
@@ -547,8 +550,9 @@ def inherit_from_heads(view: str, measures) -> None:
         elif i > 0 and i - 1 in head_of:
             previous = measures[i - 1]
             if (previous.unit == part.unit and part.span.start - previous.span.end <= _PART_GAP
-                    and not _SENTENCE_BREAK.search(view, previous.span.end, part.span.start)):
-                head = head_of[i - 1]
+                    and not _SENTENCE_BREAK.search(view, previous.span.end, part.span.start)
+                    and not _TOTAL_AFTER_PARTS.search(view, lo, part.span.start)):
+                head = head_of[i - 1]  # not `…，学位总数达到1.2万个`: a total at a level ends the parts
         if head is None:
             continue
         head_of[i] = head
