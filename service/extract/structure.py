@@ -412,7 +412,9 @@ def parse_structure(text: str, view: str) -> Structure:
         headers = [(None, 0, None, 0)]
         first = next((ln for ln in lines if ln.text.strip()), None)
         if first and _title_like(first.text.strip()):
-            headers = [(_clean(text[first.start:first.end]), 0, None, lines.index(first) + 1)]
+            k = lines.index(first)
+            title, _, doc_number = _document_header(text, lines, k, 0)  # with a number under it
+            headers = [(title, 0, doc_number, k + 1)]
 
     if title_indexes and headers[0][1] > 0 and _is_prose(lines[:title_indexes[0]]):
         headers.insert(0, (None, 0, None, 0))  # a cover letter ahead of its attachment: a document
