@@ -446,7 +446,7 @@ _METRIC_AFTER_STOP = re.compile(r"[,，、;；。\s(（]|以上|以下|以内|�
 _BEFORE_VERBS = (*COMPARATORS_BEFORE, "达到", "达", "为", "保持", "稳定在", "提高至", "提升至", "提高到",
                  "提升到", "提高", "提升", "增加", "新增", "下降", "降低", "减少", "完成", "实现", "在", "至",
                  "到", "共计", "合计", "总计", "累计", "共", "已经", "已", "力争", "争取", "确保", "须", "必须", "要",
-                 "应")
+                 "应", "同比", "比上年", "较上年", "比去年", "较去年")
 _METRIC_BEFORE_VERBS = re.compile(rf"(?:{alternation(_BEFORE_VERBS)})+$")
 # Patterns anchored at the end are tried at every character of the string; what they strip must
 # end it, so a test of the string's end (in C) spares the scan when it cannot match.

@@ -111,6 +111,9 @@ _CHANGE_TO = re.compile(
 _FROM = re.compile(r"(?:由|从)[^,，。;；\n]{0,12}$")
 _CLAUSE_BREAK = re.compile(r"[,，;；]")
 _NOT_MEASURED_COLUMNS = ("number", "units", "leaders", "deadline", "note")
+# A metric that names only the comparison (`比上年`, `同比增长`): the change of what came before.
+_COMPARISON_ONLY = re.compile(r"(?=.)(?:(?:比|较)(?:上年|去年|上年度|上学年|20\d\d年)(?:同期)?|同比)?"
+                              r"(?:增长|提高|提升|增加|下降|降低|减少|增幅|增速)?(?:了|到|至)?")
 _COMPARISON_CUES = ("同比", "比上年", "较上年", "比去年", "较去年", "比五年前", "较五年前", "是十年前")
 
 
@@ -375,6 +378,7 @@ def extract(text: str) -> Extraction:
     result_counters: dict[int, int] = {}
     last_section, previous = None, None
     yuan: dict[int, str] = {}  # the currency of a bare 元, by document
+    last_metric: tuple[int, str] | None = None  # (sentence start, metric) of the quantity before
     refs: dict[str, ItemRef] = {}
 
     def item_ref(item) -> ItemRef:
@@ -430,6 +434,11 @@ def extract(text: str) -> Extraction:
         label = _row_label(view, cell[1], q.start) if cell is not None and metric is None else None
         if label:  # `新增学位 | 3000个 | 3260个`: the row's name says what the bare value measures
             metric, direction = label, direction or context.label_direction(label)
+        if _COMPARISON_ONLY.fullmatch(metric or view[clause_lo:q.start].strip(" \t")):
+            # `毛入学率达到92.4%，比上年提高1.2个百分点`: the change of what the sentence measured
+            metric = last_metric[1] if last_metric and last_metric[0] == sentence[0] else metric
+        elif metric:
+            last_metric = (sentence[0], metric)
         category = _refine_category(category, unit, metric, after_noun or "")
         if q.unit_written == "位" and any(seat in (metric or "") for seat in SEAT_NOUNS):
             unit, category = "位", "seats"  # 新增学位3800位: 位 counts seats here, not people
