@@ -61,14 +61,15 @@ def _split_item_numbers(view: str, quantities: list[Quantity], starts: list[int]
     return out
 
 
-def _row_label(view: str, row, pos: int) -> str | None:
-    """The name of the row a bare value stands in (`学前三年毛入园率(%) | 91.5% | 93%`): its
-    `name` cell, else the first cell before the value that holds no number."""
+def _row_label(view: str, row, pos: int, own_words: bool = False) -> str | None:
+    """The name of the row a value stands in (`学前三年毛入园率(%) | 91.5% | 93%`): its `name`
+    cell, else the first cell before the value that holds no number. Unless `own_words`, None
+    where the value's cell says more than the value (its own words are then the metric)."""
     fallback = None
     for start, end, role in row.cells:
         if start <= pos < end:
-            if view[start:pos].strip(" \t\u3000"):
-                return None  # the cell says more than the value: its own words are the metric
+            if not own_words and view[start:pos].strip(" \t\u3000"):
+                return None
             break
         if role == "name":
             return context.label_text(view[start:end])
@@ -424,6 +425,8 @@ def extract(text: str) -> Extraction:
                 yuan[doc_index] = _yuan_of(text, span.start, span.end) if span else "CNY"
             currency = yuan[doc_index]
         clause_lo = context.clause_start(view, q.start)
+        if cell is not None:  # a clause never reaches back past its table cell's start
+            clause_lo = max(clause_lo, next((a for a, b, _ in cell[1].cells if a <= q.start < b), clause_lo))
         sentence = context.sentence_bounds(view, q.start, q.end)
         comparator = context.comparator(view, q, clause_lo, reported=kind == status.RESULT)
         value, low, high = _bounds(comparator, None if q.is_range else low, low, high)
@@ -431,8 +434,8 @@ def extract(text: str) -> Extraction:
         after_noun = context.words_after(view, q, clause_hi)
         metric = context.metric(view, q, clause_lo, after_noun)
         direction = context.direction(view, q, clause_lo)
-        label = _row_label(view, cell[1], q.start) if cell is not None and metric is None else None
-        if label:  # `新增学位 | 3000个 | 3260个`: the row's name says what the bare value measures
+        label = _row_label(view, cell[1], q.start, own_words=metric is not None) if cell is not None else None
+        if label and metric is None:  # `新增学位 | 3000个 | 3260个`: the row's name says what the value measures
             metric, direction = label, direction or context.label_direction(label)
         if _COMPARISON_ONLY.fullmatch(metric or view[clause_lo:q.start].strip(" \t")):
             # `毛入学率达到92.4%，比上年提高1.2个百分点`: the change of what the sentence measured
@@ -440,6 +443,8 @@ def extract(text: str) -> Extraction:
         elif metric:
             last_metric = (sentence[0], metric)
         category = _refine_category(category, unit, metric, after_noun or "")
+        if label and label != metric:  # `已完成4800个` under `新增学位`: seats, as its row counts
+            category = _refine_category(category, unit, label, "")
         if q.unit_written == "位" and any(seat in (metric or "") for seat in SEAT_NOUNS):
             unit, category = "位", "seats"  # 新增学位3800位: 位 counts seats here, not people
         common = dict(

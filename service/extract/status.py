@@ -33,11 +33,13 @@ _CUE_SCAN = Scanner([(kind, p)
                      for p in sorted(cues, key=len, reverse=True)])
 _AS_OF_SCAN = Scanner([("as_of", p) for p in AS_OF])
 # `…5个项目已于3月完工`, `13项指标已完成`: a result cue right after the counted noun.
-_RESULT_AFTER = re.compile(r"[^,，。;；:：\n|]{0,8}?(?:已经|已(?![经知有]))")
+# Within the quantity's own cell: no tab, no run of two spaces (columns aligned with spaces).
+_IN_CELL = r"(?:(?!  )[^,，。;；:：\n|\t])"
+_RESULT_AFTER = re.compile(_IN_CELL + r"{0,8}?(?:已经|已(?![经知有]))")
 # `其余26场次将于下半年完成`, `剩余9场于12月底前完成`: a plan cue right after the counted noun
 # (a time limit of completion is one, unless 已 says it was met).
-_TARGET_AFTER = re.compile(r"[^,，。;；:：\n|]{0,6}?(?:将于|将在|计划于|拟于|预计于|预计在|力争于|力争在)"
-                           rf"|(?:(?!已)[^,，。;；:：\n|]){{0,6}}?于[^,，。;；:：\n|已]{{1,8}}?前(?:{alternation(COMPLETION_VERBS)})")
+_TARGET_AFTER = re.compile(_IN_CELL + r"{0,6}?(?:将于|将在|计划于|拟于|预计于|预计在|力争于|力争在)"
+                           rf"|(?:(?!已)(?!  )[^,，。;；:：\n|\t]){{0,6}}?于[^,，。;；:：\n|\t已]{{1,8}}?前(?:{alternation(COMPLETION_VERBS)})")
 _REVIEW_HEADING = re.compile(_alt(re.escape(w) for w in REVIEW_HEADINGS))
 _PLAN_HEADING = re.compile(_alt(re.escape(w) for w in PLAN_HEADINGS))
 _PROBLEM_HEADING = re.compile(_alt(re.escape(w) for w in PROBLEM_HEADINGS))
@@ -189,7 +191,7 @@ def heading_as_of(heading: str) -> str | None:
 
 # `七项工程已完成投资4900万元`, `7所托育机构建设已完成80%`: the count is the scope of the work and
 # the number after 已完成 what was done; the count is the plan's (a target).
-_SCOPE_OF_PROGRESS = re.compile(rf"[^,，。;；:：\n|0-9]{{0,10}}?已(?:经)?(?:{alternation(PROGRESS_VERBS)})"
+_SCOPE_OF_PROGRESS = re.compile(rf"(?:(?!  )[^,，。;；:：\n|\t0-9]){{0,10}}?已(?:经)?(?:{alternation(PROGRESS_VERBS)})"
                                 r"[^,，。;；:：\n|0-9]{0,6}?[0-9]")
 
 
@@ -219,7 +221,7 @@ def target_after(view: str, end: int) -> bool:
     return _TARGET_AFTER.match(view, end, min(len(view), end + 14)) is not None
 
 
-_RESULT_NEAR = re.compile(r"[^,，。;；:：\n|]{0,3}?(?:已经|已(?![经知有]))")
+_RESULT_NEAR = re.compile(_IN_CELL + r"{0,3}?(?:已经|已(?![经知有]))")
 
 
 _HEADING_CUTOFF = re.compile(r"截[至止](?:到|至)?[^,，。;；)）\n]{1,12}")

@@ -131,6 +131,12 @@ def find_tables(lines, view: str) -> list[Table]:
             if table:
                 tables.append(table)
             continue
+        if "  " in text and len(text) <= 2 * _MAX_HEADER_CELL * 3 and _spaced_header(line):
+            table, nxt = _pipe_table(lines, i, _SPACED)
+            if table:
+                tables.append(table)
+                i = nxt
+                continue
         if line.end - line.start > 2 * _MAX_HEADER_CELL:
             i += 1
             continue
@@ -161,11 +167,27 @@ def _short_lines_follow(lines, i: int) -> bool:
     return False
 
 
+# Columns aligned with spaces (a PDF's table copied as text): cells are runs of text in which a
+# single space may stand; two spaces or more (or an ideographic space) part them.
+_SPACED = "spaces"
+_SPACED_CELL = re.compile(r"[^\s|]+(?: [^\s|]+)*")
+
+
+def _spaced_header(line) -> bool:
+    """A header of three columns or more set apart by spaces, every heading short, two known."""
+    cells = _SPACED_CELL.findall(line.text)
+    if len(cells) < 3 or len(cells) > 12 or any(len(c) > _MAX_HEADER_CELL for c in cells):
+        return False
+    return _header_ok([column_role(c) for c in cells])
+
+
 def _cells(line, sep: str = "|") -> list[tuple[int, int] | None]:
     """The cells of a row. Between pipes an empty part is a border (`| a | b |`) and is dropped;
     between tabs it is an empty cell, kept (as None) so that the cells after it stay in their
-    columns."""
+    columns; aligned with spaces, an empty cell cannot be told (the row reads as written)."""
     text = line.text
+    if sep == _SPACED:
+        return [(line.start + m.start(), line.start + m.end()) for m in _SPACED_CELL.finditer(text)]
     out: list[tuple[int, int] | None] = []
     pos = 0
     for part in text.split(sep):
@@ -186,6 +208,13 @@ def _cells(line, sep: str = "|") -> list[tuple[int, int] | None]:
     return out
 
 
+def _separators(text: str, sep: str) -> int:
+    """How many cell boundaries a line holds (for spaces: cells found, less one)."""
+    if sep == _SPACED:
+        return len(_SPACED_CELL.findall(text)) - 1 if "  " in text or "\u3000" in text else 0
+    return text.count(sep)
+
+
 def _pipe_table(lines, i, sep: str = "|"):
     """A table written one row a line, cells between pipes (or tabs, with `sep`)."""
     header = lines[i]
@@ -194,15 +223,15 @@ def _pipe_table(lines, i, sep: str = "|"):
     roles = [column_role(h) for h in headings]
     k = i + 1
     if not _header_ok(roles):
-        while k < len(lines) and lines[k].text.count(sep) >= 2:
+        while k < len(lines) and _separators(lines[k].text, sep) >= 2:
             k += 1
         return None, k
     roles = _resolve_years([r or "other" for r in roles], headings)
     table = Table(start=header.start, end=header.end, roles=roles)
-    while k < len(lines) and (lines[k].text.count(sep) >= 1 or not lines[k].text.strip()):
+    while k < len(lines) and (_separators(lines[k].text, sep) >= 1 or not lines[k].text.strip()):
         line = lines[k]
         if not line.text.strip():
-            if k + 1 < len(lines) and lines[k + 1].text.count(sep) >= 1:
+            if k + 1 < len(lines) and _separators(lines[k + 1].text, sep) >= 1:
                 k += 1
                 continue
             break
