@@ -79,7 +79,8 @@ _PER = re.compile(
 # may follow 截至, as a deadline not: `截至8月底` is the date a result is reported for.
 _DATE = (r"(?:到|至|于)?(?:\d{4}年(?:底|末)(?:前|之前)?(?:完成)?|(?:\d{4}年)?"
          rf"(?:{MONTH}(?:[、,和及至-]{MONTH})*(?:\d{{1,2}}[日号]|底|末|中旬|上旬|下旬|初|份|中)?(?:前|之前|以前)?(?:完成)?"
-         rf"|(?:{alternation(DEADLINE_WORDS)})(?:前|之前)?(?:完成)?(?!起|以来)))")  # `秋季学期起`: a start
+         rf"|(?:{alternation(DEADLINE_WORDS)})(?:前|之前)?(?:完成)?(?!起|以来|托管|班|服务|课程|活动|学校|夏令营)))")
+# (`秋季学期起` is a start; `暑期托管服务`, `寒假班` name a service)
 # 全年 before a verb that holds a level (`失业率全年控制在5.5%以内`) is the year over which.
 _YEAR_LONG = r"全年(?=控制在|保持在|稳定在|维持在)"
 _LEADING_DATE = re.compile(f"{_DATE}|{_YEAR_LONG}")

@@ -122,7 +122,7 @@ CN_ONE_BLOCKED_UNITS = {"只", "支", "部", "条", "种", "班", "组", "队", 
 # Where 元 is not the yuan: words (in traditional script, as those texts are written) that only a
 # Taiwan or Hong Kong text holds; a document holding one counts its bare 元 in that currency.
 REGION_CURRENCY_MARKERS = (("TWD", ("新臺幣", "新台幣", "立法院", "行政院")),
-                           ("HKD", ("港元", "港幣", "立法會", "財政預算案", "特區政府")))
+                           ("HKD", ("立法會", "財政預算案", "特區政府", "特區")))
 CURRENCIES = {"元": "CNY", "人民币": "CNY", "美元": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY", "英镑": "GBP"}
 
 PERCENT_UNITS = {"%": "%", "‰": "‰", "个百分点": "百分点", "百分点": "百分点"}

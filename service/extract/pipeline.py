@@ -159,9 +159,9 @@ def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | N
         if kind == status.FACT and view.startswith(_STOCK_CUES, start):
             if _LEVEL_AFTER_STOCK.search(view, end, hi):
                 continue  # `每千人口拥有托位数达到4.5个`: a level to reach, not what exists
-            stock = True  # `确保全县共有20所学校通过验收`: a stock a plan commits to reach
-            continue
-        if stock and kind != status.TARGET:
+            stock = True  # `确保全县共有20所学校通过验收`: a stock a plan commits to reach,
+            continue  # `截至12月底，全区专任教师共有6840人`: one reached, reported
+        if stock and kind not in (status.TARGET, status.RESULT):
             break
         if kind == "weak_target":
             if section_status == status.RESULT:
