@@ -147,17 +147,29 @@ _TIME_BEFORE_QIAN = frozenset("底末月旬年日号学假节")
 _NAME_SUFFIXES_AFTER_UNIT = tuple(NAME_SUFFIXES_AFTER_UNIT)
 
 
+# `每600名学生配备1名`, `每千名学生配置…`: after 每, a count of what another count is set per.
+_STAFFING_AFTER = re.compile(r"[^,，。;；\d]{0,6}?(?:配备|配置|设置|设立|配齐|至少配|不少于|建立|建设|安排)")
+# A count that names which units a rule holds for (`超过1000人的学校`, `2亿元以上的项目`).
+_CONDITION_AFTER = re.compile(r"(?:以上|以下|及以上|及以下)?的(?:学校|项目|单位|班级|企业|幼儿园|地区|乡镇|家庭|学生|教师|班)")
+_CONDITION_BEFORE = ("超过", "不足", "低于", "高于", "多于", "少于", "大于", "小于")
+
+
 def exclusion(view: str, q: Quantity) -> str | None:
     """Why this quantity is not a target, or None when it may be one."""
     before = view[max(0, q.start - 4):q.start]
     if before.endswith(_NEGATION_BEFORE):
         return "negation"  # 不让一名学生…: a promise about none, not a count
+    if before.endswith("每") and _STAFFING_AFTER.match(view, q.alt_end, q.alt_end + 12):
+        return "per"  # `按每600名学生配备1名…`: the standard's denominator, its `per`
     if before.endswith(_ORDINAL_PREFIXES) and not (
             before[-1] == "前" and before[-2:-1] in _TIME_BEFORE_QIAN):
         return "ordinal"
     after = view[q.alt_end:q.alt_end + 4]  # the longest word tested after it has four characters
     if after.startswith(_NAME_SUFFIXES_AFTER_UNIT):
         return "name"
+    if (("的" in after or "以" in after[:1]) and (before.endswith(_CONDITION_BEFORE) or after.startswith(("以上", "以下")))
+            and _CONDITION_AFTER.match(view, q.alt_end, q.alt_end + 8)):
+        return "condition"  # `学生规模超过1000人的学校`: which schools a rule holds for
     if before[-1:] in VAGUE_BEFORE and q.chinese:
         return "vague"  # 数十所, 上百名
     if q.unit_written == "个" and after.startswith(DURATION_AFTER_GE):
@@ -473,7 +485,7 @@ def words_after(view: str, q: Quantity, clause_hi: int) -> str | None:
         after = after[m.end():]
     if _NEXT_MEMBER.match(after):
         after = ""  # `分别投入1.5亿元[和3000万元]`: the next member of a list, no noun
-    after = _METRIC_AFTER_STOP.split(after, maxsplit=1)[0]
+    after = _METRIC_AFTER_STOP.split(after.replace("**", ""), maxsplit=1)[0]  # Markdown bold
     if len(after) >= 2 and not after.startswith(("以上", "以下", "左右", "的")):
         return after[:16].strip("的")
     return None
@@ -502,7 +514,7 @@ def metric(view: str, q: Quantity, clause_lo: int, after: str | None) -> str | N
                 level = _LEVEL_VERB.match(before, m.end()) and _METRIC_LEAD.sub("", head.strip(" \t,，"))
                 before = head if level and not _DIGIT.search(head) else before[m.end():]
                 break
-    before = _ITEM_NUMBER.sub("", before)  # `4.创建…学校5所`: the item's number is no part of it
+    before = _ITEM_NUMBER.sub("", before.replace("**", ""))  # `4.创建…学校5所`; Markdown bold
     before = _METRIC_LEAD.sub("", _METRIC_PAREN.sub("", before).lstrip(" \t\ufeff"))
     if before.endswith(_ENDS_IN_VERB):
         before = _METRIC_BEFORE_VERBS.sub("", before)

@@ -178,7 +178,7 @@ LEVEL_MARKERS = ("至", "到", "为", "达到", "达")
 
 # --- per --------------------------------------------------------------------------------------
 # Periods and units a frequency is counted over (`每学期`, `每两周`, `每个乡(镇)`).
-PER_NOUNS = ("学期", "学年", "季度", "周", "月", "天", "日", "年", "乡(镇)", "乡镇", "县(区)", "县区",
+PER_NOUNS = ("学期", "学年", "季度", "周", "月", "天", "日", "年", "次", "乡(镇)", "乡镇", "县(区)", "县区",
              "县", "区", "校", "学校", "所学校", "园", "班", "班级", "生", "人", "名", "课", "节",
              "学区", "片区", "社区", "街道", "村", "教师", "学生", "幼儿园", "中小学", "集团")
 
@@ -188,7 +188,7 @@ PER_NOUNS = ("学期", "学年", "季度", "周", "月", "天", "日", "年", "�
 PER_HEAD_WORDS = {"人均": "人", "生均": "生", "户均": "户", "校均": "校", "每人": "人", "每名": "人", "每位": "人",
                   "每生": "生", "每名学生": "生", "每个学生": "生", "每学生": "生", "每户": "户", "每所学校": "校",
                   "每所": "校", "每校": "校", "每园": "园", "每班": "班", "每个班": "班", "每名教师": "教师",
-                  "每位教师": "教师"}
+                  "每位教师": "教师", "每家": "家", "每项": "项", "每个项目": "项目"}
 # ... the period it recurs over (`每生每年` -> `生·年`; a period alone is per head only for an
 # amount written without 万/亿: `每年安排500万元` is a yearly total) ...
 PER_HEAD_PERIODS = {"每年": "年", "每月": "月", "每学年": "学年", "每学期": "学期", "每季度": "季度",
@@ -268,6 +268,7 @@ CLAUSE_ENDS = "。;!?\n,:，、"
 # Every title keyword holds 工作, every task-list keyword 分解 or 清单 (structure.py uses that as a
 # quick test).
 TITLE_KEYWORDS = ("工作要点", "工作计划", "工作安排", "工作思路", "重点工作", "工作意见", "工作任务", "工作打算",
+                  "工作的总结", "工作的报告",
                   "工作安排意见", "工作的安排意见",
                   "工作总结", "工作报告")  # reports are documents too: their results need an issuer and year
 # Task lists, often an attachment; a line ending in one is a title only with a year in it (a bare
