@@ -50,6 +50,28 @@ def _yuan_of(text: str, start: int, end: int) -> str:
     return "CNY"
 
 
+_RANGE_DASH = re.compile(r"[ \t]*(?:-|—|——|–|~|～|至)[ \t]*")
+
+
+def _join_ranges(view: str, quantities: list[Quantity]) -> list[Quantity]:
+    """`90%—95%`, `50万元至80万元`: a range written with the unit on both ends is one quantity, as
+    `90-95%` is (not from A to B: `由85%提高到90%` is a baseline and a level)."""
+    if len(quantities) < 2:
+        return quantities
+    out: list[Quantity] = []
+    for q in quantities:
+        a = out[-1] if out else None
+        if (a is not None and not a.is_range and not q.is_range and a.unit_written == q.unit_written
+                and a.low is not None and q.low is not None and q.low > a.low
+                and _RANGE_DASH.fullmatch(view, a.alt_end, q.start)
+                and not _FROM.search(view, max(0, a.start - 14), a.start)):
+            out[-1] = Quantity(a.start, q.end, a.low, q.low, True, q.unit_written, a.infix, a.chinese or q.chinese,
+                               q.alt_end)
+            continue
+        out.append(q)
+    return out
+
+
 def _split_item_numbers(view: str, quantities: list[Quantity], starts: list[int]) -> list[Quantity]:
     """`2.3所农村学校完成改造` opening item 2: the count is 3所, read from after the item's number."""
     out = []
@@ -362,6 +384,7 @@ def extract(text: str) -> Extraction:
     quantities = list(find_quantities(view))
     if structure.title_number_starts:
         quantities = _split_item_numbers(view, quantities, structure.title_number_starts)
+    quantities = _join_ranges(view, quantities)
     if structure.tables:
         cells = list(bare_values(view, structure.tables))
         if cells:
