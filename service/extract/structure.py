@@ -368,18 +368,19 @@ def _document_header(text: str, lines: list[Line], title_index: int, floor: int)
                 start = prev.start
             break
     doc_number = None
-    for j in range(title_index - 1, max(-1, title_index - 16), -1):
+    # The number printed right under the title is this document's; one above it is too, unless
+    # the body of the document before stands between (its own number under its title).
+    following = next((ln for ln in lines[title_index + 1:title_index + 4] if ln.text.strip()), None)
+    if following is not None and "号" in following.text and _DOC_NUMBER.match(following.text):
+        doc_number = text[following.start:following.end].strip()
+    for j in range(title_index - 1, max(-1, title_index - 16), -1) if doc_number is None else ():
         prev = lines[j]
-        if prev.start < floor:
+        if prev.start < floor or _opens_item_or_section(prev.text):
             break
         if "号" in prev.text and _DOC_NUMBER.match(prev.text):
             doc_number = text[prev.start:prev.end].strip()
             start = min(start, prev.start)
             break
-    if doc_number is None:  # some print the number right under the title
-        following = next((ln for ln in lines[title_index + 1:title_index + 4] if ln.text.strip()), None)
-        if following is not None and "号" in following.text and _DOC_NUMBER.match(following.text):
-            doc_number = text[following.start:following.end].strip()
     return title, start, doc_number
 
 
