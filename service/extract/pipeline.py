@@ -458,6 +458,9 @@ def extract(text: str) -> Extraction:
         metric = context.metric(view, q, clause_lo, after_noun)
         direction = context.direction(view, q, clause_lo)
         label = _row_label(view, cell[1], q.start, own_words=metric is not None) if cell is not None else None
+        heading = cell[1].cell_units.get(clause_lo) if cell is not None and cell[1].cell_units else None
+        if heading and metric is None:  # `计划投资（万元） | 9800`: the column names what is measured
+            label = context.label_text(view[heading[0]:heading[1]])
         if label and metric is None:  # `新增学位 | 3000个 | 3260个`: the row's name says what the value measures
             metric, direction = label, direction or context.label_direction(label)
         if _COMPARISON_ONLY.fullmatch(metric or view[clause_lo:q.start].strip(" \t")):

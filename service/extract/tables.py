@@ -31,6 +31,7 @@ class Row:
     cells: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, role)
     number: int | None = None
     roles: list[str] = field(default_factory=list)  # the table's column roles
+    cell_units: dict[int, tuple[int, int]] = field(default_factory=dict)  # the table's, shared
 
 
 @dataclass
@@ -39,6 +40,9 @@ class Table:
     end: int
     roles: list[str]
     rows: list[Row] = field(default_factory=list)
+    # the unit a column's heading gives its bare numbers (`计划投资（万元）`), by cell start
+    cell_units: dict[int, tuple[int, int]] = field(default_factory=dict)
+    heading_units: list[tuple[int, int] | None] = field(default_factory=list)  # (start, end) in the view
 
     def has(self, role: str) -> bool:
         return role in self.roles
@@ -208,6 +212,13 @@ def _cells(line, sep: str = "|") -> list[tuple[int, int] | None]:
     return out
 
 
+def _heading_unit(header, span) -> tuple[int, int] | None:
+    """Where a column heading writes its unit in brackets (`计划投资（万元）`): the heading's span,
+    read by `bare_values` as a row's name is."""
+    text = header.text[span[0] - header.start:span[1] - header.start]
+    return span if _LABEL_UNIT.search(text) else None
+
+
 def _separators(text: str, sep: str) -> int:
     """How many cell boundaries a line holds (for spaces: cells found, less one)."""
     if sep == _SPACED:
@@ -228,6 +239,7 @@ def _pipe_table(lines, i, sep: str = "|"):
         return None, k
     roles = _resolve_years([r or "other" for r in roles], headings)
     table = Table(start=header.start, end=header.end, roles=roles)
+    table.heading_units = [_heading_unit(header, span) for span in spans]
     while k < len(lines) and (_separators(lines[k].text, sep) >= 1 or not lines[k].text.strip()):
         line = lines[k]
         if not line.text.strip():
@@ -239,10 +251,12 @@ def _pipe_table(lines, i, sep: str = "|"):
             k += 1
             continue
         spans = _cells(line, sep)
-        row = Row(start=line.start, end=line.end, roles=roles)
+        row = Row(start=line.start, end=line.end, roles=roles, cell_units=table.cell_units)
         for c, span in enumerate(spans):
             if span is not None:
                 row.cells.append((span[0], span[1], roles[c] if c < len(roles) else "other"))
+                if c < len(table.heading_units) and table.heading_units[c] is not None:
+                    table.cell_units[span[0]] = table.heading_units[c]
         _number_row(row, line.text, lines[k].start)
         table.rows.append(row)
         table.end = line.end
@@ -372,29 +386,35 @@ def bare_values(view: str, tables: list[Table]):
     from .numerals import number_value
     from .quantities import Quantity
 
+    def unit_of(span):
+        """(unit, magnitude) a row's name or a column's heading writes in brackets, or None."""
+        m = _LABEL_UNIT.search(view, span[0], span[1]) if span else None
+        if not m:
+            return None
+        unit, magnitude = m.group("unit"), m.group("mag") or ""
+        if unit == "个百分点":
+            unit = "百分点"
+        if unit in CURRENCIES:
+            if not magnitude or any(w in view[span[0]:span[1]] for w in _PER_HEAD_WORDS):
+                return None  # `生均…（元）` is an amount per head: its unit is not the cell's
+        elif unit not in PERCENT_UNITS and unit not in MEASURE_WORDS:
+            return None
+        return unit, magnitude
+
     for table in tables:
-        if not any(r in _VALUE_ROLES for r in table.roles):
+        if not any(r in _VALUE_ROLES for r in table.roles) and not table.cell_units:
             continue
         for row in table.rows:
             label = next(((s, e) for s, e, role in row.cells if role == "name"), None)
             if label is None and row.cells and row.cells[0][2] not in _VALUE_ROLES:
                 label = row.cells[0][:2]
-            if label is None:
-                continue
-            m = _LABEL_UNIT.search(view, label[0], label[1])
-            if not m:
-                continue
-            unit, magnitude = m.group("unit"), m.group("mag") or ""
-            if unit == "个百分点":
-                unit = "百分点"
-            if unit in CURRENCIES:
-                if not magnitude or any(w in view[label[0]:label[1]] for w in _PER_HEAD_WORDS):
-                    continue  # `生均…（元）` is an amount per head: its unit is not the cell's
-            elif unit not in PERCENT_UNITS and unit not in MEASURE_WORDS:
-                continue
+            row_unit = unit_of(label)
             for start, end, role in row.cells:
-                if role not in _VALUE_ROLES:
+                column_unit = unit_of(table.cell_units.get(start)) if table.cell_units else None
+                found = column_unit or (row_unit if role in _VALUE_ROLES else None)
+                if found is None:
                     continue
+                unit, magnitude = found
                 v = _BARE_VALUE.fullmatch(view, start, end)
                 if not v:
                     continue
