@@ -420,8 +420,11 @@ def parse_structure(text: str, view: str) -> Structure:
             title, _, doc_number = _document_header(text, lines, k, 0)  # with a number under it
             headers = [(title, 0, doc_number, k + 1)]
 
-    if title_indexes and headers[0][1] > 0 and _is_prose(lines[:title_indexes[0]]):
-        headers.insert(0, (None, 0, None, 0))  # a cover letter ahead of its attachment: a document
+    if title_indexes and headers[0][1] > 0 and _is_prose(
+            lines[:bisect.bisect_left([ln.start for ln in lines], headers[0][1])]):
+        # a cover letter ahead of its attachment: a document (not when the attachment's header
+        # reaches up over it for its number: then notice and plan are one, as a 通知 prints them)
+        headers.insert(0, (None, 0, None, 0))
     elif title_indexes and headers[0][1] > 0 and not any(
             _opens_item_or_section(ln.text) for ln in lines[:title_indexes[0]]):
         headers[0] = (headers[0][0], 0) + headers[0][2:]  # a letterhead opens the first document
