@@ -137,6 +137,7 @@ _NOT_MEASURED_COLUMNS = ("number", "units", "leaders", "deadline", "note")
 # A metric that names only the comparison (`比上年`, `同比增长`): the change of what came before.
 _COMPARISON_ONLY = re.compile(r"(?=.)(?:(?:比|较)(?:上年|去年|上年度|上学年|20\d\d年)(?:同期)?|同比)?"
                               r"(?:增长|提高|提升|增加|下降|降低|减少|增幅|增速)?(?:了|到|至)?")
+_CHANGE_OF_RATE = re.compile(r"提高|增加|提升|上调|增长|降低|下调|减少|较上年|比上年|同比")
 _COMPARISON_CUES = ("同比", "比上年", "较上年", "比去年", "较去年", "比五年前", "较五年前", "是十年前")
 
 
@@ -403,6 +404,7 @@ def extract(text: str) -> Extraction:
     last_section, previous = None, None
     yuan: dict[int, str] = {}  # the currency of a bare 元, by document
     last_metric: tuple[int, str] | None = None  # (sentence start, metric) of the quantity before
+    last_per_head: tuple[int, tuple] | None = None  # (sentence start, per head) of money before
     refs: dict[str, ItemRef] = {}
 
     def item_ref(item) -> ItemRef:
@@ -441,6 +443,13 @@ def extract(text: str) -> Extraction:
         if kind == status.FACT or k in baseline_used:
             continue  # background and starting levels are returned nowhere (a baseline rides on its target)
         per_head = context.money_per_head(view, q)
+        if q.unit_written in CURRENCIES:
+            lo_sentence = context.sentence_bounds(view, q.start, q.end)[0]
+            if per_head is not None:
+                last_per_head = (lo_sentence, per_head)
+            elif (last_per_head and last_per_head[0] == lo_sentence
+                  and _CHANGE_OF_RATE.search(view, context.clause_start(view, q.start), q.start)):
+                per_head = last_per_head[1]  # `每人每月不低于300元，较上年提高100元`: a change of that rate
         unit, currency, category, low, high = _unit_and_category(q, per_head)
         if currency == "CNY" and q.unit_written == "元":
             if doc_index not in yuan:
