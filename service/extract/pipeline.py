@@ -137,6 +137,9 @@ _NOT_MEASURED_COLUMNS = ("number", "units", "leaders", "deadline", "note")
 # A metric that names only the comparison (`比上年`, `同比增长`): the change of what came before.
 _COMPARISON_ONLY = re.compile(r"(?=.)(?:(?:比|较)(?:上年|去年|上年度|上学年|20\d\d年)(?:同期)?|同比)?"
                               r"(?:增长|提高|提升|增加|下降|降低|减少|增幅|增速)?(?:了|到|至)?")
+# An item's number run into the text before it (`扩大资源1.新建…`, `计财股)2.改造…`) when line
+# breaks were lost: a clause starts after it. Not a decimal (`1.5倍`) nor a list (`1、2号楼`).
+_RUN_IN_ITEM = re.compile(r"(?<=[\u4e00-\u9fff)）。;；])\d{1,2}[.．](?![\d%])")
 _CHANGE_OF_RATE = re.compile(r"提高|增加|提升|上调|增长|降低|下调|减少|较上年|比上年|同比")
 _COMPARISON_CUES = ("同比", "比上年", "较上年", "比去年", "较去年", "比五年前", "较五年前", "是十年前")
 
@@ -459,6 +462,8 @@ def extract(text: str) -> Extraction:
         clause_lo = context.clause_start(view, q.start)
         if cell is not None:  # a clause never reaches back past its table cell's start
             clause_lo = max(clause_lo, next((a for a, b, _ in cell[1].cells if a <= q.start < b), clause_lo))
+        for m in _RUN_IN_ITEM.finditer(view, clause_lo, q.start):
+            clause_lo = m.end()  # `…（一）扩大资源1.新建公办幼儿园3所`: lost line breaks; the item starts here
         sentence = context.sentence_bounds(view, q.start, q.end)
         comparator = context.comparator(view, q, clause_lo, reported=kind == status.RESULT)
         value, low, high = _bounds(comparator, None if q.is_range else low, low, high)
