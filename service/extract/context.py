@@ -12,6 +12,7 @@ import regex
 
 from .lexicon import (
     BREAKDOWN_CUES,
+    PHASE_NAMES_AFTER,
     CN_ONE_BLOCKED_UNITS,
     CN_ONE_DESCRIPTIVE_AFTER,
     CN_ONE_WORD_PREFIXES,
@@ -73,7 +74,7 @@ _INCREASE = frozenset(INCREASE_VERBS)
 _LEVEL = re.compile(rf"^(?:{alternation(LEVEL_MARKERS)})")
 _LEVEL_END = re.compile(r"(?:至|到)[ \t]*(?:每[^\d,、;。\n]{0,4})?$")
 _PER = re.compile(
-    rf"每(?:个|一个|所|一所)?(?P<n>[0-9]+|[{CN_NUMERAL_CHARS}]+)?(?:个|所)?(?P<noun>{alternation(PER_NOUNS)})"
+    rf"每(?:个|一个|所|一所|位|名)?(?P<n>[0-9]+|[{CN_NUMERAL_CHARS}]+)?(?:个|所)?(?P<noun>{alternation(PER_NOUNS)})"
 )
 # A time limit (`到年底`, `6月底前完成`); as a date that opens a metric (`到年底党支部规范化率`) it
 # may follow 截至, as a deadline not: `截至8月底` is the date a result is reported for.
@@ -167,6 +168,12 @@ def exclusion(view: str, q: Quantity) -> str | None:
     after = view[q.alt_end:q.alt_end + 4]  # the longest word tested after it has four characters
     if after.startswith(_NAME_SUFFIXES_AFTER_UNIT):
         return "name"
+    if q.unit_written == "期" and after.startswith(PHASE_NAMES_AFTER):
+        return "name"  # `一期工程`: a phase, not a count of sessions
+    if q.unit_written == "对" and after[:1] and (after[0].isdigit() or after[0] in CN_NUMERAL_CHARS):
+        return "name"  # `1对1帮扶`
+    if q.unit_written == "年" and (before.endswith("用") or after.startswith(("行动", "计划", "攻坚", "规划", "工程"))):
+        return "duration"  # `用三年时间`, `三年行动`: the span of a programme, no goal
     if (("的" in after or "以" in after[:1]) and (before.endswith(_CONDITION_BEFORE) or after.startswith(("以上", "以下")))
             and _CONDITION_AFTER.match(view, q.alt_end, q.alt_end + 8)):
         return "condition"  # `学生规模超过1000人的学校`: which schools a rule holds for

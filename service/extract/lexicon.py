@@ -70,6 +70,8 @@ MEASURE_WORDS = {
     "组": ("组", "other"),
     "队": ("队", "other"),
     "只": ("只", "other"),
+    "片": ("片", "other"),  # 建设篮球场10片
+    "对": ("对", "other"),  # 结对师徒120对 (not 1对1: context.exclusion)
     "盏": ("盏", "other"),
     "棵": ("棵", "other"),
     "株": ("株", "other"),
@@ -129,11 +131,11 @@ PERCENT_UNITS = {"%": "%", "‰": "‰", "个百分点": "百分点", "百分点
 
 # Category by the noun a count is about, for measure words that do not fix it (`个`, `家`).
 METRIC_CATEGORY_SUFFIXES = (
-    ("seats", ("学位", "托位")),
+    ("seats", ("学位", "托位", "学额")),
     ("schools", ("学校", "幼儿园", "中学", "小学", "公办园", "民办园", "普惠园", "示范园", "中心园", "分园", "校")),
 )
 # Nouns right after the measure word that make `N人`/`N名` etc. a seat count (`300个学位`).
-SEAT_NOUNS = ("学位", "托位")
+SEAT_NOUNS = ("学位", "托位", "学额")
 
 # --- comparators ---------------------------------------------------------------------------
 # Words before the number. Longest first at match time.
@@ -235,6 +237,8 @@ PAGE_NAVIGATION = ("上一篇", "下一篇", "上一条", "下一条", "上一�
 # Characters glued before `一` that make it part of a word (统一, 唯一, 之一, 进一步 …).
 CN_ONE_WORD_PREFIXES = set("统唯之同划单专逐如归万合均择择其另某任每")
 # After the measure word: the count is part of a name or rule (`八项规定`, `十项准则`).
+# After 期, the phase of a project or a programme is its name (`一期工程`, `四期行动计划`), no count.
+PHASE_NAMES_AFTER = ("工程", "项目", "行动", "建设", "改造", "扩建", "校区")
 NAME_SUFFIXES_AFTER_UNIT = ("一体", "全会", "气", "制", "代表大会", "规定", "准则", "禁令", "纪律", "原则", "要求", "精神", "讲话", "方针",
                             "性", "会议", "数")  # 五次会议 (a session's name), 两位数增长
 # Before the number, makes the whole quantity a condition, not a commitment (`40周岁以下`).

@@ -241,7 +241,7 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
     or the document's title, else the sentences before it in the same section, else a plan."""
     section_status, heading = structure.status_at(q.start, doc_index)
     after = view[q.alt_end:q.alt_end + 14]  # what status.target_after and result_after first test
-    if ("于" in after or "在" in after) and status.target_after(view, q.alt_end):
+    if ("于" in after or "在" in after or "预计" in after) and status.target_after(view, q.alt_end):
         return status.TARGET, None
     done_after = "已" in after
     if done_after and status.scope_of_progress(view, q.alt_end):

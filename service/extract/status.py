@@ -38,7 +38,7 @@ _IN_CELL = r"(?:(?!  )[^,，。;；:：\n|\t])"
 _RESULT_AFTER = re.compile(_IN_CELL + r"{0,8}?(?:已经|已(?![经知有]))")
 # `其余26场次将于下半年完成`, `剩余9场于12月底前完成`: a plan cue right after the counted noun
 # (a time limit of completion is one, unless 已 says it was met).
-_TARGET_AFTER = re.compile(_IN_CELL + r"{0,6}?(?:将于|将在|计划于|拟于|预计于|预计在|力争于|力争在)"
+_TARGET_AFTER = re.compile(_IN_CELL + r"{0,6}?(?:将于|将在|计划于|拟于|预计于|预计在|力争于|力争在|预计(?=[\d一二三四五六七八九十年今明下本]))"
                            rf"|(?:(?!已)(?!  )[^,，。;；:：\n|\t]){{0,6}}?于[^,，。;；:：\n|\t已]{{1,8}}?前(?:{alternation(COMPLETION_VERBS)})")
 _REVIEW_HEADING = re.compile(_alt(re.escape(w) for w in REVIEW_HEADINGS))
 _PLAN_HEADING = re.compile(_alt(re.escape(w) for w in PLAN_HEADINGS))
@@ -216,8 +216,8 @@ def scope_of_progress(view: str, end: int) -> bool:
 
 def target_after(view: str, end: int) -> bool:
     window = view[end:end + 14]
-    if "于" not in window and "在" not in window:
-        return False  # every plan cue after a count holds one of them (`将于`, `计划在`)
+    if "于" not in window and "在" not in window and "预计" not in window:
+        return False  # every plan cue after a count holds one of them (`将于`, `计划在`, `预计`)
     return _TARGET_AFTER.match(view, end, min(len(view), end + 14)) is not None
 
 

@@ -52,7 +52,7 @@ _TASK_LIST_END = re.compile(rf"(?:{alternation(TASK_LIST_KEYWORDS)})(?:\([^()]{{
 _NAMED_PLAN_END = re.compile(rf"(?:{alternation(NAMED_PLAN_KEYWORDS)})(?:\([^()]{{0,16}}\))?$")
 _PLACE_OPENING = re.compile(r"^(?:关于)?[^\s,，。]{1,8}?(?:省|市|县|区|州|旗|盟)")
 # A year, or the first of a span of years (`（2025—2027年）`: the plan starts in 2025).
-_YEAR = re.compile(r"(?:19|20)\d{2}(?=[ \t]*(?:年|[-—–~～至到][ \t]*(?:19|20)\d{2}[ \t]*年))")
+_YEAR = re.compile(r"(?:19|20)\d{2}(?=[ \t]*(?:学?年|[-—–~～至到/][ \t]*(?:19|20)?\d{2}[ \t]*学?年))")
 
 
 def _title_like(text: str) -> bool:
@@ -473,8 +473,8 @@ def _headline(lines: list[Line], first: int, end: int) -> tuple[str | None, str 
         text = line.text.strip()
         if not text:
             continue
-        if _opens_item_or_section(text) or _SUBSECTION.match(text):
-            break  # the outline has begun: `一、2024年工作回顾` heads its own section, not the text
+        if _opens_item_or_section(text) or _SUBSECTION.match(text) or (seen and "。" in text):
+            break  # the outline or the prose has begun: no headline below (`过去一年，…。`)
         seen += 1
         head = _CLAUSE_END.split(text if len(text) <= 60 else text[:30], maxsplit=1)[0]
         found = heading_status(head) if len(head) >= 6 else None
