@@ -446,8 +446,9 @@ def extract(text: str) -> Extraction:
         if kind == status.FACT or k in baseline_used:
             continue  # background and starting levels are returned nowhere (a baseline rides on its target)
         per_head = context.money_per_head(view, q)
+        sentence = context.sentence_bounds(view, q.start, q.end)
         if q.unit_written in CURRENCIES:
-            lo_sentence = context.sentence_bounds(view, q.start, q.end)[0]
+            lo_sentence = sentence[0]
             if per_head is not None:
                 last_per_head = (lo_sentence, per_head)
             elif (last_per_head and last_per_head[0] == lo_sentence
@@ -464,7 +465,6 @@ def extract(text: str) -> Extraction:
             clause_lo = max(clause_lo, next((a for a, b, _ in cell[1].cells if a <= q.start < b), clause_lo))
         for m in _RUN_IN_ITEM.finditer(view, clause_lo, q.start):
             clause_lo = m.end()  # `…（一）扩大资源1.新建公办幼儿园3所`: lost line breaks; the item starts here
-        sentence = context.sentence_bounds(view, q.start, q.end)
         comparator = context.comparator(view, q, clause_lo, reported=kind == status.RESULT)
         value, low, high = _bounds(comparator, None if q.is_range else low, low, high)
         clause_hi = sentence[1]
