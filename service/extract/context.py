@@ -206,8 +206,8 @@ def exclusion(view: str, q: Quantity) -> str | None:
             return "word"  # 是一个发展中大国: what something is, not how many
         if q.unit_written == "个" and after.startswith(FORMULA_AFTER_CN_COUNT):
             return "slogan"  # 两个维护, 四个意识
-        if after.startswith(("“", "\"")):
-            return "slogan"  # 两个“全覆盖”
+        if after.startswith(("“", "\"")) and not _COUNTED_UNDER_QUOTE.match(view, q.alt_end, q.alt_end + 32):
+            return "slogan"  # 两个“全覆盖”; not `三个“智慧课堂”示范点`, `两次“校园开放日”活动`
         # `一人一案`, `一生一策`: the same numeral again right after the measure word is a slogan.
         if after[:1] == numeral[:1]:
             return "slogan"
@@ -216,6 +216,10 @@ def exclusion(view: str, q: Quantity) -> str | None:
     return None
 
 
+# A quoted name that modifies what is counted (`建设三个“智慧课堂”示范点`, `评选十名“最美教师”`):
+# the quotation is followed by the counted noun, or names people or events a verb selects or holds.
+_COUNTED_UNDER_QUOTE = re.compile(
+    r"[“\"][^”\"\n]{1,16}[”\"](?:示范点|示范校|示范区|示范基地|基地|活动|项目|品牌|称号|团队|工作室|课程|案例|学校|站点|中心|场馆|赛事|论坛)")
 # Words that bound a plan's number from above, and in a report only say where it was held:
 # `赤字率控制在2.8%` reports 2.8% (with 以内 or 以下 after it, a bound still).
 _HELD_AT = frozenset({"控制在"})
