@@ -152,7 +152,8 @@ _NAME_SUFFIXES_AFTER_UNIT = tuple(NAME_SUFFIXES_AFTER_UNIT)
 _STAFFING_AFTER = re.compile(r"[^,，。;；\d]{0,6}?(?:配备|配置|设置|设立|配齐|至少配|不少于|建立|建设|安排)")
 # A count that names which units a rule holds for (`超过1000人的学校`, `2亿元以上的项目`).
 _CONDITION_AFTER = re.compile(r"(?:以上|以下|及以上|及以下)?的(?:学校|项目|单位|班级|企业|幼儿园|地区|乡镇|家庭|学生|教师|班)")
-_CONDITION_BEFORE = ("超过", "不足", "低于", "高于", "多于", "少于", "大于", "小于")
+# (before it, a word of more or less: `超过`, `不足` …, as the lexicon's gt/lt comparators)
+_CONDITION_BEFORE = tuple(w for w, c in COMPARATORS_BEFORE.items() if c in ("gt", "lt"))
 
 
 def exclusion(view: str, q: Quantity) -> str | None:

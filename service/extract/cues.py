@@ -60,6 +60,11 @@ WEAK_TARGET_CUES = (
     r"(?<![即必])将(?![近来])", r"年内",  # `年内完成建设23所` in a summary reports the year
     r"(?<!按)计划(?!量|的|数)", r"(?<!按)规划(?!量|的|数)", r"目标(?!的)", r"任务数",
 )
+# Of the fact cues, those that state the existing stock: it goes on through the clauses of its
+# sentence that list more of it (`现有中小学校82所，在校学生4.6万人`); 共有/拥有 may also be a stock
+# a plan commits to reach or a report reached (`确保…共有20所`, `截至12月底…共有6840人`).
+EXISTING_STATE_CUES = ("现有", "共有", "拥有", "全市有", "全区有", "全县有", "全省有", "全州有", "全国有", "目前有")
+STOCK_CUES = ("共有", "拥有")
 FACT_CUES = (
     # counts of what came in (questions asked, entries received): background, not a result
     # (a place or service named after 咨询/留言 is built or held: `建设心理咨询室15间`)

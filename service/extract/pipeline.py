@@ -9,12 +9,14 @@ import re
 from decimal import Decimal
 
 from . import context, status
+from .cues import EXISTING_STATE_CUES, STOCK_CUES
 from .lexicon import (COMPLETION_VERBS, CURRENCIES, DECREASE_VERBS, GOAL_VERBS, INCREASE_VERBS, LEVEL_VERBS,
                       MEASURE_WORDS, METRIC_CATEGORY_SUFFIXES, PERCENT_UNITS,
                       REGION_CURRENCY_MARKERS, SEAT_NOUNS)
 from .model import Baseline, Extraction, ItemRef, Result, Span, Target
 from .numerals import to_number
 from .quantities import Quantity, find_quantities, quantity_at
+from .scan import alternation
 from .source import normalise
 from .structure import parse_structure
 from .tables import bare_values
@@ -161,13 +163,9 @@ def _baselines(view: str, quantities: list[Quantity]) -> dict[int, int]:
     return found
 
 
-_STOCK_CUES = ("共有", "拥有")
-_EXISTING_CUES = ("现有", "共有", "拥有", "全市有", "全区有", "全县有", "全省有", "全州有", "全国有", "目前有")
 # A verb that does, adds or sets a level: a clause holding one says more than the existing state.
-_ACTION = re.compile("|".join(sorted({re.escape(w) for w in (*GOAL_VERBS, *INCREASE_VERBS, *DECREASE_VERBS,
-                                                             *LEVEL_VERBS, *COMPLETION_VERBS)},
-                                     key=len, reverse=True)))
-_LEVEL_AFTER_STOCK = re.compile("|".join(sorted(map(re.escape, LEVEL_VERBS), key=len, reverse=True)))
+_ACTION = re.compile(alternation((*GOAL_VERBS, *INCREASE_VERBS, *DECREASE_VERBS, *LEVEL_VERBS, *COMPLETION_VERBS)))
+_LEVEL_AFTER_STOCK = re.compile(alternation(LEVEL_VERBS))
 
 
 def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | None) -> str | None:
@@ -180,9 +178,9 @@ def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | N
             # `全县现有中小学校82所，在校学生4.6万人`: the existing state goes on through the
             # clauses that only list more of it; a clause that does or sets something is its own
             own = max(view.rfind(c, end, hi) for c in ",，;；") + 1
-            if _ACTION.search(view, own, hi) or not view.startswith(_EXISTING_CUES, start):
+            if _ACTION.search(view, own, hi) or not view.startswith(EXISTING_STATE_CUES, start):
                 continue
-        if kind == status.FACT and view.startswith(_STOCK_CUES, start):
+        if kind == status.FACT and view.startswith(STOCK_CUES, start):
             if _LEVEL_AFTER_STOCK.search(view, end, hi):
                 continue  # `每千人口拥有托位数达到4.5个`: a level to reach, not what exists
             stock = True  # `确保全县共有20所学校通过验收`: a stock a plan commits to reach,
@@ -248,7 +246,7 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
         return status.TARGET, None
     if done_after and status.result_after(view, q.alt_end, near=True):
         return status.RESULT, None  # `5个项目已于3月完工`: the cue right after the noun is nearest
-    if view[q.start - 1:q.start] == "的" and status.share_of_plan(view, q.start):
+    if status.share_of_plan(view, q.start):
         return status.RESULT, None
     lo = cues.sentence_start(q.start)
     cue = _cue_before(cues, lo, q.start, section_status)
@@ -331,6 +329,7 @@ def _link_results(view: str, targets: list[Target], results: list[Result], struc
     """A result reports progress on the nearest target before it of the same unit, in its item
     (or within a few paragraphs when neither stands in an item) whose metric shares a word.
     Distances are counted without the CR of CRLF line ends, which would otherwise decide."""
+    years = [d.year for d in structure.documents]
     for r in results:
         best = None
         for t in reversed(targets):
@@ -350,7 +349,7 @@ def _link_results(view: str, targets: list[Target], results: list[Result], struc
             if (same_sentence and gap < 200) or _shares_word(t.metric or "", r.metric or ""):
                 best = t  # `计划投资76.8亿元…截至6月底完成46.1亿元`, or what it measures in common
                 break
-        if best is not None and _before_the_plan(r, [d.year for d in structure.documents]):
+        if best is not None and _before_the_plan(r, years):
             best = None  # `据了解，2024年全县共新增学位3800个` reports no progress on this year's plan
         r.target = best.id if best else None
 
@@ -447,12 +446,12 @@ def extract(text: str) -> Extraction:
             continue  # background and starting levels are returned nowhere (a baseline rides on its target)
         per_head = context.money_per_head(view, q)
         sentence = context.sentence_bounds(view, q.start, q.end)
+        clause_lo = context.clause_start(view, q.start)
         if q.unit_written in CURRENCIES:
-            lo_sentence = sentence[0]
             if per_head is not None:
-                last_per_head = (lo_sentence, per_head)
-            elif (last_per_head and last_per_head[0] == lo_sentence
-                  and _CHANGE_OF_RATE.search(view, context.clause_start(view, q.start), q.start)):
+                last_per_head = (sentence[0], per_head)
+            elif (last_per_head and last_per_head[0] == sentence[0]
+                  and _CHANGE_OF_RATE.search(view, clause_lo, q.start)):
                 per_head = last_per_head[1]  # `每人每月不低于300元，较上年提高100元`: a change of that rate
         unit, currency, category, low, high = _unit_and_category(q, per_head)
         if currency == "CNY" and q.unit_written == "元":
@@ -460,9 +459,9 @@ def extract(text: str) -> Extraction:
                 span = structure.documents[doc_index].span if doc_index < len(structure.documents) else None
                 yuan[doc_index] = _yuan_of(text, span.start, span.end) if span else "CNY"
             currency = yuan[doc_index]
-        clause_lo = context.clause_start(view, q.start)
-        if cell is not None:  # a clause never reaches back past its table cell's start
-            clause_lo = max(clause_lo, next((a for a, b, _ in cell[1].cells if a <= q.start < b), clause_lo))
+        cell_start = next((a for a, b, _ in cell[1].cells if a <= q.start < b), None) if cell is not None else None
+        if cell_start is not None:  # a clause never reaches back past its table cell's start
+            clause_lo = max(clause_lo, cell_start)
         for m in _RUN_IN_ITEM.finditer(view, clause_lo, q.start):
             clause_lo = m.end()  # `…（一）扩大资源1.新建公办幼儿园3所`: lost line breaks; the item starts here
         comparator = context.comparator(view, q, clause_lo, reported=kind == status.RESULT)
@@ -472,7 +471,7 @@ def extract(text: str) -> Extraction:
         metric = context.metric(view, q, clause_lo, after_noun)
         direction = context.direction(view, q, clause_lo)
         label = _row_label(view, cell[1], q.start, own_words=metric is not None) if cell is not None else None
-        heading = cell[1].cell_units.get(clause_lo) if cell is not None and cell[1].cell_units else None
+        heading = cell[1].cell_units.get(cell_start) if cell_start is not None and cell[1].cell_units else None
         if heading and metric is None:  # `计划投资（万元） | 9800`: the column names what is measured
             label = context.label_text(view[heading[0]:heading[1]])
         if label and metric is None:  # `新增学位 | 3000个 | 3260个`: the row's name says what the value measures
