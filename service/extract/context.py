@@ -19,9 +19,11 @@ from .lexicon import (
     COMPARATORS_ADJACENT_ONLY,
     COMPARATORS_AFTER,
     COMPARATORS_BEFORE,
+    COMPLETION_OBJECTS,
     COMPLETION_VERBS,
     COMPOUND_VERB_TAILS,
     CONDITION_HEADS,
+    COUNTED_AFTER_QUOTE,
     COPULA_BEFORE_ONE,
     CURRENCIES,
     DEADLINE_WORDS,
@@ -74,14 +76,16 @@ _INCREASE = frozenset(INCREASE_VERBS)
 _LEVEL = re.compile(rf"^(?:{alternation(LEVEL_MARKERS)})")
 _LEVEL_END = re.compile(r"(?:至|到)[ \t]*(?:每[^\d,、;。\n]{0,4})?$")
 _PER = re.compile(
-    rf"每(?:个|一个|所|一所|位|名)?(?P<n>[0-9]+|[{CN_NUMERAL_CHARS}]+)?(?:个|所)?(?P<noun>{alternation(PER_NOUNS)})"
+    rf"每(?:个|一个|所|一所|位|名|间)?(?P<n>[0-9]+|[{CN_NUMERAL_CHARS}]+)?(?:个|所)?(?P<noun>{alternation(PER_NOUNS)})"
 )
 # A time limit (`到年底`, `6月底前完成`); as a date that opens a metric (`到年底党支部规范化率`) it
 # may follow 截至, as a deadline not: `截至8月底` is the date a result is reported for.
-_DATE = (r"(?:到|至|于)?(?:\d{4}年(?:底|末)(?:前|之前)?(?:完成)?|(?:\d{4}年)?"
-         rf"(?:{MONTH}(?:[、,和及至-]{MONTH})*(?:\d{{1,2}}[日号]|底|末|中旬|上旬|下旬|初|份|中)?(?:前|之前|以前)?(?:完成)?"
-         rf"|(?:{alternation(DEADLINE_WORDS)})(?:前|之前)?(?:完成)?(?!起|以来|托管|班|服务|课程|活动|学校|夏令营)))")
-# (`秋季学期起` is a start; `暑期托管服务`, `寒假班` name a service)
+_DATE = (r"(?<!延伸)(?<!延伸到)(?<!延伸至)(?<!延伸到寒)(?<!延伸至寒)(?<!拓展到)"
+         r"(?:到|至|于)?(?:\d{4}年(?:底|末)(?:前|之前)?(?:完成)?|(?:\d{4}年)?"
+         rf"(?:{MONTH}(?:[、,和及至-]{MONTH})*(?:\d{{1,2}}[日号]|底|末|中旬|上旬|下旬|初|份|中)?(?:开学)?(?:前|之前|以前)?(?:完成)?"
+         rf"|(?<!少)(?:{alternation(DEADLINE_WORDS)})(?:前|之前)?(?:完成)?(?!起|以来|托管|班|服务|课程|活动|学校|夏令营)))")
+# (`秋季学期起` is a start; `暑期托管服务`, `寒假班` name a service; `少年底数` holds no 年底;
+# `将课后服务延伸到寒暑假` names where a service reaches, not when)
 # 全年 before a verb that holds a level (`失业率全年控制在5.5%以内`) is the year over which.
 _YEAR_LONG = r"全年(?=控制在|保持在|稳定在|维持在)"
 _LEADING_DATE = re.compile(f"{_DATE}|{_YEAR_LONG}")
@@ -95,10 +99,16 @@ _PAREN = re.compile(r"\(([^()\n]{2,24})\)")
 
 
 def clause_start(view: str, pos: int, floor: int = 0) -> int:
-    """Start of the clause holding `pos` (after the last clause break)."""
+    """Start of the clause holding `pos` (after the last clause break; a 、 inside a short
+    parenthesis lists alternatives of one noun, `各县(市、区)新建…`, and breaks nothing)."""
     lo = max(floor, pos - 60)
     m = _CLAUSE_BREAK_LAST.search(view, lo, pos)
+    if m and view[m.start()] == "、" and _IN_SHORT_PAREN.match(view, m.end(), min(pos, m.end() + 6)):
+        m = _CLAUSE_BREAK_LAST.search(view, lo, view.rfind("(", lo, m.start()) if "(" in view[lo:m.start()] else m.start())
     return m.end() if m else lo
+
+
+_IN_SHORT_PAREN = re.compile(r"[^()\n,，。;；]{1,4}\)")
 
 
 _COMMA_BREAK_LAST = regex.compile(r"(?r)[,，;；:：。!?！？\n|\t]")
@@ -166,11 +176,15 @@ def exclusion(view: str, q: Quantity) -> str | None:
     if before.endswith(_ORDINAL_PREFIXES) and not (
             before[-1] == "前" and before[-2:-1] in _TIME_BEFORE_QIAN):
         return "ordinal"
+    if before[-1:] in _LIST_JOINER_CHARS and _ORDINAL_LIST.search(view, max(0, q.start - 16), q.start):
+        return "ordinal"  # `第7、8节`: the 8 is the eighth period, as the 7 is the seventh
     after = view[q.alt_end:q.alt_end + 4]  # the longest word tested after it has four characters
     if after.startswith(_NAME_SUFFIXES_AFTER_UNIT):
         return "name"
     if q.unit_written == "期" and after.startswith(PHASE_NAMES_AFTER):
         return "name"  # `一期工程`: a phase, not a count of sessions
+    if q.unit_written == "期" and after[:1] in ("中", "末"):
+        return "date"  # `11.6期中考试`: a day of a school calendar before 期中/期末
     if q.unit_written == "对" and after[:1] and (after[0].isdigit() or after[0] in CN_NUMERAL_CHARS):
         return "name"  # `1对1帮扶`
     if q.unit_written == "年" and (before.endswith("用") or after.startswith(("行动", "计划", "攻坚", "规划", "工程"))):
@@ -217,10 +231,14 @@ def exclusion(view: str, q: Quantity) -> str | None:
     return None
 
 
+_LIST_JOINER_CHARS = "、,，和及至-"
+_ORDINAL_LIST = re.compile(r"第[ \t]*[0-9一二三四五六七八九十]{1,3}(?:[、,，和及至-][0-9一二三四五六七八九十]{1,3})*[、,，和及至-]$")
+
+
 # A quoted name that modifies what is counted (`建设三个“智慧课堂”示范点`, `评选十名“最美教师”`):
 # the quotation is followed by the counted noun, or names people or events a verb selects or holds.
 _COUNTED_UNDER_QUOTE = re.compile(
-    r"[“\"][^”\"\n]{1,16}[”\"](?:示范点|示范校|示范区|示范基地|基地|活动|项目|品牌|称号|团队|工作室|课程|案例|学校|站点|中心|场馆|赛事|论坛)")
+    rf"[“\"][^”\"\n]{{1,16}}[”\"][^,，。;；\n“”\"]{{0,3}}?(?:{alternation(COUNTED_AFTER_QUOTE)})")
 # Words that bound a plan's number from above, and in a report only say where it was held:
 # `赤字率控制在2.8%` reports 2.8% (with 以内 or 以下 after it, a bound still).
 _HELD_AT = frozenset({"控制在"})
@@ -322,8 +340,11 @@ def per(view: str, q: Quantity, clause_lo: int) -> str | None:
     return noun
 
 
+# Any unit a count is made for also heads money (`讲课费每学时1000元`, `每个县(市、区)安排…50万元`).
+_PER_UNIT_HEADS = [n for n in PER_NOUNS if n not in ("学期", "学年", "季度", "周", "月", "天", "日", "年", "半年", "晚")]
 _PER_HEAD = re.compile(
-    rf"(?P<head>{alternation(PER_HEAD_WORDS)})|(?P<period>{alternation(PER_HEAD_PERIODS)})|{PER_HEAD_STANDARD}(?!化)")
+    rf"(?P<head>{alternation(PER_HEAD_WORDS)})|(?P<period>{alternation(PER_HEAD_PERIODS)})"
+    rf"|每(?:个|一个|所|间|位|名)?(?P<unit>{alternation(_PER_UNIT_HEADS)})|{PER_HEAD_STANDARD}(?!化)")
 # Between `标准` and the amount only a verb of setting may stand (`标准提高到`, `标准为每生`).
 _STANDARD_TO_AMOUNT = re.compile(
     r"^(?:再|将|分别|由|从|统一|提高|提升|增加|上调|调整|调增|达到|达|为|是|至|到|不低于|不少于|不高于|不超过"
@@ -346,6 +367,8 @@ def money_per_head(view: str, q: Quantity) -> tuple[str | None] | None:
     for m in _PER_HEAD.finditer(view, lo, q.start):
         if m.group("head"):
             head = PER_HEAD_WORDS[m.group("head")]
+        elif m.group("unit"):
+            head = m.group("unit")
         elif m.group("period"):
             period = PER_HEAD_PERIODS[m.group("period")]
         elif _STANDARD_TO_AMOUNT.match(view[m.end():q.start]):
@@ -371,12 +394,13 @@ def _is_deadline(text: str) -> bool:
 _REPORTED_AT = re.compile(r"截[至止](?:到|至)?[ \t]*(?:\d{4}[ \t]*年)?[ \t]*$")
 
 
-_HALF_YEAR_OPENING = re.compile(r"[上下]半年[ \t]*[,，]")
+_HALF_YEAR_OPENING = re.compile(r"(?:\d{4}年)?(?:[上下]半年|春季学期|秋季学期|本学期|第[一二]学期)[ \t]*[,，]")
 
 
 def _time_limit(view: str, m: re.Match) -> bool:
     """A deadline phrase that limits time: not the date of a report (`截至2024年10月底`), nor
-    the half year that opens a sentence as its period (`上半年，新增学位2100个`)."""
+    the half year or term that opens a sentence as its period (`上半年，新增学位2100个`,
+    `秋季学期，学校计划开展…`)."""
     if not m.group() or not _is_deadline(m.group()):
         return False
     if _REPORTED_AT.search(view, max(0, m.start() - 12), m.start()):
@@ -389,7 +413,7 @@ def _time_limit(view: str, m: re.Match) -> bool:
 # `…项目5个,建设面积1.78万平方米,计划年内全部竣工`.
 # The verb ends its clause (`全部竣工,`, `完成)`): `年底前完成全区督导评估` is a task of its own.
 _COMPLETION_AFTER = re.compile(
-    rf"[^,;。()\n]{{0,6}}?(?:{alternation(COMPLETION_VERBS)})(?:任务)?(?=[,;:。()!?\n]|$)")
+    rf"[^,;。()\n]{{0,6}}?(?:{alternation(COMPLETION_VERBS)})(?:{alternation(COMPLETION_OBJECTS)})?(?:任务)?(?=[,;:。()!?\n]|$)")
 _DIGIT = re.compile(r"\d")
 # A count that is the subject of a time limit: its noun, then `(将)于…前`.
 _SUBJECT_OF_LIMIT = re.compile(r"[^,;:。()!?\n\d]{0,6}?(?:将|计划|拟|预计|力争|确保|要)?(?=于|在)")
@@ -462,7 +486,7 @@ def _paren_deadline(m: re.Match) -> bool:
 
 
 _METRIC_LEAD = re.compile(r"^(?:[◆◇■□●○▲△★☆►▶•·①②③④⑤⑥⑦⑧⑨⑩⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽ \t]+|[一二三四五六七八九十]是|第[一二三四五六七八九十]+条"
-                          r"|\d{1,2}[)）][ \t]*|(?:20)?\d\d年度?[,，]?|力争|争取|确保|努力|全力|推动|实现|使|让|其中|全年|今年|年内|全市|全区|全县"
+                          r"|\d{1,2}[)）][ \t]*|(?:20)?\d\d年度?[,，]?|力争|争取|确保|努力|全力|推动|实现|使|让|其中|全年|今年|年内|本学期|本学年|本年度|全市|全区|全县"
                             r"|创建|新建|建设|建成|打造|培养|评选|认定|开展|组织|举办|争创|新增|增加|增设|新开工|改扩建|续建|已经|已|累计|共计|合计|总计|共)+")
 _LEVEL_VERB = re.compile(rf"[ \t]*(?:{alternation(LEVEL_VERBS)})")
 _METRIC_PAREN = re.compile(r"\([^()]*\)")
@@ -471,7 +495,8 @@ _METRIC_AFTER_STOP = re.compile(r"[,，、;；。\s(（]|以上|以下|以内|�
 _BEFORE_VERBS = (*COMPARATORS_BEFORE, "达到", "达", "为", "保持", "稳定在", "提高至", "提升至", "提高到",
                  "提升到", "提高", "提升", "增加", "新增", "下降", "降低", "减少", "完成", "实现", "在", "至",
                  "到", "共计", "合计", "总计", "累计", "共", "已经", "已", "力争", "争取", "确保", "须", "必须", "要",
-                 "应", "同比", "比上年", "较上年", "比去年", "较去年")
+                 "应", "同比", "比上年", "较上年", "比去年", "较去年", "比上学期", "较上学期", "比上学年",
+                 "较上学年", "比上年度", "较上年度")
 _METRIC_BEFORE_VERBS = re.compile(rf"(?:{alternation(_BEFORE_VERBS)})+$")
 # Patterns anchored at the end are tried at every character of the string; what they strip must
 # end it, so a test of the string's end (in C) spares the scan when it cannot match.

@@ -89,7 +89,20 @@ MEASURE_WORDS = {
     "千瓦": ("千瓦", "other"),
     "千瓦时": ("千瓦时", "other"),
     "倍": ("倍", "other"),
+    "人日": ("人日", "other"),  # training measured in person-days (`培训12000人日`), not people
+    "人天": ("人天", "other"),
+    "字": ("字", "other"),  # 课外阅读总量不少于145万字
+    "首": ("首", "other"),  # 背诵古诗词20首
+    "学分": ("学分", "other"),
+    "起": ("起", "other"),  # 安全责任事故0起 (not 一起: CN_ONE_BLOCKED_UNITS)
+    "副": ("副", "other"),
+    "架": ("架", "other"),
+    "幅": ("幅", "other"),
+    "梯次": ("梯次", "other"),
 }
+# A unit is none where it starts a longer word: `5个班级` counts 个 (of 班级), `2名班主任` 名.
+UNITS_NOT_BEFORE = {"个班": ("级", "主任", "子"), "班": ("级", "主任", "子", "车", "会"), "首": ("届", "批", "次", "个"),
+                    "起": ("步", "点", "来", "始"), "字": ("号", "第", "体", "样", "幕")}
 # Units of time are measure words only where a length of time is itself the goal (`平均受教育年限
 # 达12.3年`, `承包期再延长30年`, `书面作业时间不超过60分钟`, `审批时限压缩到5个工作日`): a noun of
 # duration or a verb that limits it stands before the number in its sentence. Elsewhere a number
@@ -118,7 +131,8 @@ LIST_CUES = ("分别", "依次")
 BREAKDOWN_CUES = ("其中", "分别为", "分别是", "分别用于", "包括")
 # Measure words a bare Chinese `一` must not be read with: `一部分`, `一件事` and the like are
 # words, not counts. (Arabic `1部` stays a count.)
-CN_ONE_BLOCKED_UNITS = {"只", "支", "部", "条", "种", "班", "组", "队", "本", "门", "块", "张", "份", "轮", "届", "间", "处", "位", "台", "件"}
+CN_ONE_BLOCKED_UNITS = {"只", "支", "部", "条", "种", "班", "组", "队", "本", "门", "块", "张", "份", "轮", "届", "间", "处", "位", "台", "件",
+                        "起", "副", "首", "字", "架", "幅"}  # 一起, 一副, 一首, 一字之差
 
 # Currencies: written word -> ISO code. Money is normalised to 亿 of its currency.
 # Where 元 is not the yuan: words (in traditional script, as those texts are written) that only a
@@ -136,6 +150,8 @@ METRIC_CATEGORY_SUFFIXES = (
 )
 # Nouns right after the measure word that make `N人`/`N名` etc. a seat count (`300个学位`).
 SEAT_NOUNS = ("学位", "托位", "学额")
+# Words holding 学位 that name a degree, not a school place (`新增硕士学位授权点2个`).
+DEGREE_WORDS = ("学位授权", "学位点", "专业学位", "学位课程", "学位论文", "学士学位", "硕士学位", "博士学位", "学位教育")
 
 # --- comparators ---------------------------------------------------------------------------
 # Words before the number. Longest first at match time.
@@ -182,7 +198,14 @@ LEVEL_MARKERS = ("至", "到", "为", "达到", "达")
 # Periods and units a frequency is counted over (`每学期`, `每两周`, `每个乡(镇)`).
 PER_NOUNS = ("学期", "学年", "季度", "周", "月", "天", "日", "年", "次", "乡(镇)", "乡镇", "县(区)", "县区",
              "县", "区", "校", "学校", "所学校", "园", "班", "班级", "生", "人", "名", "课", "节",
-             "学区", "片区", "社区", "街道", "村", "教师", "学生", "幼儿园", "中小学", "集团")
+             "学区", "片区", "社区", "街道", "村", "教师", "学生", "幼儿园", "中小学", "集团",
+             # kinds of school, unit and group a count is made for (`每所职业院校至少配备2名…`,
+             # `每位班主任家访不少于20户`, `每个县(市、区)至少建成1所…`); the longer word first
+             "半年", "晚", "单元", "批次", "批", "期", "届", "班主任", "年级组", "年级", "教研组", "备课组",
+             "学科", "专业群", "专业", "职业院校", "中职学校", "高职院校", "高校", "院校", "农村学校",
+             "寄宿制学校", "义务教育学校", "初中", "小学", "高中", "教学班", "教学点", "县(市、区)",
+             "县(市,区)", "县(市区)", "县市区", "县(市)", "市(州)", "乡镇中心校", "中心校", "家长", "申报人",
+             "团队", "学时", "课时", "件", "场", "篇", "小组", "组", "考点", "基地", "社团", "家庭")
 
 # --- money per head ----------------------------------------------------------------------------
 # Money per head or per unit is no total (targets.md §3): it stays in 元 and `per` names the head.
@@ -202,12 +225,17 @@ PER_HEAD_STANDARD = "标准"
 # A month as plans write it (`6月`, `十二月`): a fragment of the deadline and date patterns.
 MONTH = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
 DEADLINE_WORDS = ("年内", "年底前", "年底", "年末", "年底之前", "贯穿全年", "全年内", "上半年", "下半年",
-                  "春季学期", "秋季学期", "寒假", "暑假", "暑期", "春季开学", "秋季开学", "开学")
+                  "春季学期", "秋季学期", "寒假", "暑假", "暑期", "春季开学", "秋季开学", "开学",
+                  # the school calendar: a time limit with 前 (`国庆节前完成…`, `期中考试前组织…`)
+                  "国庆节", "元旦", "春节", "期中考试", "期末考试", "学期结束", "学期末")
 
 # --- verbs that place a quantity ----------------------------------------------------------------
 # Completion: after a time limit they make it a deadline (`…5个,计划年内全部竣工`), and after a count
 # a plan (`2所幼儿园于11月底前完工`).
 COMPLETION_VERBS = ("竣工", "完工", "完成", "建成", "投用", "投入使用", "交付使用", "到位")
+# What a completion verb may take and still close the building it bounds (`年底前完成竣工验收`,
+# `8月底前竣工交付`); any other object is a task of its own (`年底前完成全区督导评估`).
+COMPLETION_OBJECTS = ("竣工验收", "验收", "交付", "主体工程", "主体建设", "建设", "招标")
 # Progress reported on a scope: `七项工程已完成投资4900万元` (the seven is the scope, a target).
 PROGRESS_VERBS = ("完成", "建成", "开工", "竣工", "投入", "完工")
 # Holding or reaching a level: a date between a metric and one of these (`达标率年内达到95%`) ends
@@ -222,7 +250,7 @@ GOAL_VERBS = ("新建", "新增", "增加", "建成", "改扩建", "扩建", "�
 # --- exclusions ------------------------------------------------------------------------------
 # Characters that turn a following numeral into an ordinal or label.
 # `前10名` is a rank, not a count.
-ORDINAL_PREFIXES = ("第", "初", "届", "前", "No.", "NO.", "#", "排名后", "名次后", "倒数")
+ORDINAL_PREFIXES = ("第", "初", "届", "前", "No.", "NO.", "#", "排名后", "名次后", "倒数", "一式")  # 一式两份: copies of a form
 # Right before a count, these make it a promise about none (`不让一名学生因贫失学`).
 NEGATION_BEFORE = ("不让", "不使", "不落下", "不漏掉", "无一")
 # After `一`+measure word, these make it a description (`一项重要内容`, `一个好心态`).
@@ -240,13 +268,19 @@ CN_ONE_WORD_PREFIXES = set("统唯之同划单专逐如归万合均择择其另�
 # After 期, the phase of a project or a programme is its name (`一期工程`, `四期行动计划`), no count.
 PHASE_NAMES_AFTER = ("工程", "项目", "行动", "建设", "改造", "扩建", "校区")
 NAME_SUFFIXES_AFTER_UNIT = ("一体", "全会", "气", "制", "代表大会", "规定", "准则", "禁令", "纪律", "原则", "要求", "精神", "讲话", "方针",
-                            "性", "会议", "数")  # 五次会议 (a session's name), 两位数增长
+                            "性", "会议", "数", "方针", "经", "诀")  # 五次会议 (a session's name), 两位数增长, 三字经
 # Before the number, makes the whole quantity a condition, not a commitment (`40周岁以下`).
 # Ages and spans carry their own units (岁, 周岁, 年, 小时) that are not measure words at all.
 
 # After a count of people with 以上/以下, these nouns show the count is a condition on them
 # (`5人以上随班就读的学校`, `56人以上的大班额`), not people to reach.
 CONDITION_HEADS = ("学校", "幼儿园", "班级", "大班额", "班额", "家庭", "单位")
+# After `两个“…”`, `一次“…”`: nouns (up to three characters after the quotation) showing the
+# quotation names what is counted (`建设三个“智慧课堂”示范点`, `举行一场“红五月”歌咏比赛`), not a slogan.
+COUNTED_AFTER_QUOTE = ("示范点", "示范校", "示范区", "示范基地", "基地", "活动", "项目", "品牌", "称号", "团队", "工作室",
+                       "课程", "案例", "学校", "站点", "中心", "场馆", "赛事", "论坛", "评比", "比赛", "竞赛", "评选",
+                       "讲座", "座谈会", "研讨会", "展演", "展示", "演讲", "征文", "班会", "交流会", "培训", "讲堂",
+                       "检查", "演练", "开放日", "宣传周", "宣传月")
 # Fixed expressions built on a numeral: `两节` (元旦、春节) before these words is the holiday pair.
 FIXED_NUMERAL_EXPRESSIONS = {"两节": ("期间", "送温暖", "慰问", "走访", "前后")}
 

@@ -12,7 +12,7 @@ from . import context, status
 from .cues import EXISTING_STATE_CUES, STOCK_CUES
 from .lexicon import (COMPLETION_VERBS, CURRENCIES, DECREASE_VERBS, GOAL_VERBS, INCREASE_VERBS, LEVEL_VERBS,
                       MEASURE_WORDS, METRIC_CATEGORY_SUFFIXES, PERCENT_UNITS,
-                      REGION_CURRENCY_MARKERS, SEAT_NOUNS)
+                      REGION_CURRENCY_MARKERS, SEAT_NOUNS, DEGREE_WORDS)
 from .model import Baseline, Extraction, ItemRef, Result, Span, Target
 from .numerals import to_number
 from .quantities import Quantity, find_quantities, quantity_at
@@ -102,11 +102,19 @@ def _row_label(view: str, row, pos: int, own_words: bool = False) -> str | None:
     return context.label_text(fallback) if fallback else None
 
 
+def _counts_seats(words: str) -> bool:
+    """Whether a metric names school places (学位, 托位), not a degree (`硕士学位授权点`)."""
+    if "学位" in words:
+        for degree in DEGREE_WORDS:
+            words = words.replace(degree, "")
+    return any(seat in words for seat in SEAT_NOUNS)
+
+
 def _refine_category(category: str, unit: str, metric: str | None, after: str) -> str:
     """`个` and `家` take their category from the noun they count (`学位630个`, `基地校150个`)."""
     if category != "other" or unit not in ("个", "家"):
         return category
-    if any(seat in (metric or "") + (after or "") for seat in SEAT_NOUNS):
+    if _counts_seats((metric or "") + (after or "")):
         return "seats"  # 扩大学位供给2000个
     for noun in (after, metric or ""):
         if not noun:
@@ -137,13 +145,14 @@ _FROM = re.compile(r"(?:由|从)[^,，。;；\n]{0,12}$")
 _CLAUSE_BREAK = re.compile(r"[,，;；]")
 _NOT_MEASURED_COLUMNS = ("number", "units", "leaders", "deadline", "note")
 # A metric that names only the comparison (`比上年`, `同比增长`): the change of what came before.
-_COMPARISON_ONLY = re.compile(r"(?=.)(?:(?:比|较)(?:上年|去年|上年度|上学年|20\d\d年)(?:同期)?|同比)?"
+_COMPARISON_ONLY = re.compile(r"(?=.)(?:(?:比|较)(?:上年|去年|上年度|上学年|上学期|20\d\d年)(?:同期)?|同比)?"
                               r"(?:增长|提高|提升|增加|下降|降低|减少|增幅|增速)?(?:了|到|至)?")
 # An item's number run into the text before it (`扩大资源1.新建…`, `计财股)2.改造…`) when line
 # breaks were lost: a clause starts after it. Not a decimal (`1.5倍`) nor a list (`1、2号楼`).
 _RUN_IN_ITEM = re.compile(r"(?<=[\u4e00-\u9fff)）。;；])\d{1,2}[.．](?![\d%])")
 _CHANGE_OF_RATE = re.compile(r"提高|增加|提升|上调|增长|降低|下调|减少|较上年|比上年|同比")
 _COMPARISON_CUES = ("同比", "比上年", "较上年", "比去年", "较去年", "比五年前", "较五年前", "是十年前")
+# `比上学期`, `较上年度`, `由上学年的`: a change against the last term, as 比上年 is against the last year
 
 
 def _baselines(view: str, quantities: list[Quantity]) -> dict[int, int]:
@@ -191,7 +200,8 @@ def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | N
             if section_status == status.RESULT:
                 continue  # `规划总投资…`, `将…从A降至B` describe what was done in a review
             return status.TARGET
-        if kind == status.RESULT and cues.view[start:end].endswith(_COMPARISON_CUES):
+        if kind == status.RESULT and (cues.view[start:end].endswith(_COMPARISON_CUES)
+                                      or (view[start] in "比较由从" and view[start + 1] == "上")):
             comparison = True  # `比上年增加…`: planned where the clause plans, else a result
             continue
         return kind
@@ -471,9 +481,9 @@ def extract(text: str) -> Extraction:
         metric = context.metric(view, q, clause_lo, after_noun)
         direction = context.direction(view, q, clause_lo)
         label = _row_label(view, cell[1], q.start, own_words=metric is not None) if cell is not None else None
-        heading = cell[1].cell_units.get(cell_start) if cell_start is not None and cell[1].cell_units else None
-        if heading and metric is None:  # `计划投资（万元） | 9800`: the column names what is measured
-            label = context.label_text(view[heading[0]:heading[1]])
+        unit_heading = cell[1].cell_units.get(cell_start) if cell_start is not None and cell[1].cell_units else None
+        if unit_heading and metric is None:  # `计划投资（万元） | 9800`: the column names what is measured
+            label = context.label_text(view[unit_heading[0]:unit_heading[1]])
         if label and metric is None:  # `新增学位 | 3000个 | 3260个`: the row's name says what the value measures
             metric, direction = label, direction or context.label_direction(label)
         if _COMPARISON_ONLY.fullmatch(metric or view[clause_lo:q.start].strip(" \t")):
@@ -484,7 +494,7 @@ def extract(text: str) -> Extraction:
         category = _refine_category(category, unit, metric, after_noun or "")
         if label and label != metric:  # `已完成4800个` under `新增学位`: seats, as its row counts
             category = _refine_category(category, unit, label, "")
-        if q.unit_written == "位" and any(seat in (metric or "") for seat in SEAT_NOUNS):
+        if q.unit_written == "位" and _counts_seats(metric or ""):
             unit, category = "位", "seats"  # 新增学位3800位: 位 counts seats here, not people
         common = dict(
             document=doc_index,

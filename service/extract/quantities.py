@@ -23,6 +23,7 @@ from .lexicon import (
     LIST_JOINERS,
     MAGNITUDES,
     MEASURE_WORDS,
+    UNITS_NOT_BEFORE,
     PERCENT_UNITS,
 )
 from .numerals import CN_NUMERAL_CHARS, MAX_NUMBER_LENGTH, number_value
@@ -53,6 +54,13 @@ def _number(tag: str) -> str:
 _UNITS = list(PERCENT_UNITS) + list(CURRENCIES) + list(MEASURE_WORDS) + list(DURATION_UNITS)
 
 
+def _unit_alternation() -> str:
+    """The units, the longer first; one that starts a longer word is no unit there (`5个班级`
+    counts 个 of 班级, not 班)."""
+    return "|".join(re.escape(w) + (f"(?!{alternation(UNITS_NOT_BEFORE[w])})" if w in UNITS_NOT_BEFORE else "")
+                    for w in sorted(set(_UNITS), key=len, reverse=True))
+
+
 def _first_chars(words) -> str:
     """A character class of the words' first characters: a cheap test before a long alternation."""
     return "".join(regex.escape(c) for c in sorted({w[0] for w in words}))
@@ -62,7 +70,7 @@ def _first_chars(words) -> str:
 _AFTER_FIRST_NUMBER = (
     rf"(?:[ \t]*(?P<dash>{_DASH})[ \t]*" + _number("b") + ")?"
     + rf"{_SP}(?P<infix>{alternation(COMPARATORS_INFIX)})?{_SP}"
-    + rf"(?=[{_first_chars(_UNITS)}])(?P<unit>{alternation(_UNITS)})"
+    + rf"(?=[{_first_chars(_UNITS)}])(?P<unit>{_unit_alternation()})"
     + rf"(?P<alt>\((?:{alternation(MEASURE_WORDS)})+\))?")
 
 #: The quantity as first written: 百分之 and a number, or a number (or a range of two) with its
@@ -139,13 +147,13 @@ class Quantity:
     list_end: int | None = None
 
 
-def _is_duration_goal(view: str, start: int, value: Decimal, nouns=DURATION_NOUNS) -> bool:
+def _is_duration_goal(view: str, start: int, end: int, value: Decimal, nouns=DURATION_NOUNS) -> bool:
     """`受教育年限达12.3年`: a noun or verb of duration among the 24 characters before the number
     (white space not counted, so CRLF and indentation change nothing), in its sentence (across the
     cells of a flattened table row, not across a sentence end), and the number is no year.
     With `nouns=SCORE_NOUNS` the same test for points of a score."""
-    if value >= 1000 and nouns is DURATION_NOUNS:
-        return False  # 2025年 and every other calendar year
+    if value >= 1000 and nouns is DURATION_NOUNS and view.startswith("年", end):
+        return False  # 2025年 and every other calendar year (`学习时长达到1200小时` is a length)
     window = _SPACE.sub("", view[max(0, start - 96):start])[-24:]
     brk = _SENTENCE_BREAK.search(window)
     return any(noun in window[brk.end() if brk else 0:] for noun in nouns)
@@ -212,9 +220,9 @@ def find_quantities(view: str):
             if bmag and not amag:
                 low = number_value(a_digits, bmag)
         start = m.start()
-        if unit in DURATION_UNITS and not _is_duration_goal(view, start, low):
+        if unit in DURATION_UNITS and not _is_duration_goal(view, start, m.start("unit"), low):
             continue
-        if unit in SCORE_UNITS and not _is_duration_goal(view, start, low, SCORE_NOUNS):
+        if unit in SCORE_UNITS and not _is_duration_goal(view, start, m.start("unit"), low, SCORE_NOUNS):
             continue
         members = (_list_members(view, m, last_end)
                    if aar and high is None and start > 0 and view[start - 1] in _JOINER_END else [])

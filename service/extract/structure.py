@@ -475,6 +475,8 @@ def _headline(lines: list[Line], first: int, end: int) -> tuple[str | None, str 
             continue
         if _opens_item_or_section(text) or _SUBSECTION.match(text) or (seen and "。" in text):
             break  # the outline or the prose has begun: no headline below (`过去一年，…。`)
+        if "|" in text or "\t" in text:
+            break  # a table's header row (`序号 | 项目 | 完成情况`) heads its columns, not the text
         seen += 1
         head = _CLAUSE_END.split(text if len(text) <= 60 else text[:30], maxsplit=1)[0]
         found = heading_status(head) if len(head) >= 6 else None
