@@ -305,22 +305,31 @@ CLAUSE_ENDS = "。;!?\n,:，、"
 # --- structure --------------------------------------------------------------------------------
 # Every title keyword holds 工作, every task-list keyword 分解 or 清单 (structure.py uses that as a
 # quick test).
-TITLE_KEYWORDS = ("工作要点", "工作计划", "工作安排", "工作思路", "重点工作", "工作意见", "工作任务", "工作打算",
+TITLE_KEYWORDS = ("工作要点", "工作计划", "工作计画", "工作安排", "工作思路", "重点工作", "工作意见", "工作任务", "工作打算",
                   "工作的总结", "工作的报告",
                   "工作安排意见", "工作的安排意见",
                   "工作总结", "工作报告")  # reports are documents too: their results need an issuer and year
 # Task lists, often an attachment; a line ending in one is a title only with a year in it (a bare
 # `细化任务分解` is a heading in a plan's body).
-TASK_LIST_KEYWORDS = ("任务清单", "任务分解", "任务分解表", "责任分解表")
+TASK_LIST_KEYWORDS = ("任务清单", "任务分解", "任务分解表", "责任分解表", "责任清单", "项目清单")
 # Plans and reports of other names; a line ending in one is a title only with a year in it or a
 # place opening it (`西河县学前教育普及普惠提升行动实施方案`; a bare `实施三年行动计划` is a line of a
 # plan's body).
 NAMED_PLAN_KEYWORDS = ("实施方案", "工作方案", "行动计划", "行动方案", "情况的报告", "情况报告", "情况的通报",
-                       "情况的公示", "进展情况")
+                       "情况的公示", "进展情况", "工作安排的报告", "情况汇报", "推进情况表", "完成情况表",
+                       # livelihood projects, responsibility letters and assessment rules
+                       "民生实事项目", "为民办实事项目", "民生实事", "目标责任书", "责任书", "考核细则", "考核办法",
+                       # the plans of Hong Kong, Macau and Taiwan (計畫 reads 计画), and a school's year plan
+                       "施政报告", "施政计画", "施政计划", "施政方针", "财政预算案", "周年计划", "学期计划",
+                       "招聘公告", "公告")
+# A notice (`河南省教育厅关于开展2024年…评选表彰工作的通知`, `关于印发《…工作要点》的通知`) is a
+# document's title where it names a year or a place; its issuer stands before 关于 or in the 《》.
+NOTICE_ENDS = ("的通知", "的意见", "的通报", "的报告", "的公告", "的批复")
 # A title line holds one of these (every keyword above does): a quick test before the pattern.
-TITLE_PRETEST_WORDS = ("工作", "分解", "清单", "方案", "计划", "报告", "通报", "公示", "情况")
+TITLE_PRETEST_WORDS = ("工作", "分解", "清单", "方案", "计划", "报告", "通报", "公示", "情况", "实事", "责任",
+                       "细则", "办法", "施政", "预算", "计画", "公告", "的通知", "的意见", "的批复")
 ISSUER_SUFFIXES = ("局", "委", "厅", "府", "会", "部", "室", "中心", "办", "处", "院", "所", "校", "工委",
-                   "中学", "小学", "大学", "幼儿园")
+                   "中学", "小学", "大学", "幼儿园", "科", "股")
 RESPONSIBILITY_LABELS = {
     "责任领导": "leader", "分管领导": "leader", "牵头领导": "leader", "责任人": "leader", "负责人": "leader",
     "责任单位": "unit", "牵头单位": "unit", "配合单位": "unit", "协办单位": "unit", "参与单位": "unit",

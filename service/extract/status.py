@@ -14,6 +14,7 @@ import re
 
 from .lexicon import COMPLETION_VERBS, MONTH, PROGRESS_VERBS
 from .scan import Scanner, alternation
+from .source import normalise
 from .cues import (AS_OF, FACT_CUES, PLAN_HEADINGS, PROBLEM_HEADINGS, WEAK_TARGET_CUES, RESULT_CUES,
                    REVIEW_HEADINGS, TARGET_CUES)
 
@@ -57,6 +58,7 @@ def heading_status(heading: str | None, year: int | None = None) -> str | None:
     (`2024年工作总结及2025年工作计划` opens with the summary); neither → None (inherit)."""
     if not heading:
         return None
+    heading = normalise(heading)  # `一、2024年工作回顧` reads as simplified text does
     review = _REVIEW_HEADING.search(heading)
     plan = _PLAN_HEADING.search(heading)
     problem = _PROBLEM_HEADING.search(heading)  # `二、存在的不足`: the existing state, facts

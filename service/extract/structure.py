@@ -11,7 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import (ISSUER_SUFFIXES, MEASURE_WORDS, NAMED_PLAN_KEYWORDS, RESPONSIBILITY_LABELS, TASK_LIST_KEYWORDS,
+from .lexicon import (ISSUER_SUFFIXES, MEASURE_WORDS, NAMED_PLAN_KEYWORDS, NOTICE_ENDS, RESPONSIBILITY_LABELS, TASK_LIST_KEYWORDS,
                       TITLE_KEYWORDS, TITLE_PRETEST_WORDS)
 from .model import Document, Item, Span
 from .scan import alternation
@@ -55,11 +55,14 @@ _PLACE_OPENING = re.compile(r"^(?:关于)?[^\s,，。]{1,8}?(?:省|市|县|区|�
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=[ \t]*(?:学?年|[-—–~～至到/][ \t]*(?:19|20)?\d{2}[ \t]*学?年))")
 
 
+_NOTICE = re.compile(rf"^[^,，。;；:：]{{0,24}}?关于[^,，。;；:：]{{2,64}}?(?:{alternation(NOTICE_ENDS)})$")
+
+
 def _title_like(text: str) -> bool:
     """A title's shape: short, no sentence punctuation, ending in a title keyword (a task list's
-    with a year in it)."""
+    with a year in it), or a notice `…关于…的通知` naming a year or a place."""
     if not _TITLE.match(text):
-        return False
+        return bool(_NOTICE.match(text) and (_YEAR.search(text) or _PLACE_OPENING.match(text)))
     if _TASK_LIST_END.search(text):
         return bool(_YEAR.search(text))
     if _NAMED_PLAN_END.search(text) and not any(k in text for k in TITLE_KEYWORDS):
@@ -306,10 +309,10 @@ _TITLE_PRETEST = re.compile("|".join(TITLE_PRETEST_WORDS))  # 4x a generator of 
 
 
 def _is_title(line: Line) -> bool:
-    if len(line.text) > 60 or not _TITLE_PRETEST.search(line.text):
+    if len(line.text) > 80 or not _TITLE_PRETEST.search(line.text):
         return False  # every title keyword holds one of these
     text = line.text.strip().strip("*#").strip()
-    if not text or len(text) > 48 or not _title_like(text):
+    if not text or (len(text) > 48 and not text.endswith(NOTICE_ENDS)) or not _title_like(text):
         return False
     if (_ITEM.match(text) and not _YEAR.match(text)) or _SECTION.match(text) or _SUBSECTION.match(text):
         return False
@@ -351,6 +354,18 @@ def _has_body(lines: list[Line], i: int) -> bool:
     return False
 
 
+def _title_head(above: str, line: str) -> bool:
+    """Whether `above` is the first part of a title wrapped onto `line` (the line right under it):
+    no sentence punctuation, not a title, a document number or a letterhead (`…文件`) itself, and
+    the two joined make a title."""
+    head, rest = above.strip().strip("*#").strip(), line.strip().strip("*#").strip()
+    if not head or not rest or len(head) > 40 or _CLAUSE_END.search(head) or head.endswith("文件"):
+        return False
+    if _DOC_NUMBER.match(head) or _opens_item_or_section(head) or _title_like(head):
+        return False
+    return _title_like(head + rest)
+
+
 def _document_header(text: str, lines: list[Line], title_index: int, floor: int):
     """The title (joined with an issuer line printed above it), its start, and the doc number."""
     title_line = lines[title_index]
@@ -367,6 +382,10 @@ def _document_header(text: str, lines: list[Line], title_index: int, floor: int)
                 title = _clean(text[prev.start:prev.end]) + " " + title
                 start = prev.start
             break
+    elif title_index and lines[title_index - 1].start >= floor and _title_head(lines[title_index - 1].text, title_line.text):
+        prev = lines[title_index - 1]  # `西陵区教育局2025年` / `义务教育工作计划`: one title wrapped
+        title = _clean(text[prev.start:prev.end]) + title
+        start = prev.start
     doc_number = None
     # The number printed right under the title is this document's; one above it is too, unless
     # the body of the document before stands between (its own number under its title).
@@ -384,7 +403,30 @@ def _document_header(text: str, lines: list[Line], title_index: int, floor: int)
     return title, start, doc_number
 
 
+_QUOTED_TITLE = re.compile(r"《([^《》]{4,60})》")
+_YEAR_OPENING = re.compile(r"^[ \t]*(?:19|20)\d{2}[^\u4e00-\u9fff]{0,3}(?:(?:19|20)?\d{2})?[ \t]*(?:学年度|学年|年度|年)"
+                           r"(?:第[一二]学期|[上下]半年|(?:春|秋)季学期)?")
+
+
 def _issuer(title: str, title_view: str) -> str | None:
+    """Who issues a document, where its title names it: before the year (`惠济区教育局2023年…`),
+    before 关于 in a notice, in the 《》 of a notice that prints a plan, or between an opening
+    year and the plan's name (`2026年东湖区教育局工作要点`, `2025—2026学年第一学期东湖县实验小学…`)."""
+    quoted = _QUOTED_TITLE.search(title)
+    if quoted:
+        inner = _issuer(quoted.group(1), normalise(quoted.group(1)))
+        if inner:
+            return inner
+    about = title.find("关于")
+    if about > 0:
+        before = title[:about].strip()
+        if before.endswith(ISSUER_SUFFIXES) and _PLACE_OPENING.match(before):
+            return before
+    opening = _YEAR_OPENING.match(title_view)
+    if opening:
+        found = _named_after_year(title[opening.end():])
+        if found:
+            return found
     m = _YEAR.search(title_view)
     head = title[:m.start()] if m else None
     if head is None:
@@ -401,6 +443,23 @@ def _issuer(title: str, title_view: str) -> str | None:
     return None
 
 
+# An issuer named after an opening year is a body or a school, not `城区学校` (what a plan is about).
+_BODY_SUFFIXES = tuple(s for s in ISSUER_SUFFIXES if s not in ("校", "会", "部", "室", "所"))
+
+
+def _named_after_year(rest: str) -> str | None:
+    """`东湖县实验小学教学工作计划` -> `东湖县实验小学`: the longest opening that ends in an
+    issuer's suffix and starts with a place (a school's name holds one)."""
+    best = None
+    for suffix in _BODY_SUFFIXES:
+        k = rest.rfind(suffix, 0, 24)
+        if k > 0 and (best is None or k + len(suffix) > len(best)):
+            best = rest[:k + len(suffix)]
+    if best and _PLACE_OPENING.match(best) and not best.startswith(("全", "各")):
+        return best
+    return None
+
+
 def parse_structure(text: str, view: str) -> Structure:
     lines = split_lines(view)
     tables = find_tables(lines, view)
@@ -410,15 +469,20 @@ def parse_structure(text: str, view: str) -> Structure:
     floor = 0
     for i in title_indexes:
         title, start, doc_number = _document_header(text, lines, i, floor)
+        if headers and title == headers[-1][0]:
+            continue  # the title repeated as a page's running header: the same document goes on
         headers.append((title, start, doc_number, i + 1))
         floor = lines[i].end
     if not headers:
         headers = [(None, 0, None, 0)]
         first = next((ln for ln in lines if ln.text.strip()), None)
+        k = lines.index(first) if first else 0
         if first and _title_like(first.text.strip()):
-            k = lines.index(first)
             title, _, doc_number = _document_header(text, lines, k, 0)  # with a number under it
             headers = [(title, 0, doc_number, k + 1)]
+        elif first and k + 1 < len(lines) and _title_head(first.text, lines[k + 1].text):
+            title, _, doc_number = _document_header(text, lines, k + 1, 0)  # wrapped in two lines
+            headers = [(title, 0, doc_number, k + 2)]
 
     if title_indexes and headers[0][1] > 0 and _is_prose(
             lines[:bisect.bisect_left([ln.start for ln in lines], headers[0][1])]):
