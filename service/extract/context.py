@@ -415,8 +415,10 @@ def _time_limit(view: str, m: re.Match) -> bool:
 _COMPLETION_AFTER = re.compile(
     rf"[^,;。()\n]{{0,6}}?(?:{alternation(COMPLETION_VERBS)})(?:{alternation(COMPLETION_OBJECTS)})?(?:任务)?(?=[,;:。()!?\n]|$)")
 _DIGIT = re.compile(r"\d")
-# A count that is the subject of a time limit: its noun, then `(将)于…前`.
-_SUBJECT_OF_LIMIT = re.compile(r"[^,;:。()!?\n\d]{0,6}?(?:将|计划|拟|预计|力争|确保|要)?(?=于|在)")
+# A count that is the subject of a time limit: its noun, then `(将)于…前` or a bare month or year's
+# end (`其余3所力争6月底前开工`).
+_SUBJECT_OF_LIMIT = re.compile(r"[^,;:。()!?\n\d]{0,6}?(?:将|计划|拟|预计|力争|确保|要)?"
+                               r"(?=于|在|\d{1,2}月|[一二三四五六七八九十]{1,2}月|年底|年内|年末)")
 _CLAUSE_ENDS = re.compile(r"[ \t]*(?:任务)?(?=[,;:。()!?\n]|$)")  # after a deadline holding its 完成
 
 

@@ -26,7 +26,7 @@ PLAN_HEADINGS = (
 
 # Clause cues. Order inside a tuple does not matter: the alternation is built longest first.
 RESULT_CUES = (
-    r"已经", r"已(?![经知有])", r"累计(?:完成|投入|已|实现|达到|减税|发放|惠及)", r"截至", r"截止(?:到|至)?", r"共完成", r"完成了", r"实现了",
+    r"已经", r"已(?![经知有])", r"累计", r"截至",  # 累计 yields to a plan's cue before it (pipeline) r"截止(?:到|至)?", r"共完成", r"完成了", r"实现了",
     r"达到了", r"建成了", r"新增了", r"增加了", r"提高了", r"下降了", r"同比", r"比上年",
     r"较上年", r"比去年", r"较去年", r"比五年前", r"较五年前", r"是十年前",
     r"今年以来", r"今年前[一二三四五六七八九十两\d]+(?:个)?月", r"今年上半年", r"前三季度",
@@ -61,7 +61,7 @@ TARGET_CUES = (
 # no section, but not in a section headed as a review.
 WEAK_TARGET_CUES = (
     r"(?<![即必])将(?![近来])", r"年内",  # `年内完成建设23所` in a summary reports the year
-    r"(?<!按)计划(?!量|的|数)", r"(?<!按)规划(?!量|的|数)", r"目标(?!的)", r"任务数",
+    r"(?<!按)计划(?!量|的|数|生育|单列|经济)", r"(?<!按)规划(?!量|的|数)", r"目标(?!的)", r"任务数",
 )
 # Of the fact cues, those that state the existing stock: it goes on through the clauses of its
 # sentence that list more of it (`现有中小学校82所，在校学生4.6万人`); 共有/拥有 may also be a stock
@@ -100,6 +100,7 @@ AS_OF = (
     r"过去一年", r"过去五年", r"过去十年", r"五年来", r"十年来", r"一年来", r"多年来", r"近年来",
     r"“?十[一二三]五”?(?:期间|时期|以来)", r"“?十[四五]五”?以来", r"上一?学期", r"上一?学年", r"上一?年度", r"上一?届",
     r"(?:今年|去年|20\d\d年)(?:秋季|春季|暑期|暑假|寒假)(?=[,，])",  # opening: `2025年秋季，…`, `今年暑期，…`
+    r"(?:今年|20\d\d年)?(?:第)?[一二三四1-4]季度",  # a quarter's report: `一季度完成投资4500万元`
     r"(?:今年|去年|20\d\d年)?(?:秋季|春季)(?:学期)?开学(?:以来|时|前)?",  # `今年秋季开学，新增学位…`
     # 全年 before 任务, 目标 or 计划 names the year's quota (`3项已完成全年任务`), not a period.
     r"去年底", r"去年", r"年末", r"全年(?!任务|目标|计划)", r"目前", r"(?:五|十|三|两|八)年(?=[^,，。;；\n]{0,3}(?:年均|累计|增加|增长|下降|共))",

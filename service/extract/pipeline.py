@@ -151,6 +151,8 @@ _COMPARISON_ONLY = re.compile(r"(?=.)(?:(?:比|较)(?:上年|去年|上年度|�
 # breaks were lost: a clause starts after it. Not a decimal (`1.5倍`) nor a list (`1、2号楼`).
 _RUN_IN_ITEM = re.compile(r"(?<=[\u4e00-\u9fff)）。;；])\d{1,2}[.．](?![\d%])")
 _CHANGE_OF_RATE = re.compile(r"提高|增加|提升|上调|增长|降低|下调|减少|较上年|比上年|同比")
+# Plan words that, in a review, still mark the figure of their own clause as the plan it reports on.
+_OWN_PLAN_WORDS = ("计划", "目标", "任务数")
 _COMPARISON_CUES = ("同比", "比上年", "较上年", "比去年", "较去年", "比五年前", "较五年前", "是十年前")
 # `比上学期`, `较上年度`, `由上学年的`: a change against the last term, as 比上年 is against the last year
 
@@ -177,10 +179,14 @@ _ACTION = re.compile(alternation((*GOAL_VERBS, *INCREASE_VERBS, *DECREASE_VERBS,
 _LEVEL_AFTER_STOCK = re.compile(alternation(LEVEL_VERBS))
 
 
-def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | None) -> str | None:
-    """The status of the nearest decisive cue in view[lo:hi]."""
+def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | None,
+                own_plan: bool = True) -> str | None:
+    """The status of the nearest decisive cue in view[lo:hi]. In a review, a plan word of the
+    quantity's own clause still plans (`计划新建学校18所，实际完成20所`) where `own_plan`: not in
+    a sentence about a past year's plan (`2020年，…计划建设项目共19个` in a 2021 report)."""
     comparison = False
     stock = False
+    cumulative = False
     view = cues.view
     for start, end, kind in cues.before(lo, hi):
         if kind == status.FACT and _CLAUSE_BREAK.search(view, end, hi):
@@ -197,9 +203,16 @@ def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | N
         if stock and kind not in (status.TARGET, status.RESULT):
             break
         if kind == "weak_target":
-            if section_status == status.RESULT:
+            if section_status == status.RESULT and not (
+                    own_plan and view.startswith(_OWN_PLAN_WORDS, start) and not _CLAUSE_BREAK.search(view, end, hi)):
                 continue  # `规划总投资…`, `将…从A降至B` describe what was done in a review
-            return status.TARGET
+            return status.TARGET  # `一、完成情况 计划新建学校18所，实际完成20所`: the plan, restated
+        if kind == status.RESULT and view.startswith("累计", start):
+            # `全区累计新增学位2.1万个` reports, `到2027年，累计新增…` plans; bare 累计 in a plan's
+            # section sums up what the plan is to reach (`累计培训学时36学时`)
+            if end - start > 2 or section_status != status.TARGET:
+                cumulative = True
+            continue
         if kind == status.RESULT and (cues.view[start:end].endswith(_COMPARISON_CUES)
                                       or (view[start] in "比较由从" and view[start + 1] == "上")):
             comparison = True  # `比上年增加…`: planned where the clause plans, else a result
@@ -207,6 +220,8 @@ def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | N
         return kind
     if stock:
         return status.FACT
+    if cumulative:
+        return status.RESULT
     return "comparison" if comparison else None
 
 
@@ -249,7 +264,7 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
     or the document's title, else the sentences before it in the same section, else a plan."""
     section_status, heading = structure.status_at(q.start, doc_index)
     after = view[q.alt_end:q.alt_end + 14]  # what status.target_after and result_after first test
-    if ("于" in after or "在" in after or "预计" in after) and status.target_after(view, q.alt_end):
+    if status.target_after(view, q.alt_end):
         return status.TARGET, None
     done_after = "已" in after
     if done_after and status.scope_of_progress(view, q.alt_end):
@@ -259,7 +274,10 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
     if status.share_of_plan(view, q.start):
         return status.RESULT, None
     lo = cues.sentence_start(q.start)
-    cue = _cue_before(cues, lo, q.start, section_status)
+    own_plan = section_status != status.RESULT or not (
+        0 <= doc_index < len(structure.documents)
+        and status.opens_with_past_year(view, lo, q.start, structure.documents[doc_index].year))
+    cue = _cue_before(cues, lo, q.start, section_status, own_plan)
     if cue == "comparison" and section_status:
         return section_status, heading
     if cue is not None and cue != "comparison":

@@ -39,8 +39,9 @@ _IN_CELL = r"(?:(?!  )[^,，。;；:：\n|\t])"
 _RESULT_AFTER = re.compile(_IN_CELL + r"{0,8}?(?:已经|已(?![经知有]))")
 # `其余26场次将于下半年完成`, `剩余9场于12月底前完成`: a plan cue right after the counted noun
 # (a time limit of completion is one, unless 已 says it was met).
-_TARGET_AFTER = re.compile(_IN_CELL + r"{0,6}?(?:将于|将在|计划于|拟于|预计于|预计在|力争于|力争在|预计(?=[\d一二三四五六七八九十年今明下本]))"
-                           rf"|(?:(?!已)(?!  )[^,，。;；:：\n|\t]){{0,6}}?于[^,，。;；:：\n|\t已]{{1,8}}?前(?:{alternation(COMPLETION_VERBS)})")
+_TARGET_AFTER = re.compile(_IN_CELL + r"{0,6}?(?:将于|将在|计划于|拟于|预计于|预计在|力争于|力争在|预计(?=[\d一二三四五六七八九十年今明下本])"
+                           r"|(?<!按)(?:力争|确保|计划|争取))"
+                           rf"|(?:(?!已)(?!  )[^,，。;；:：\n|\t]){{0,6}}?于?[^,，。;；:：\n|\t已]{{1,8}}?前(?:{alternation(COMPLETION_VERBS + ('开工',))})")
 _REVIEW_HEADING = re.compile(_alt(re.escape(w) for w in REVIEW_HEADINGS))
 _PLAN_HEADING = re.compile(_alt(re.escape(w) for w in PLAN_HEADINGS))
 _PROBLEM_HEADING = re.compile(_alt(re.escape(w) for w in PROBLEM_HEADINGS))
@@ -146,7 +147,9 @@ class CueIndex:
 
 # A year or this year opening the sentence of a result (`2017年温州市新建幼儿园94所`,
 # `今年全市已新建幼儿园67所`) is the period it reports.
-_OPENING_PERIOD = re.compile(r"[ \t\u3000]*(?:——)?(?P<period>(?<!\d)20\d\d年(?:度|底|末)?|今年|去年)(?![0-9])")
+# A speaker may stand before it: `据介绍，2025年全市新建学校23所`, `刘建华表示，2025年…`.
+_OPENING_PERIOD = re.compile(r"[ \t\u3000]*(?:——)?(?:据[^,，。;；\n]{0,8}?介绍[,，]|[^,，。;；\n\d]{1,12}?(?:介绍|表示|指出)[,，])?"
+                             r"[ \t]*(?P<period>(?<!\d)20\d\d年(?:度|底|末)?|今年|去年)(?![0-9])")
 
 
 def opening_period(view: str, lo: int, pos: int) -> tuple[int, int] | None:
@@ -218,11 +221,12 @@ def scope_of_progress(view: str, end: int) -> bool:
 
 def target_after(view: str, end: int) -> bool:
     window = view[end:end + 14]
-    if "于" not in window and "在" not in window and "预计" not in window:
-        return False  # every plan cue after a count holds one of them (`将于`, `计划在`, `预计`)
+    if not any(c in window for c in _TARGET_AFTER_CHARS):
+        return False  # every plan cue after a count holds one of them (`将于`, `计划在`, `预计`, `…前`)
     return _TARGET_AFTER.match(view, end, min(len(view), end + 14)) is not None
 
 
+_TARGET_AFTER_CHARS = ("于", "在", "预计", "前", "力争", "确保", "计划", "争取")
 _RESULT_NEAR = re.compile(_IN_CELL + r"{0,3}?(?:已经|已(?![经知有]))")
 
 

@@ -447,6 +447,20 @@ def _issuer(title: str, title_view: str) -> str | None:
 _BODY_SUFFIXES = tuple(s for s in ISSUER_SUFFIXES if s not in ("校", "会", "部", "室", "所"))
 
 
+_REVIEW_THEN_PLAN = re.compile(r"(?:总结|回顾|情况)[^,，。]{0,4}(?:及|与|和|暨)")
+
+
+def _title_year(title_view: str) -> int | None:
+    """The year a document is for: the first its title names (`（2025—2027年）` starts in 2025),
+    but the plan's in a review followed by a plan (`2024年工作总结及2025年工作计划` is for 2025)."""
+    years = [m for m in _YEAR.finditer(title_view)] if title_view else []
+    if not years:
+        return None
+    if len(years) > 1 and _REVIEW_THEN_PLAN.search(title_view, years[0].end(), years[1].start()):
+        return int(years[1].group())
+    return int(years[0].group())
+
+
 def _named_after_year(rest: str) -> str | None:
     """`东湖县实验小学教学工作计划` -> `东湖县实验小学`: the longest opening that ends in an
     issuer's suffix and starts with a place (a school's name holds one)."""
@@ -509,9 +523,8 @@ def parse_structure(text: str, view: str) -> Structure:
     for d, (title, start, doc_number, body_line) in enumerate(headers):
         end = headers[d + 1][1] if d + 1 < len(headers) else len(text)
         title_view = normalise(title) if title else ""
-        year_match = _YEAR.search(title_view)
         doc = Document(index=d, title=title, issuer=_issuer(title, title_view) if title else None,
-                       year=int(year_match.group()) if year_match else None,
+                       year=_title_year(title_view),
                        doc_number=doc_number, span=Span(start, end))
         structure.documents.append(doc)
         structure._doc_starts.append(start)

@@ -81,7 +81,12 @@ def column_role(heading: str) -> str | None:
             return min(found, key=_ROLE_ORDER.__getitem__)
     if _YEAR_HEADING.match(h):
         return "year"
+    if ("完成" in h or "实际" in h) and not _PLAN_WORD.search(h):
+        return "result"  # `1-9月完成投资`, `完成数`, `2024年完成`: what was done
     return None
+
+
+_PLAN_WORD = re.compile("计划|目标|任务|时限|时间")
 
 
 def _may_name_column(stripped: str) -> bool:
@@ -92,7 +97,8 @@ def _may_name_column(stripped: str) -> bool:
     first, last = stripped[0], stripped[-1]
     if first in _NOISE_CHARS or last in _NOISE_CHARS or stripped[1:2] in _NOISE_CHARS or stripped[1:2].isspace():
         return True
-    return first in _BY_FIRST or last in _BY_LAST or stripped[:2] in ("19", "20")
+    return (first in _BY_FIRST or last in _BY_LAST or stripped[:2] in ("19", "20")
+            or "完成" in stripped or "实际" in stripped)
 
 
 def _resolve_years(roles: list[str], headings: list[str]) -> list[str]:
