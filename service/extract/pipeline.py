@@ -18,6 +18,7 @@ from .numerals import to_number
 from .quantities import Quantity, find_quantities, quantity_at
 from .scan import alternation
 from .source import normalise
+from .unwrap import Unwrapped, unwrap
 from .structure import parse_structure
 from .tables import bare_values
 
@@ -405,7 +406,30 @@ def _shares_word(a: str, b: str) -> bool:
 
 
 def extract(text: str) -> Extraction:
-    """Every numeric target and result of a plan or report (one document or a compilation)."""
+    """Every numeric target and result of a plan or report (one document or a compilation).
+    Lines a page's layout wrapped (text pasted from a PDF) are read joined; spans still point
+    into `text` as submitted."""
+    unwrapped = unwrap(text)
+    if unwrapped is None:
+        return _extract(text)
+    return _restore(_extract(unwrapped.text), unwrapped, text)
+
+
+def _restore(extraction: Extraction, unwrapped: Unwrapped, text: str) -> Extraction:
+    """Spans of the joined text mapped back to the submitted one (a raw that a wrap cut in two
+    holds the line break, as written)."""
+    for doc in extraction.documents:
+        doc.span = Span(*unwrapped.span(doc.span.start, doc.span.end))
+        for item in doc.items:
+            item.span = Span(*unwrapped.span(item.span.start, item.span.end))
+    for measure in (*extraction.targets, *extraction.results):
+        start, end = unwrapped.span(measure.span.start, measure.span.end)
+        measure.span = Span(start, end)
+        measure.raw = text[start:end]
+    return extraction
+
+
+def _extract(text: str) -> Extraction:
     view = normalise(text)
     structure = parse_structure(text, view)
     quoted: list[tuple[int, int]] | None = None  # read when a quantity passes the cheaper tests

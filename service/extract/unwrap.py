@@ -1,0 +1,144 @@
+"""Lines wrapped by a page's layout, joined back before reading (text pasted from a PDF).
+
+A PDF viewer copies its text line by line: a sentence runs on over several lines of the page's
+width, a number may sit at one line's end and its unit at the next line's start (`新增学位1200` /
+`个`), and a responsibility list wraps after a `、`. Read as written, every such break would end
+a clause (the comparator `不|低于` lost, a unit cut off, a metric halved). A break is joined when
+the line before it shows it is no end:
+
+- it ends with a mark that cannot end a line of a plan (`，`, `、`, an opening bracket or quote,
+  a dash of a range), or with a number whose unit opens the next line;
+- or the text is wrapped at a width (many lines end without punctuation at nearly the same
+  width) and the line before reaches that width.
+
+Never joined: a blank line, a line that opens an item, a section, a bullet, a responsibility
+label or a table row, a table row itself (`|`, a tab, columns aligned with spaces), a page's
+footer. The reading runs on the joined text; `restore` maps every span back, so offsets still
+point into the text as submitted.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from .lexicon import RESPONSIBILITY_LABELS
+from .scan import alternation
+from .source import normalise
+
+# A line ending with one of these goes on in the next (the view's ASCII forms).
+_OPEN_ENDS = tuple(",、(“《-—~")
+# A line ending with a full stop, a colon or a closing bracket ends there.
+_CLOSED_ENDS = tuple("。;!?:)”》」』】")
+_TERMINAL = re.compile(r"[。;!?:]$")
+# What opens a unit of structure, or a line of its own.
+_STRUCTURE_START = re.compile(
+    r"^(?:#|\*\*|[●•·■□◆◇▪►▶※★☆\-*]|\d{1,3}[.、](?:(?!\d)|(?=(?:19|20)\d\d年))|[一二三四五六七八九十]{1,3}[、.]"
+    r"|\([一二三四五六七八九十\d]{1,3}\)|[\d]{1,2}\)|第[一二三四五六七八九十百\d]+[章节条部分篇]"
+    r"|[①-⑳⑴-⒇]|附件|附表|附:|"
+    + alternation(RESPONSIBILITY_LABELS) + r"|完成时限|完成时间)")
+# A bare item number (`27构建…`): digits and no unit after them.
+_BARE_ITEM = re.compile(r"^\d{1,3}[\u4e00-\u9fff]")
+_UNIT_START = re.compile(r"^(?:%|万|亿|千|百|个|所|名|人|位|项|次|元|家|间|套|台|场|期|篇|节|处|条|种|以上|以下|左右)")
+# A unit that ends its clause right there (`个，`, `万元。`): no word that begins with the same
+# character (`人民`, `名单`, `元旦` after a table of contents' page number).
+_UNIT_CLOSING = re.compile(r"^(?:%|(?:万|亿|千万)?(?:元|人次|人|名|个|所|项|次|家|间|套|台|场|篇|节|处|条|种|位))"
+                           r"(?:[,、;。)]|以上|以下|左右|$)")
+_PAGE_FOOTER = re.compile(r"^(?:[-—–·~ ]*\d{1,3}[-—–·~ ]*|第\s*\d+\s*页.{0,8})$")
+_TABLE_ROW = re.compile(r"[|\t]|\S {2,}\S")
+_LABEL_ONLY = re.compile(rf"^(?:{alternation(RESPONSIBILITY_LABELS)})[ \t]*:$")
+_MIN_WRAPPED = 4  # lines at the wrap width before a text counts as wrapped
+_MIN_WIDTH = 16
+
+
+def _width(line: str) -> float:
+    """Display width in full-width characters (ASCII takes half a place)."""
+    return sum(0.5 if ord(c) < 128 else 1.0 for c in line)
+
+
+@dataclass
+class Unwrapped:
+    """The joined text and where its cuts were: `cuts[k]` is the joined offset where removed
+    text stood, `shift[k]` how much had been removed up to and including it."""
+    text: str
+    cuts: list[int]
+    shift: list[int]
+
+    def original(self, pos: int) -> int:
+        """The offset in the submitted text of the character at `pos` in the joined one."""
+        k = bisect.bisect_right(self.cuts, pos) - 1
+        return pos + (self.shift[k] if k >= 0 else 0)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            return self.original(start), self.original(start)
+        return self.original(start), self.original(end - 1) + 1
+
+
+def _wrap_width(lines: list[str]) -> float | None:
+    """The width a wrapped text breaks its lines at: the width most lines without a closing mark
+    reach (within a character), when enough do."""
+    widths = sorted(_width(s) for s in lines
+                    if s and not s.endswith(_CLOSED_ENDS) and _width(s) >= _MIN_WIDTH and not _TABLE_ROW.search(s))
+    if len(widths) < _MIN_WRAPPED:
+        return None
+    top = widths[int(len(widths) * 0.75)]
+    near = sum(1 for w in widths if 0.85 * top <= w <= top + 1)
+    nonblank = sum(1 for s in lines if s and _width(s) >= 10)
+    if near < _MIN_WRAPPED or near < 0.25 * nonblank:
+        return None
+    return top
+
+
+def _soft(above: str, below: str, wrap: float | None) -> bool:
+    """Whether the break between two non-blank lines (stripped, normalised) is a wrap."""
+    if _TABLE_ROW.search(above) or _TABLE_ROW.search(below) or _PAGE_FOOTER.match(below) or _PAGE_FOOTER.match(above):
+        return False
+    if _STRUCTURE_START.match(below) or (_BARE_ITEM.match(below) and not _UNIT_START.match(below.lstrip("0123456789"))):
+        return False  # `27构建…` opens an item; `4个，…` goes on
+    if _LABEL_ONLY.match(above):
+        return True  # `责任单位：` / `计财股、基建办`
+    if _TERMINAL.search(above) or above.endswith(_CLOSED_ENDS):
+        return False
+    if above.endswith(_OPEN_ENDS):
+        return True
+    if above[-1].isdigit() and _UNIT_CLOSING.match(below):
+        return True  # `新增学位1200` / `个` (a digit after a digit only at the wrap width: `附件1` / `2025年…`)
+    return wrap is not None and _width(above) >= 0.85 * wrap
+
+
+def unwrap(text: str) -> Unwrapped | None:
+    """The text with its wrapped lines joined, or None when it has none. Linear in the text."""
+    if "\n" not in text:
+        return None
+    view = normalise(text)
+    raw_lines = view.split("\n")
+    stripped = [ln.strip(" \t\r") for ln in raw_lines]
+    wrap = _wrap_width(stripped)
+    pieces: list[str] = []
+    cuts: list[int] = []
+    shift: list[int] = []
+    removed = 0
+    pos = 0  # offset of the current line in `text`
+    out_len = 0
+    n = len(raw_lines)
+    for k, line in enumerate(raw_lines):
+        end = pos + len(line)
+        if k + 1 < n and stripped[k] and stripped[k + 1] and _soft(stripped[k], stripped[k + 1], wrap):
+            keep = len(line.rstrip(" \t\r"))  # the line without its trailing blanks and \r
+            nxt = raw_lines[k + 1]
+            lead = len(nxt) - len(nxt.lstrip(" \t"))  # the next line's indentation
+            pieces.append(text[pos:pos + keep])
+            out_len += keep
+            removed += (len(line) - keep) + 1 + lead
+            cuts.append(out_len)
+            shift.append(removed)
+            pos = end + 1 + lead
+            raw_lines[k + 1] = nxt[lead:]
+            continue
+        pieces.append(text[pos:end + 1] if k + 1 < n else text[pos:end])
+        out_len += (end + 1 - pos) if k + 1 < n else (end - pos)
+        pos = end + 1
+    if not cuts:
+        return None
+    return Unwrapped("".join(pieces), cuts, shift)
