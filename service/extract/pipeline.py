@@ -409,10 +409,11 @@ def extract(text: str) -> Extraction:
     """Every numeric target and result of a plan or report (one document or a compilation).
     Lines a page's layout wrapped (text pasted from a PDF) are read joined; spans still point
     into `text` as submitted."""
-    unwrapped = unwrap(text)
+    view = normalise(text)
+    unwrapped = unwrap(text, view)
     if unwrapped is None:
-        return _extract(text)
-    return _restore(_extract(unwrapped.text), unwrapped, text)
+        return _extract(text, view)
+    return _restore(_extract(unwrapped.text, normalise(unwrapped.text)), unwrapped, text)
 
 
 def _restore(extraction: Extraction, unwrapped: Unwrapped, text: str) -> Extraction:
@@ -429,8 +430,7 @@ def _restore(extraction: Extraction, unwrapped: Unwrapped, text: str) -> Extract
     return extraction
 
 
-def _extract(text: str) -> Extraction:
-    view = normalise(text)
+def _extract(text: str, view: str) -> Extraction:
     structure = parse_structure(text, view)
     quoted: list[tuple[int, int]] | None = None  # read when a quantity passes the cheaper tests
     quoted_starts: list[int] = []

@@ -52,8 +52,8 @@ _MIN_WIDTH = 16
 
 
 def _width(line: str) -> float:
-    """Display width in full-width characters (ASCII takes half a place)."""
-    return sum(0.5 if ord(c) < 128 else 1.0 for c in line)
+    """Display width in full-width characters (ASCII takes half a place); counted in C."""
+    return len(line) - 0.5 * len(line.encode("ascii", "ignore"))
 
 
 @dataclass
@@ -107,11 +107,12 @@ def _soft(above: str, below: str, wrap: float | None) -> bool:
     return wrap is not None and _width(above) >= 0.85 * wrap
 
 
-def unwrap(text: str) -> Unwrapped | None:
-    """The text with its wrapped lines joined, or None when it has none. Linear in the text."""
+def unwrap(text: str, view: str | None = None) -> Unwrapped | None:
+    """The text with its wrapped lines joined, or None when it has none. Linear in the text;
+    `view` is its normalised form, when the caller has it."""
     if "\n" not in text:
         return None
-    view = normalise(text)
+    view = normalise(text) if view is None else view
     raw_lines = view.split("\n")
     stripped = [ln.strip(" \t\r") for ln in raw_lines]
     wrap = _wrap_width(stripped)
