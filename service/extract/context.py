@@ -161,7 +161,18 @@ _NAME_SUFFIXES_AFTER_UNIT = tuple(NAME_SUFFIXES_AFTER_UNIT)
 # `每600名学生配备1名`, `每千名学生配置…`: after 每, a count of what another count is set per.
 _STAFFING_AFTER = re.compile(r"[^,，。;；\d]{0,6}?(?:配备|配置|设置|设立|配齐|至少配|不少于|建立|建设|安排)")
 # A count that names which units a rule holds for (`超过1000人的学校`, `2亿元以上的项目`).
-_CONDITION_AFTER = re.compile(r"(?:以上|以下|及以上|及以下)?的(?:学校|项目|单位|班级|企业|幼儿园|地区|乡镇|家庭|学生|教师|班)")
+_CONDITION_AFTER = re.compile(
+    r"(?:以上|以下|及以上|及以下)?的(?:学校|项目|单位|班级|企业|幼儿园|地区|乡镇|家庭|学生|教师|班|考生|岗位|人员|申报人"
+    r"|作品|新生|个人|团队|中学|小学|课题"
+    # `…低于60分的，不得…`, `缺勤超过4学时的不予结业`: the clause names a case, a rule follows
+    r"|[,，]|不|取消|扣|加|得|视为|按|须|可|予以|给予|将|均)"
+    r"|(?:以上|以下|及以上|及以下)(?:方可|者|人数)")  # `得票率达到60%以上方可上报`, `600分以上人数`
+# A scoring rule's unit of deduction (`每少1节扣0.2分`, `发现一次扣5分`): the case, not a goal.
+_SCORING_BEFORE = re.compile(r"(?:每(?:少|多|低|高|超过?|降低|减少|增加|下降|发现|缺|差)|发现)$")
+_SCORING_AFTER = re.compile(r"[^,，。;；\n]{0,10}?[扣加减][ \t]*[\d一二三四五六七八九十两半]")
+# Grading bands and a score's scale (`90分以上为优秀`, `满分为150分`, `合格分数线为60分`).
+_GRADE_AFTER = re.compile(r"(?:及)?(?:以上|以下)?(?:为|评为|定为|属于|的为)(?:优秀|良好|合格|不合格|及格|不及格|[一二三四]等|[A-D]等?)")
+_SCALE_BEFORE = re.compile(r"(?:满分|分数线|合格线|及格线|总分)(?:为|是)?[ \t]*$")
 # (before it, a word of more or less: `超过`, `不足` …, as the lexicon's gt/lt comparators)
 _CONDITION_BEFORE = tuple(w for w, c in COMPARATORS_BEFORE.items() if c in ("gt", "lt"))
 
@@ -192,6 +203,11 @@ def exclusion(view: str, q: Quantity) -> str | None:
     if (("的" in after or "以" in after[:1]) and (before.endswith(_CONDITION_BEFORE) or after.startswith(("以上", "以下")))
             and _CONDITION_AFTER.match(view, q.alt_end, q.alt_end + 8)):
         return "condition"  # `学生规模超过1000人的学校`: which schools a rule holds for
+    if _SCORING_BEFORE.search(before) and _SCORING_AFTER.match(view, q.alt_end, q.alt_end + 16):
+        return "scoring"  # `每少1节扣0.2分`: the step of a deduction
+    if q.unit_written == "分" and (_GRADE_AFTER.match(view, q.alt_end, q.alt_end + 10)
+                                   or _SCALE_BEFORE.search(view, max(0, q.start - 8), q.start)):
+        return "scale"  # `90分以上为优秀`, `满分为150分`: how a score is read, no goal
     if before[-1:] in VAGUE_BEFORE and q.chinese:
         return "vague"  # 数十所, 上百名
     if q.unit_written == "个" and after.startswith(DURATION_AFTER_GE):

@@ -503,7 +503,8 @@ def _extract(text: str, view: str) -> Extraction:
             if per_head is not None:
                 last_per_head = (sentence[0], per_head)
             elif (last_per_head and last_per_head[0] == sentence[0]
-                  and _CHANGE_OF_RATE.search(view, clause_lo, q.start)):
+                  and _CHANGE_OF_RATE.search(view, clause_lo, q.start)
+                  and _COMPARISON_ONLY.fullmatch(view[clause_lo:q.start].strip(" \t"))):
                 per_head = last_per_head[1]  # `每人每月不低于300元，较上年提高100元`: a change of that rate
         unit, currency, category, low, high = _unit_and_category(q, per_head)
         if currency == "CNY" and q.unit_written == "元":

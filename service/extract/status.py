@@ -15,7 +15,7 @@ import re
 from .lexicon import COMPLETION_VERBS, MONTH, PROGRESS_VERBS
 from .scan import Scanner, alternation
 from .source import normalise
-from .cues import (AS_OF, FACT_CUES, PLAN_HEADINGS, PROBLEM_HEADINGS, WEAK_TARGET_CUES, RESULT_CUES,
+from .cues import (AS_OF, BACKGROUND_HEADINGS, FACT_CUES, PLAN_HEADINGS, PROBLEM_HEADINGS, WEAK_TARGET_CUES, RESULT_CUES,
                    REVIEW_HEADINGS, TARGET_CUES)
 
 TARGET, RESULT, FACT = "target", "result", "fact"
@@ -44,7 +44,7 @@ _TARGET_AFTER = re.compile(_IN_CELL + r"{0,6}?(?:将于|将在|计划于|拟于|
                            rf"|(?:(?!已)(?!  )[^,，。;；:：\n|\t]){{0,6}}?于?[^,，。;；:：\n|\t已]{{1,8}}?前(?:{alternation(COMPLETION_VERBS + ('开工',))})")
 _REVIEW_HEADING = re.compile(_alt(re.escape(w) for w in REVIEW_HEADINGS))
 _PLAN_HEADING = re.compile(_alt(re.escape(w) for w in PLAN_HEADINGS))
-_PROBLEM_HEADING = re.compile(_alt(re.escape(w) for w in PROBLEM_HEADINGS))
+_PROBLEM_HEADING = re.compile(_alt(re.escape(w) for w in PROBLEM_HEADINGS + BACKGROUND_HEADINGS))
 _AS_OF = re.compile("|".join(AS_OF))  # in the order written: the longer phrase first
 _HEADING_PERIOD = re.compile(r"(?<!\d)20\d\d年(?:度|上半年|下半年|底|末)?")
 # A table cell is a sentence of its own. The standard engine scans a class faster than `regex`.
