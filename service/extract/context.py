@@ -11,7 +11,9 @@ import re
 import regex
 
 from .lexicon import (
+    ARABIC_ONLY_UNITS,
     BREAKDOWN_CUES,
+    CURRENCY_PREFIXES,
     PHASE_NAMES_AFTER,
     CN_ONE_BLOCKED_UNITS,
     CN_ONE_DESCRIPTIVE_AFTER,
@@ -221,8 +223,12 @@ def exclusion(view: str, q: Quantity) -> str | None:
             head = _CLAUSE_BREAK.split(view[m.end():m.end() + 14], maxsplit=1)[0]
             if any(noun in head for noun in CONDITION_HEADS):
                 return "condition"  # 5人以上随班就读的学校: which schools, not how many people
+    if q.chinese is not None and q.unit_written in ARABIC_ONLY_UNITS:
+        return "word"
     if q.chinese is not None and not q.is_range and q.unit_written != "%":
         numeral = q.chinese
+        if numeral == "二" and q.unit_written in _EVENT_UNITS and before.endswith(_HOLDING_VERBS):
+            return None  # `每学年办理二次`: Taiwan writes 二 where the mainland writes 两
         if numeral in ("百", "千", "万", "二") or numeral.startswith(("百", "千")):
             return "name"  # 百名讲师团, 千名教师: programme names, not counts
         if numeral == "一" and before[-1:] in CN_ONE_WORD_PREFIXES:
@@ -260,6 +266,17 @@ _COUNTED_UNDER_QUOTE = re.compile(
 _HELD_AT = frozenset({"控制在"})
 
 
+_EVENT_UNITS = frozenset({"次", "场", "场次", "梯次", "期"})
+_HOLDING_VERBS = ("办理", "举办", "开展", "组织", "召开", "进行", "举行", "实施")
+_CURRENCY_BEFORE = re.compile(rf"(?:{alternation(CURRENCY_PREFIXES)})[ \t]*$")
+
+
+def currency_before(view: str, q: Quantity) -> str | None:
+    """The currency named right before an amount in 元 (`港币180万元`, `约新台币200亿元`)."""
+    m = _CURRENCY_BEFORE.search(view, max(0, q.start - 5), q.start)
+    return CURRENCY_PREFIXES[m.group().strip()] if m else None
+
+
 def comparator(view: str, q: Quantity, clause_lo: int, reported: bool = False) -> str:
     if q.is_range:
         return "between"
@@ -275,7 +292,7 @@ def comparator(view: str, q: Quantity, clause_lo: int, reported: bool = False) -
     if m:
         word = m.group()
         gap = left[m.end():]
-        if word in COMPARATORS_ADJACENT_ONLY and gap.strip() not in ("", "为", "是", "有"):
+        if word in COMPARATORS_ADJACENT_ONLY and gap.strip() not in ("", "为", "是", "有") and gap.strip() not in CURRENCY_PREFIXES:
             return "eq"
         if reported and word in _HELD_AT:
             return "eq"  # no word after the number (that would have decided above)
@@ -514,7 +531,7 @@ _BEFORE_VERBS = (*COMPARATORS_BEFORE, "达到", "达", "为", "保持", "稳定�
                  "提升到", "提高", "提升", "增加", "新增", "下降", "降低", "减少", "完成", "实现", "在", "至",
                  "到", "共计", "合计", "总计", "累计", "共", "已经", "已", "力争", "争取", "确保", "须", "必须", "要",
                  "应", "同比", "比上年", "较上年", "比去年", "较去年", "比上学期", "较上学期", "比上学年",
-                 "较上学年", "比上年度", "较上年度")
+                 "较上学年", "比上年度", "较上年度", *CURRENCY_PREFIXES)
 _METRIC_BEFORE_VERBS = re.compile(rf"(?:{alternation(_BEFORE_VERBS)})+$")
 # Patterns anchored at the end are tried at every character of the string; what they strip must
 # end it, so a test of the string's end (in C) spares the scan when it cannot match.

@@ -99,9 +99,14 @@ MEASURE_WORDS = {
     "架": ("架", "other"),
     "幅": ("幅", "other"),
     "梯次": ("梯次", "other"),
+    # schools counted as Taiwan and Hong Kong texts count them (`新增双语实验学校6校`, `增设非营利幼儿园3园`)
+    "校": ("校", "schools"),
+    "园": ("园", "schools"),
 }
 # A unit is none where it starts a longer word: `5个班级` counts 个 (of 班级), `2名班主任` 名.
-UNITS_NOT_BEFORE = {"个班": ("级", "主任", "子"), "班": ("级", "主任", "子", "车", "会"), "首": ("届", "批", "次", "个"),
+UNITS_NOT_BEFORE = {"校": ("区", "园", "长", "内", "外", "际", "本", "级", "友", "训", "庆", "服", "车", "舍", "医", "领导"),
+                    "园": ("区", "长", "所", "内", "外", "本", "级", "际", "丁", "林", "艺", "地", "博会"),
+                    "个班": ("级", "主任", "子"), "班": ("级", "主任", "子", "车", "会"), "首": ("届", "批", "次", "个"),
                     "起": ("步", "点", "来", "始"), "字": ("号", "第", "体", "样", "幕")}
 # Units of time are measure words only where a length of time is itself the goal (`平均受教育年限
 # 达12.3年`, `承包期再延长30年`, `书面作业时间不超过60分钟`, `审批时限压缩到5个工作日`): a noun of
@@ -112,7 +117,7 @@ DURATION_UNITS = {"年": ("年", "other"), "小时": ("小时", "other"), "个�
                   "分钟": ("分钟", "other"), "工作日": ("工作日", "other"), "个工作日": ("工作日", "other"),
                   "天": ("天", "other")}
 # A limit on the number (`每天…体育活动不少于2小时`, `课后服务每周不少于5天`) makes it a goal too.
-DURATION_NOUNS = ("年限", "期限", "承包期", "有效期", "使用期", "服务期", "时间", "时长", "时限", "用时",
+DURATION_NOUNS = ("年限", "期限", "承包期", "有效期", "使用期", "服务期", "时间", "时长", "时限", "用时", "每周", "每月",
                   "压缩", "缩短", "控制在", "不少于", "不低于", "至少", "不超过", "不多于")
 MEASURE_WORDS.update(DURATION_UNITS)
 # Points of a score count only after a noun of scoring (`中考平均分提高5分`, `考核分值100分`);
@@ -131,6 +136,8 @@ LIST_CUES = ("分别", "依次")
 BREAKDOWN_CUES = ("其中", "分别为", "分别是", "分别用于", "包括")
 # Measure words a bare Chinese `一` must not be read with: `一部分`, `一件事` and the like are
 # words, not counts. (Arabic `1部` stays a count.)
+# Measure words read only after Arabic digits: `两校`, `三园` are names and phrases (两校联动).
+ARABIC_ONLY_UNITS = {"校", "园"}
 CN_ONE_BLOCKED_UNITS = {"只", "支", "部", "条", "种", "班", "组", "队", "本", "门", "块", "张", "份", "轮", "届", "间", "处", "位", "台", "件",
                         "起", "副", "首", "字", "架", "幅"}  # 一起, 一副, 一首, 一字之差
 
@@ -139,7 +146,12 @@ CN_ONE_BLOCKED_UNITS = {"只", "支", "部", "条", "种", "班", "组", "队", 
 # Taiwan or Hong Kong text holds; a document holding one counts its bare 元 in that currency.
 REGION_CURRENCY_MARKERS = (("TWD", ("新臺幣", "新台幣", "立法院", "行政院")),
                            ("HKD", ("立法會", "財政預算案", "特區政府", "特區")))
-CURRENCIES = {"元": "CNY", "人民币": "CNY", "美元": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY", "英镑": "GBP"}
+CURRENCIES = {"元": "CNY", "人民币": "CNY", "美元": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY", "英镑": "GBP",
+              "澳门元": "MOP", "澳门币": "MOP", "美金": "USD"}
+# A currency's name written before the amount (`港币180万元`, `约新台币200亿元`, `澳门元2,500万元`):
+# the 元 after the number counts in it.
+CURRENCY_PREFIXES = {"人民币": "CNY", "港币": "HKD", "港元": "HKD", "新台币": "TWD", "台币": "TWD",
+                     "澳门元": "MOP", "澳门币": "MOP", "美元": "USD", "美金": "USD", "欧元": "EUR"}
 
 PERCENT_UNITS = {"%": "%", "‰": "‰", "个百分点": "百分点", "百分点": "百分点"}
 
@@ -179,8 +191,8 @@ COMPARATORS_INFIX = {"余": "gt", "多": "gt"}
 # --- direction -----------------------------------------------------------------------------
 # A growth rate is an amount of change upward (`增长5%左右`, `涨幅3%`, `增速不低于6%`).
 INCREASE_VERBS = ("新增", "增加", "增长", "增设", "扩大", "提高", "提升", "增幅", "扩增", "新扩", "增量", "多增",
-                  "涨幅", "增速", "上涨", "上升", "延长", "增产", "扩招")
-DECREASE_VERBS = ("下降", "降低", "减少", "压减", "缩减", "压缩", "降幅", "减幅", "缩短", "减产")
+                  "涨幅", "增速", "上涨", "上升", "延长", "增产", "扩招", "上调", "调升", "调高", "增拨")
+DECREASE_VERBS = ("下降", "降低", "减少", "压减", "缩减", "压缩", "降幅", "减幅", "缩短", "减产", "下调", "调降", "调低")
 # In an enumeration that shares its opening verb, a member named as a stock is a level, not a
 # change (`增加投入2000万元、总规模1.2亿元`, `新增学位3000个、学位总数5.2万个`).
 STOCK_NOUNS = ("规模", "总量", "总数", "总额", "余额", "存量")

@@ -507,7 +507,10 @@ def _extract(text: str, view: str) -> Extraction:
                   and _COMPARISON_ONLY.fullmatch(view[clause_lo:q.start].strip(" \t"))):
                 per_head = last_per_head[1]  # `每人每月不低于300元，较上年提高100元`: a change of that rate
         unit, currency, category, low, high = _unit_and_category(q, per_head)
-        if currency == "CNY" and q.unit_written == "元":
+        named = context.currency_before(view, q) if q.unit_written == "元" and q.start else None
+        if named:
+            currency = named
+        elif currency == "CNY" and q.unit_written == "元":
             if doc_index not in yuan:
                 span = structure.documents[doc_index].span if doc_index < len(structure.documents) else None
                 yuan[doc_index] = _yuan_of(text, span.start, span.end) if span else "CNY"

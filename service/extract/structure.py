@@ -43,6 +43,10 @@ _RESPONSIBILITY_PAREN = re.compile(
 _RESPONSIBILITY_TAIL = re.compile(
     rf"[。;；][ \t]*(?P<body>(?:{alternation(RESPONSIBILITY_LABELS)})[ \t]*[:：][^()（）。\n]*)。?[ \t]*$"
 )
+# Responsibility written as roles, without labels: `（县教育局牵头，县财政局、县住建局配合）`.
+_ROLE_PAREN = re.compile(r"\((?P<lead>[^()\n,，;；:：。]{2,40}?)牵头(?:[,，;；][ \t]*(?P<help>[^()\n;；:：。]{2,60}?)(?:配合|参与|协同|协助))?\)")
+# A role marked after a unit's name in a list (`县教育局（牵头）、县财政局`) is no part of the name.
+_ROLE_MARK = re.compile(r"[(\[〔【]牵头[)\]〕】]|（牵头）")
 _LABEL_SPLIT = re.compile(rf"(?P<label>{alternation(RESPONSIBILITY_LABELS)})[ \t]*[:：]")
 _NAME_SPLIT = re.compile(r"[、,，;；\s]+")
 _TITLE = re.compile(
@@ -252,6 +256,8 @@ def _clean(original: str) -> str:
 
 
 def _names(body: str, kind: str) -> list[str]:
+    if "牵头" in body:
+        body = _ROLE_MARK.sub("", body)
     tokens = [t for t in _NAME_SPLIT.split(_MARKUP.sub("", body).strip(" \t。.")) if t]
     if kind != "leader":
         return tokens
@@ -648,6 +654,11 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
                 items.append((doc.index, current))
                 last_number = n
                 section_changed = False
+        if current is not None and "(" in content and "牵头" in content and not current.responsible_units:
+            for pm in _ROLE_PAREN.finditer(content):  # `(县教育局牵头，县财政局、县住建局配合)`
+                _add_responsibility(current, "牵头单位", pm.group("lead"))
+                if pm.group("help"):
+                    _add_responsibility(current, "配合单位", pm.group("help"))
         if current is not None and (":" in content or "：" in content):
             if "(" in content:
                 for pm in _RESPONSIBILITY_PAREN.finditer(content):
