@@ -19,7 +19,7 @@ from .quantities import Quantity, find_quantities, quantity_at
 from .scan import alternation
 from .source import normalise
 from .unwrap import Unwrapped, unwrap
-from .structure import parse_structure
+from .structure import names_time, parse_structure
 from .tables import bare_values
 
 _HUNDRED_MILLION = Decimal(10) ** 8
@@ -144,7 +144,7 @@ _CHANGE_TO = re.compile(
     r"(?:近|约|超过|逾|将近|接近|不低于|不少于|不高于|不超过)?[ \t]*(?:每[生人校年月学期天]{1,2}){0,2}$")
 _FROM = re.compile(r"(?:由|从)[^,，。;；\n]{0,12}$")
 _CLAUSE_BREAK = re.compile(r"[,，;；]")
-_NOT_MEASURED_COLUMNS = ("number", "units", "leaders", "deadline", "note")
+_NOT_MEASURED_COLUMNS = ("number", "units", "leaders", "deadline", "note", "measure")
 # A metric that names only the comparison (`比上年`, `同比增长`): the change of what came before.
 _COMPARISON_ONLY = re.compile(r"(?=.)(?:(?:比|较)(?:上年|去年|上年度|上学年|上学期|20\d\d年)(?:同期)?|同比)?"
                               r"(?:增长|提高|提升|增加|下降|降低|减少|增幅|增速)?(?:了|到|至)?")
@@ -254,7 +254,8 @@ def _row_deadline(text: str, structure, pos: int) -> str | None:
         return None
     for start, end, role in cell[1].cells:
         if role == "deadline":
-            return text[start:end].strip() or None
+            limit = text[start:end].strip()
+            return limit if limit and names_time(limit) else None
     return None
 
 

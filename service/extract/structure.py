@@ -278,11 +278,20 @@ def _names(body: str, kind: str) -> list[str]:
     return merged
 
 
+_NAMES_TIME = re.compile(r"\d|[一二三四五六七八九十]{1,3}月|年|底|末|前|内|旬|学期|季度|假|开学|节")
+
+
+def names_time(limit: str) -> bool:
+    """Whether a time-limit cell or label names a time (`6月底前`, `贯穿全年`), not a manner of
+    working (`长期坚持`, `持续推进`, `常态化`): targets.md §2, a note that names no time is none."""
+    return bool(_NAMES_TIME.search(limit))
+
+
 def _add_responsibility(item: Item, label: str, body: str) -> None:
     kind = RESPONSIBILITY_LABELS[label]
     if kind == "deadline":
         limit = _MARKUP.sub("", body).strip(" \t。.;；,，")
-        if limit and item.deadline is None:
+        if limit and item.deadline is None and names_time(limit):
             item.deadline = limit
         return
     target = item.responsible_leaders if kind == "leader" else item.responsible_units
@@ -675,12 +684,21 @@ def _table_items(text: str, table: Table, doc: Document, structure: Structure, s
     column, its responsible units and leaders from theirs."""
     if not (table.has("number") or table.has("units") or table.has("leaders") or table.has("deadline")):
         return  # an indicator table: its rows are measures, not work items
+    last = None
     for r, row in enumerate(table.rows):
+        end = table.rows[r + 1].start if r + 1 < len(table.rows) else table.end
         if row.number is None:
             if table.has("number"):
+                if last is not None and not _cell_text(text, row, "number"):
+                    # a merged cell's continuation (`|  |  | 新增学位810个 | 规划科 |`): the item goes on
+                    last.span = Span(last.span.start, end)
+                    for start, cell_end, role in row.cells:
+                        if role == "units":
+                            _add_names(last.responsible_units, text[start:cell_end])
+                        elif role == "leaders":
+                            _add_names(last.responsible_leaders, text[start:cell_end], "leader")
                 continue
             row.number = r + 1
-        end = table.rows[r + 1].start if r + 1 < len(table.rows) else table.end
         title = ""
         for start, cell_end, role in row.cells:
             if role in ("target", "name") and not title:
@@ -697,6 +715,11 @@ def _table_items(text: str, table: Table, doc: Document, structure: Structure, s
         doc.items.append(item)
         structure._item_starts.append(row.start)
         structure._items.append((doc.index, item))
+        last = item
+
+
+def _cell_text(text: str, row, role: str) -> str:
+    return next((text[s:e].strip() for s, e, r in row.cells if r == role), "")
 
 
 def _add_names(target: list[str], body: str, kind: str = "unit") -> None:

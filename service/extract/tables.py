@@ -200,21 +200,19 @@ def _cells(line, sep: str = "|") -> list[tuple[int, int] | None]:
         return [(line.start + m.start(), line.start + m.end()) for m in _SPACED_CELL.finditer(text)]
     out: list[tuple[int, int] | None] = []
     pos = 0
-    for part in text.split(sep):
+    parts = text.split(sep)
+    for k, part in enumerate(parts):
         a = pos
         pos += len(part) + 1
         stripped = part.strip(" \t\u3000")
         if not stripped:
-            if sep == "\t":
-                out.append(None)
+            if sep == "\t" or 0 < k < len(parts) - 1:
+                out.append(None)  # an empty cell (a merged one's continuation: `|  |  | 810个 |`)
             continue
         lead = len(part) - len(part.lstrip(" \t\u3000"))
         out.append((line.start + a + lead, line.start + a + lead + len(stripped)))
-    if sep == "\t":
-        while out and out[0] is None:
-            out.pop(0)  # indentation before the first cell
-        while out and out[-1] is None:
-            out.pop()
+    while out and out[-1] is None:
+        out.pop()
     return out
 
 
@@ -232,12 +230,17 @@ def _separators(text: str, sep: str) -> int:
     return text.count(sep)
 
 
+# A heading that names no known column but writes a unit in brackets (`总投资（万元）`,
+# `推荐名额（名）`) heads a column of values: the plan's, unless a column of results says otherwise.
+_UNIT_WORD_ROLE = "target"
+
+
 def _pipe_table(lines, i, sep: str = "|"):
     """A table written one row a line, cells between pipes (or tabs, with `sep`)."""
     header = lines[i]
     spans = [c for c in _cells(header, sep) if c is not None]
     headings = [header.text[s - header.start:e - header.start] for s, e in spans]
-    roles = [column_role(h) for h in headings]
+    roles = [column_role(h) or (_UNIT_WORD_ROLE if _LABEL_UNIT.search(h) else None) for h in headings]
     k = i + 1
     if not _header_ok(roles):
         while k < len(lines) and _separators(lines[k].text, sep) >= 2:
@@ -257,6 +260,8 @@ def _pipe_table(lines, i, sep: str = "|"):
             k += 1
             continue
         spans = _cells(line, sep)
+        while spans and spans[0] is None and len(spans) > len(roles):
+            spans.pop(0)  # indentation before the first cell, not an empty one
         row = Row(start=line.start, end=line.end, roles=roles, cell_units=table.cell_units)
         for c, span in enumerate(spans):
             if span is not None:
@@ -382,6 +387,8 @@ _LABEL_UNIT = re.compile(r"[(（][ \t]*(?P<mag>万|亿|千)?(?P<unit>[^\s()（�
 _BARE_VALUE = re.compile(r"(?:≥|≤|⩾|⩽|不低于|不少于|不超过|不高于|约)?[ \t]*(?P<num>\d{1,9}(?:\.\d{1,4})?)"
                          r"[ \t]*(?:以上|以下|以内|左右)?")
 _VALUE_ROLES = frozenset(("target", "baseline", "result"))
+_SUM_ROWS = frozenset(("合计", "总计", "小计", "共计", "合 计", "总 计"))
+_UNIT_CELL = re.compile(r"(?P<mag>万|亿|千)?(?P<unit>[^\s()（）\d]{1,4})")
 _PER_HEAD_WORDS = ("生均", "人均", "每")
 
 
@@ -391,6 +398,18 @@ def bare_values(view: str, tables: list[Table]):
     from .lexicon import CURRENCIES, MEASURE_WORDS, PERCENT_UNITS
     from .numerals import number_value
     from .quantities import Quantity
+
+    def unit_written(cell: str):
+        """A 单位 column's cell (`%`, `所`, `万元`) as (unit, magnitude), or None."""
+        m = _UNIT_CELL.fullmatch(cell)
+        if not m:
+            return None
+        unit, magnitude = m.group("unit"), m.group("mag") or ""
+        if unit == "个百分点":
+            unit = "百分点"
+        if unit in CURRENCIES:
+            return (unit, magnitude) if magnitude else None
+        return (unit, magnitude) if unit in PERCENT_UNITS or unit in MEASURE_WORDS else None
 
     def unit_of(span):
         """(unit, magnitude) a row's name or a column's heading writes in brackets, or None."""
@@ -408,13 +427,18 @@ def bare_values(view: str, tables: list[Table]):
         return unit, magnitude
 
     for table in tables:
-        if not any(r in _VALUE_ROLES for r in table.roles) and not table.cell_units:
+        if not any(r in _VALUE_ROLES for r in table.roles) and not table.cell_units and "measure" not in table.roles:
             continue
         for row in table.rows:
             label = next(((s, e) for s, e, role in row.cells if role == "name"), None)
             if label is None and row.cells and row.cells[0][2] not in _VALUE_ROLES:
                 label = row.cells[0][:2]
+            if row.cells and view[row.cells[0][0]:row.cells[0][1]].strip() in _SUM_ROWS:
+                continue  # `合计 | | 9800`: the sum of the rows above, not one more measure
             row_unit = unit_of(label)
+            if row_unit is None and "measure" in table.roles:
+                cell = next(((s, e) for s, e, role in row.cells if role == "measure"), None)
+                row_unit = unit_written(view[cell[0]:cell[1]].strip()) if cell else None
             for start, end, role in row.cells:
                 column_unit = unit_of(table.cell_units.get(start)) if table.cell_units else None
                 found = column_unit or (row_unit if role in _VALUE_ROLES else None)
