@@ -357,11 +357,14 @@ def _same_row(structure, a: int, b: int) -> bool:
 
 def _link_results(view: str, targets: list[Target], results: list[Result], structure) -> None:
     """A result reports progress on the nearest target before it of the same unit, in its item
-    (or within a few paragraphs when neither stands in an item) whose metric shares a word.
+    (or, when neither stands in an item, in its section within a few paragraphs) whose metric
+    shares a word, else on the nearest one in its sentence or table row; failing both, on a
+    target after it whose metric shares a word (a report's progress, then its plan for the year).
     Distances are counted without the CR of CRLF line ends, which would otherwise decide."""
     years = [d.year for d in structure.documents]
     for r in results:
-        best = None
+        best = nearest = None
+        r_item = r.item.id if r.item else None
         for t in reversed(targets):
             if t.span.start > r.span.start or t.document != r.document:
                 continue
@@ -370,18 +373,54 @@ def _link_results(view: str, targets: list[Target], results: list[Result], struc
                 break
             if t.unit != r.unit or t.category != r.category:
                 continue
-            if (t.item.id if t.item else None) != (r.item.id if r.item else None):
+            if (t.item.id if t.item else None) != r_item:
                 continue
             if gap >= 200:
                 gap -= view.count("\r", t.span.start, r.span.start)
             same_sentence = not _SENTENCE_END.search(view, t.span.end, r.span.start) or _same_row(
                 structure, t.span.start, r.span.start)
-            if (same_sentence and gap < 200) or _shares_word(t.metric or "", r.metric or ""):
-                best = t  # `计划投资76.8亿元…截至6月底完成46.1亿元`, or what it measures in common
+            if _shares_word(t.metric or "", r.metric or "") and (same_sentence or not _other_part(t, r)):
+                best = t  # what it measures in common (`招聘教师150名…已招聘教师132名`)
                 break
+            if same_sentence and gap < 200 and nearest is None:
+                nearest = t  # `计划投资76.8亿元…截至6月底完成46.1亿元`
+        best = best or nearest
+        if best is None:
+            best = _plan_after(view, targets, r)
         if best is not None and _before_the_plan(r, years):
             best = None  # `据了解，2024年全县共新增学位3800个` reports no progress on this year's plan
         r.target = best.id if best else None
+
+
+def _other_part(t: Target, r: Result) -> bool:
+    """Whether two measures stand in different sub-sections (`（一）实验中学新建工程` /
+    `（二）第二十三小学改扩建工程`): parts of a report on different projects."""
+    return (t.section != r.section and t.section is not None and r.section is not None
+            and t.section.lstrip()[:1] in "(（" and r.section.lstrip()[:1] in "(（")
+
+
+_PLAN_NAMED = re.compile(r"计划|目标|任务")
+_IN_YEAR = re.compile(r"上半年|截[至止]|[0-9一二三四五六七八九十]月|季度|今年以来|目前|前[三两]季度")
+
+
+def _plan_after(view: str, targets: list[Target], r: Result) -> Target | None:
+    """The year's target stated after the progress on it (`一、上半年工作进展 累计完成投资2.43亿元 …
+    二、下半年工作计划 确保全年完成投资5.86亿元`): same unit, item and metric, within a few
+    paragraphs, and not a target for the second half alone. Only progress within the year (as of
+    a month, a quarter, a half year) looks ahead: a review of a past year reports on its own plan."""
+    if not _IN_YEAR.search(r.as_of or ""):
+        return None
+    k = bisect.bisect_right([t.span.start for t in targets], r.span.start)
+    for t in targets[k:]:
+        if t.document != r.document or t.span.start - r.span.start > 1500:
+            break
+        if (t.unit == r.unit and t.category == r.category
+                and (t.item.id if t.item else None) == (r.item.id if r.item else None)
+                and _shares_word(t.metric or "", r.metric or "") and "下半年" not in t.text
+                and (_SENTENCE_END.search(view, r.span.end, t.span.start) or _PLAN_NAMED.search(view, r.span.end, t.span.start))):
+            return t  # (in the same sentence, only a plan so named: `…1.8亿元，年度计划投资2.4亿元`;
+            # another count there is what remains: `已建成3所，另有2所…于11月底前建成`)
+    return None
 
 
 _SENTENCE_END = re.compile(r"[。!?！？\n]")
@@ -402,8 +441,15 @@ def _before_the_plan(r: Result, years: list[int | None]) -> bool:
 def _shares_word(a: str, b: str) -> bool:
     """Whether two metrics name the same thing: the head word (last two characters) of one stands
     in the other (`计划投资`/`完成投资`, `学位`/`公办学位`); a modifier in common is not enough
-    (`学生体质健康优良率`/`学生近视率`)."""
-    return len(a) >= 2 and len(b) >= 2 and (a[-2:] in b or b[-2:] in a)
+    (`学生体质健康优良率`/`学生近视率`), nor a head that names only a kind of figure (`公共化比率`/
+    `总预算比率`: then three characters must be shared)."""
+    if len(a) < 2 or len(b) < 2:
+        return False
+    size = 3 if a[-2:] in _GENERIC_HEADS or b[-2:] in _GENERIC_HEADS else 2
+    return a[-size:] in b or b[-size:] in a
+
+
+_GENERIC_HEADS = frozenset(("比率", "比例", "占比", "人数", "数量", "总数", "总量", "规模", "水平"))
 
 
 def extract(text: str) -> Extraction:
