@@ -83,7 +83,8 @@ _PER = re.compile(
 # A time limit (`到年底`, `6月底前完成`); as a date that opens a metric (`到年底党支部规范化率`) it
 # may follow 截至, as a deadline not: `截至8月底` is the date a result is reported for.
 _DATE = (r"(?<!延伸)(?<!延伸到)(?<!延伸至)(?<!延伸到寒)(?<!延伸至寒)(?<!拓展到)"
-         r"(?:到|至|于)?(?:\d{4}年(?:底|末)(?:前|之前)?(?:完成)?|(?:\d{4}年)?"
+         r"(?:到|至|于)?(?:(?:\d{4}|1[01]\d|[零〇一二三四五六七八九]{4})年(?:年?底|年?末)(?:前|之前)?(?:完成)?"
+         r"|\d{4}年(?:前|之前)(?![三两几0-9]|[一二三四]季度)(?:完成)?|(?:\d{4}年)?"
          rf"(?:{MONTH}(?:[、,和及至-]{MONTH})*(?:\d{{1,2}}[日号]|底|末|中旬|上旬|下旬|初|份|中)?(?:开学)?(?:前|之前|以前)?(?:完成)?"
          rf"|(?<!少)(?:{alternation(DEADLINE_WORDS)})(?:前|之前)?(?:完成)?(?!起|以来|托管|班|服务|课程|活动|学校|夏令营)))")
 # (`秋季学期起` is a start; `暑期托管服务`, `寒假班` name a service; `少年底数` holds no 年底;
@@ -94,7 +95,7 @@ _LEADING_DATE = re.compile(f"{_DATE}|{_YEAR_LONG}")
 # As deadlines, besides: a span of years from now (`5年内`), and 全年 so placed after what it holds
 # (opening a sentence, 全年 is the plan's period).
 _DEADLINE = re.compile(
-    rf"(?<!截)(?<!截至)(?<!\d)(?:(?:\d{{1,2}}|[{CN_NUMERAL_CHARS}]{{1,2}})年(?:内|之内)(?!容|涵|部|外)|{_DATE}"
+    rf"(?<!截)(?<!截至)(?<!\d)(?:(?:\d{{1,2}}|[{CN_NUMERAL_CHARS}]{{1,2}})(?:个)?(?:学)?年(?:内|之内)(?!容|涵|部|外)|{_DATE}"
     rf"|(?<=[\u4e00-\u9fff]){_YEAR_LONG})")
 _DEADLINE_NEEDS = re.compile(r"底|末|前|内|旬|贯穿|学期|半年|寒假|暑|完成|全年")
 _PAREN = re.compile(r"\(([^()\n]{2,24})\)")
@@ -606,6 +607,10 @@ _PART_GAP = 16  # characters between two parts of one breakdown
 _TOTAL_AFTER_PARTS = re.compile(rf"总数|总量|总计|合计|累计|(?:{alternation(LEVEL_VERBS)})")
 
 
+_COMPARISON_CLAUSE = re.compile(r"[ \t]*(?:比|较)(?:上年|去年|上年度|上学年|上学期|同期|20\d\d年)(?:同期)?"
+                                r"(?:增加|增长|提高|提升|减少|下降|降低|多|少)(?:了)?[ \t]*")
+
+
 def inherit_from_heads(view: str, measures) -> None:
     """A breakdown after `其中`/`分别为` takes the category and direction of its head (the nearest
     quantity of the same unit before the cue, in the same sentence), and the head's metric where
@@ -630,6 +635,9 @@ def inherit_from_heads(view: str, measures) -> None:
                         or _SENTENCE_BREAK.search(view, candidate.span.end, cue.start())):
                     break
                 if candidate.unit == part.unit:
+                    if (j > 0 and measures[j - 1].unit == part.unit
+                            and _COMPARISON_CLAUSE.fullmatch(view, _comma_start(view, candidate.span.start), candidate.span.start)):
+                        continue  # `计划招生8200人，较去年增加500人，其中本科1600人`: the parts are the level's
                     head = candidate
                     break
         elif i > 0 and i - 1 in head_of:

@@ -113,7 +113,7 @@ UNITS_NOT_BEFORE = {"校": ("区", "园", "长", "内", "外", "际", "本", "�
 # duration or a verb that limits it stands before the number in its sentence. Elsewhere a number
 # before `年` is a calendar year or a programme's span (`三年行动`), and `24小时热线` or `每天一小时
 # 体育活动` name a service or a programme.
-DURATION_UNITS = {"年": ("年", "other"), "小时": ("小时", "other"), "个小时": ("小时", "other"),
+DURATION_UNITS = {"年": ("年", "other"), "个月": ("个月", "other"), "小时": ("小时", "other"), "个小时": ("小时", "other"),
                   "分钟": ("分钟", "other"), "工作日": ("工作日", "other"), "个工作日": ("工作日", "other"),
                   "天": ("天", "other")}
 # A limit on the number (`每天…体育活动不少于2小时`, `课后服务每周不少于5天`) makes it a goal too.
@@ -172,7 +172,7 @@ COMPARATORS_BEFORE = {
     "超过": "gt", "逾": "gt", "高于": "gt", "多于": "gt", "大于": "gt", "突破": "gt",
     "不超过": "le", "不高于": "le", "至多": "le", "不多于": "le", "最多": "le", "不大于": "le",
     "≥": "ge", "⩾": "ge", "≤": "le", "⩽": "le", "最高": "le", "最低": "ge",
-    "控制在": "le", "低于": "lt", "少于": "lt", "不足": "lt", "小于": "lt", "不到": "lt",
+    "控制在": "le", "限报": "le", "低于": "lt", "少于": "lt", "不足": "lt", "小于": "lt", "不到": "lt",
     "守住": "ge",  # 守住…的底线/红线: never below
     "约": "approx", "大约": "approx", "近": "approx", "接近": "approx", "大概": "approx",
 }

@@ -139,7 +139,8 @@ def _bounds(comparator: str, value, low, high):
 
 
 _CHANGE_TO = re.compile(
-    r"[ \t]*(?:的水平)?(?:提高|提升|增加|增长|上升|下降|降低|减少|扩大|压减|缩减|降|增|升|调整|调高|调低)?(?:到|至|为)[ \t]*(?:了)?[ \t]*"
+    r"[ \t]*(?:的水平)?(?:提高|提升|增加|增长|上升|下降|降低|减少|扩大|压减|缩减|调降|调升|上调|下调|降|增|升|减|调整|调高|调低)?(?:到|至|为)[ \t]*(?:了)?[ \t]*"
+    r"(?:(?:20\d\d年(?:底|末)?|目前|现在|当前)的)?[ \t]*"  # `提高到2027年的90%`, `提升至目前的45%`
     # the level reached may carry its comparator and the head it is counted per (`提高到不低于每生每年1000元`)
     r"(?:近|约|超过|逾|将近|接近|不低于|不少于|不高于|不超过)?[ \t]*(?:每[生人校年月学期天]{1,2}){0,2}$")
 _FROM = re.compile(r"(?:由|从)[^,，。;；\n]{0,12}$")
@@ -208,6 +209,8 @@ def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | N
                     own_plan and view.startswith(_OWN_PLAN_WORDS, start) and not _CLAUSE_BREAK.search(view, end, hi)):
                 continue  # `规划总投资…`, `将…从A降至B` describe what was done in a review
             return status.TARGET  # `一、完成情况 计划新建学校18所，实际完成20所`: the plan, restated
+        if kind == status.RESULT and view.startswith("占", start) and not status.done_before(view, start):
+            continue  # `投放计划5900个，占招生计划总数的72%`: a plan's own share, nothing done
         if kind == status.RESULT and view.startswith("累计", start):
             # `全区累计新增学位2.1万个` reports, `到2027年，累计新增…` plans; bare 累计 in a plan's
             # section sums up what the plan is to reach (`累计培训学时36学时`)

@@ -156,7 +156,10 @@ def _is_duration_goal(view: str, start: int, end: int, value: Decimal, nouns=DUR
         return False  # 2025年 and every other calendar year (`学习时长达到1200小时` is a length)
     window = _SPACE.sub("", view[max(0, start - 96):start])[-24:]
     brk = _SENTENCE_BREAK.search(window)
-    return any(noun in window[brk.end() if brk else 0:] for noun in nouns)
+    window = window[brk.end() if brk else 0:]
+    if view.startswith("个月", end):
+        return "每" in window and any(noun in window for noun in nouns)  # `每年到企业实践不少于1个月`
+    return any(noun in window for noun in nouns)
 
 
 def _list_members(view: str, m, floor: int) -> list[tuple[int, int, Decimal]]:

@@ -12,6 +12,8 @@ import bisect
 import functools
 import re
 
+import regex
+
 from .lexicon import COMPLETION_VERBS, MONTH, PROGRESS_VERBS
 from .scan import Scanner, alternation
 from .source import normalise
@@ -204,13 +206,26 @@ _SCOPE_OF_PROGRESS = re.compile(rf"(?:(?!  )[^,，。;；:：\n|\t0-9]){{0,10}}?
 # between, where the result cue `占…计划的` cannot reach it).
 # Between the plan's word and 的 stands at most what the plan is of and its amount (`占学校年度目标
 # 考核权重的25%` is a weight, planned).
+_DONE_BEFORE = re.compile(r"完成|已|累计|实际|到位|建成|开工|竣工|截[至止]|拨付|支出|执行")
+_SENTENCE_BREAK_LAST = regex.compile(r"(?r)[。!?！？\n]")
 _SHARE_OF_PLAN = re.compile(r"占[^,，。;；:：\n]{0,10}?(?:计划|规划|任务|目标)(?:投资|资金|任务|建设|总量|总数|量|数)?"
                             r"(?:[ \t]*[\d.]+[ \t]*(?:万|亿)?[ \t]*[^\d\s,，。;；:：的]{0,3})?的[ \t]*$")
 
 
 def share_of_plan(view: str, start: int) -> bool:
-    """Whether the quantity at `start` is a share of a plan (`…占年度计划投资3.1亿元的76.1%`)."""
-    return view[start - 1:start] == "的" and bool(_SHARE_OF_PLAN.search(view, max(0, start - 32), start))
+    """Whether the quantity at `start` is a share of a plan reached (`完成投资…，占年度计划投资3.1亿元的
+    76.1%`): something done stands before it in its sentence; a plan's own share (`投放计划5900个，
+    占招生计划总数的72%`) is planned."""
+    if view[start - 1:start] != "的" or not _SHARE_OF_PLAN.search(view, max(0, start - 32), start):
+        return False
+    return done_before(view, start)
+
+
+def done_before(view: str, pos: int) -> bool:
+    """Whether something done (完成, 已, 累计, 截至…) stands before `pos` in its sentence."""
+    lo = max(0, pos - 120)
+    brk = _SENTENCE_BREAK_LAST.search(view, lo, pos)
+    return bool(_DONE_BEFORE.search(view, brk.end() if brk else lo, pos))
 
 
 def scope_of_progress(view: str, end: int) -> bool:
