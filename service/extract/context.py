@@ -83,9 +83,9 @@ _PER = re.compile(
 # A time limit (`到年底`, `6月底前完成`); as a date that opens a metric (`到年底党支部规范化率`) it
 # may follow 截至, as a deadline not: `截至8月底` is the date a result is reported for.
 _DATE = (r"(?<!延伸)(?<!延伸到)(?<!延伸至)(?<!延伸到寒)(?<!延伸至寒)(?<!拓展到)"
-         r"(?:到|至|于)?(?:(?:\d{4}|1[01]\d|[零〇一二三四五六七八九]{4})年(?:年?底|年?末)(?:前|之前)?(?:完成)?"
-         r"|\d{4}年(?:前|之前)(?![三两几0-9]|[一二三四]季度)(?:完成)?|(?:\d{4}年)?"
-         rf"(?:{MONTH}(?:[、,和及至-]{MONTH})*(?:\d{{1,2}}[日号]|底|末|中旬|上旬|下旬|初|份|中)?(?:开学)?(?:前|之前|以前)?(?:完成)?"
+         r"(?:到|至|于)?[ \t]?(?:(?:\d{4}[ \t]?|1[01]\d|[零〇一二三四五六七八九]{4})年(?:年?底|年?末)(?:前|之前)?(?:完成)?"
+         r"|\d{4}[ \t]?年(?:前|之前)(?![三两几0-9]|[一二三四]季度)(?:完成)?|(?:\d{4}[ \t]?年[ \t]?)?"
+         rf"(?:{MONTH}(?:[、,和及至-]{MONTH})*(?:[ \t]?\d{{1,2}}[ \t]?[日号]|底|末|中旬|上旬|下旬|初|份|中)?(?:开学)?(?:前|之前|以前)?(?:完成)?"
          rf"|(?<!少)(?:{alternation(DEADLINE_WORDS)})(?:前|之前)?(?:完成)?(?!起|以来|托管|班|服务|课程|活动|学校|夏令营)))")
 # (`秋季学期起` is a start; `暑期托管服务`, `寒假班` name a service; `少年底数` holds no 年底;
 # `将课后服务延伸到寒暑假` names where a service reaches, not when)
@@ -588,7 +588,7 @@ def metric(view: str, q: Quantity, clause_lo: int, after: str | None) -> str | N
                 before = head if level and not _DIGIT.search(head) else before[m.end():]
                 break
     before = _ITEM_NUMBER.sub("", before.replace("**", ""))  # `4.创建…学校5所`; Markdown bold
-    before = _METRIC_LEAD.sub("", _METRIC_PAREN.sub("", before).lstrip(" \t\ufeff"))
+    before = _METRIC_LEAD.sub("", _METRIC_PAREN.sub("", before).lstrip(" \t\ufeff")).rstrip(" \t")
     if before.endswith(_ENDS_IN_VERB):
         before = _METRIC_BEFORE_VERBS.sub("", before)
     if any(map(str.isdigit, before[-12:])):
