@@ -24,7 +24,10 @@ _CN = "一二三四五六七八九十"
 
 # Line openings may carry Markdown: a heading mark (`## `) and bold (`**`).
 _OPEN = r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?[ \t]*"
-_SECTION = re.compile(rf"{_OPEN}[{_CN}]{{1,3}}[、.][ \t]*\S")
+# Sections may be numbered in the formal numerals of Taiwan plans (`壹、`, `貳、` read 贰).
+_CN_FORMAL = "壹贰叁参肆伍陆柒捌玖拾"
+_SECTION_LEADS = _CN + _CN_FORMAL
+_SECTION = re.compile(rf"{_OPEN}(?:[{_CN}]{{1,3}}|[{_CN_FORMAL}]{{1,2}})[、.][ \t]*\S")
 _MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]*[^\s#]")
 _SUBSECTION = re.compile(rf"{_OPEN}\([{_CN}]{{1,3}}\)[ \t]*\S")
 _ITEM = re.compile(
@@ -317,7 +320,7 @@ def _number_lead(text: str) -> str:
 
 def _opens_item_or_section(text: str) -> bool:
     lead = _number_lead(text)
-    return bool((lead.isdigit() and _ITEM.match(text)) or (lead in _CN and _SECTION.match(text)))
+    return bool((lead.isdigit() and _ITEM.match(text)) or (lead in _SECTION_LEADS and _SECTION.match(text)))
 
 
 _TITLE_PRETEST = re.compile("|".join(TITLE_PRETEST_WORDS))  # 4x a generator of `in` tests
@@ -358,7 +361,7 @@ def _has_body(lines: list[Line], i: int) -> bool:
         if _is_title(line):
             return False
         lead = _number_lead(line.text)
-        if (lead in _CN and _SECTION.match(line.text)) or (lead == "(" and _SUBSECTION.match(line.text)):
+        if (lead in _SECTION_LEADS and _SECTION.match(line.text)) or (lead == "(" and _SUBSECTION.match(line.text)):
             return True
         m = _ITEM.match(line.text) if lead.isdigit() else None
         if m and m.group("sep") and len(line.text) > 30:
@@ -609,7 +612,7 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
             _parse_labelled(current, content)
             continue
         # `一、…`, and a Markdown heading that numbers nothing (`## 2024年工作回顾`), open a section.
-        if (lead in _CN and _SECTION.match(content)) or (
+        if (lead in _SECTION_LEADS and _SECTION.match(content)) or (
                 content.lstrip()[:1] == "#" and _MD_HEADING.match(content) and not _ITEM.match(content)
                 and not _SUBSECTION.match(content)):
             section = _heading(text, line)
@@ -637,7 +640,9 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
             rest_at = m.start("rest")
             if sep:
                 ok = (n == last_number + 1 or (n == 1 and (section_changed or last_number == 0))
-                      or last_number < n <= last_number + 3)
+                      or last_number < n <= last_number + 3
+                      # an excerpt's paragraphs numbered on from the whole (`162.`, `163.`)
+                      or (last_number == 0 and _numbered_next(lines, k, n + 1)))
                 if sep == "." and content[rest_at].isdigit() and not (
                         content[rest_at - 1] in " \t" or _DATE_OR_COUNT_TITLE.match(content, rest_at)):
                     ok = False  # `1.5万人…` is a number; `1.6月底前…`, `2.3所…`, `1. 6月…` are items
@@ -716,6 +721,17 @@ def _table_items(text: str, table: Table, doc: Document, structure: Structure, s
         structure._item_starts.append(row.start)
         structure._items.append((doc.index, item))
         last = item
+
+
+def _numbered_next(lines: list[Line], k: int, n: int) -> bool:
+    """Whether a line among the next few opens with item number `n` and a separator."""
+    for line in lines[k + 1:k + 12]:
+        lead = _number_lead(line.text)
+        if lead.isdigit():
+            m = _ITEM.match(line.text)
+            if m and m.group("sep") and int(m.group("num")) == n:
+                return True
+    return False
 
 
 def _cell_text(text: str, row, role: str) -> str:
