@@ -5,6 +5,7 @@ Each stage is a pure function of the previous one's output; nothing here knows a
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from . import context, status
 from .cues import EXISTING_STATE_CUES, STOCK_CUES
 from .lexicon import (COMPLETION_VERBS, CURRENCIES, DECREASE_VERBS, GOAL_VERBS, INCREASE_VERBS, LEVEL_VERBS,
                       MEASURE_WORDS, METRIC_CATEGORY_SUFFIXES, PERCENT_UNITS,
-                      REGION_CURRENCY_MARKERS, SEAT_NOUNS, DEGREE_WORDS)
+                      MAGNITUDES, REGION_CURRENCY_MARKERS, SEAT_NOUNS, DEGREE_WORDS)
 from .model import Baseline, Extraction, ItemRef, Result, Span, Target
 from .numerals import to_number
 from .quantities import Quantity, find_quantities, quantity_at
@@ -54,6 +55,26 @@ def _yuan_of(text: str, start: int, end: int) -> str:
 
 
 _RANGE_DASH = re.compile(r"[ \t]*(?:-|—|——|–|~|～|至)[ \t]*")
+
+
+_LEADING_MAGNITUDE = re.compile(r"(?<![\d.,])(\d{1,4}(?:\.\d{1,4})?)[ \t]?(亿|万)[ \t]?$")
+
+
+def _join_magnitudes(view: str, quantities: list[Quantity]) -> list[Quantity]:
+    """`3亿5,000万元`, `1万2千名`: a number with a larger magnitude right before a quantity (the
+    official style of Taiwan, `新臺幣1億2,345萬元`) is its leading part, not a number of its own."""
+    out = []
+    last_end = 0
+    for q in quantities:
+        if q.chinese is None and not q.is_range and q.start >= 2 and (view[q.start - 1] in "亿万 \t"):
+            m = _LEADING_MAGNITUDE.search(view, max(last_end, q.start - 10), q.start)
+            if m:
+                scale = MAGNITUDES[m.group(2)]
+                if q.low < scale:
+                    q = dataclasses.replace(q, start=m.start(), low=Decimal(m.group(1)) * scale + q.low)
+        out.append(q)
+        last_end = q.alt_end
+    return out
 
 
 def _join_ranges(view: str, quantities: list[Quantity]) -> list[Quantity]:
@@ -490,6 +511,7 @@ def _extract(text: str, view: str) -> Extraction:
     if structure.title_number_starts:
         quantities = _split_item_numbers(view, quantities, structure.title_number_starts)
     quantities = _join_ranges(view, quantities)
+    quantities = _join_magnitudes(view, quantities)
     if structure.tables:
         cells = list(bare_values(view, structure.tables))
         if cells:
