@@ -124,6 +124,11 @@ def _row_label(view: str, row, pos: int, own_words: bool = False) -> str | None:
     return context.label_text(fallback) if fallback else None
 
 
+# A metric that is only a verb of doing or reporting, the counted noun left out (`实际新增`, `已建成`).
+_NOUN_LEFT_OUT = re.compile(
+    rf"(?:实际|已经|已|累计|共|其余|剩余|另有|还有|再)*(?:{alternation((*GOAL_VERBS, *COMPLETION_VERBS, *INCREASE_VERBS, '开工', '完成了', '建成了'))})?(?:了)?")
+
+
 def _counts_seats(words: str) -> bool:
     """Whether a metric names school places (学位, 托位), not a degree (`硕士学位授权点`)."""
     if "学位" in words:
@@ -530,6 +535,7 @@ def _extract(text: str, view: str) -> Extraction:
     last_section, previous = None, None
     yuan: dict[int, str] = {}  # the currency of a bare 元, by document
     last_metric: tuple[int, str] | None = None  # (sentence start, metric) of the quantity before
+    last_counted: tuple[int, str, str, str] | None = None  # (sentence start, unit, metric, category)
     last_per_head: tuple[int, tuple] | None = None  # (sentence start, per head) of money before
     refs: dict[str, ItemRef] = {}
 
@@ -607,6 +613,13 @@ def _extract(text: str, view: str) -> Extraction:
         if _COMPARISON_ONLY.fullmatch(metric or view[clause_lo:q.start].strip(" \t")):
             # `毛入学率达到92.4%，比上年提高1.2个百分点`: the change of what the sentence measured
             metric = last_metric[1] if last_metric and last_metric[0] == sentence[0] else metric
+        elif (last_counted and last_counted[0] == sentence[0] and last_counted[1] == q.unit_written
+              and not after_noun and _NOUN_LEFT_OUT.fullmatch(metric or "")):
+            # `任务数为新增普惠性学位3000个，实际新增3280个`, `新建阅读空间20处，已建成8处`:
+            # the noun left out is the one counted before in the sentence
+            metric = last_counted[2]
+            if category == "other":
+                category = last_counted[3]
         elif metric:
             last_metric = (sentence[0], metric)
         category = _refine_category(category, unit, metric, after_noun or "")
@@ -614,6 +627,8 @@ def _extract(text: str, view: str) -> Extraction:
             category = _refine_category(category, unit, label, "")
         if q.unit_written == "位" and _counts_seats(metric or ""):
             unit, category = "位", "seats"  # 新增学位3800位: 位 counts seats here, not people
+        if metric and not _NOUN_LEFT_OUT.fullmatch(metric):
+            last_counted = (sentence[0], q.unit_written, metric, category)
         common = dict(
             document=doc_index,
             item=item_ref(item) if item else None,
