@@ -372,6 +372,18 @@ def _has_body(lines: list[Line], i: int) -> bool:
     return False
 
 
+# Where a title's first line may break: after its year, or inside a notice (`…关于印发《…`).
+_WRAPPED_HEAD_END = re.compile(r"(?:(?:19|20)\d{2}|[〇零○一二三四五六七八九]{4})[ \t]*(?:年度?|学年度?)$|关于|印发|《[^》]*$")
+# Lines a web page puts around a text: navigation, breadcrumbs, metadata, counters.
+_PAGE_CHROME = re.compile(r"当前位置|您的位置|^[ \t]*首页|[>»][ \t]*\S+[ \t]*[>»]|\|.*\||发布时间|发布日期|信息来源|来源[:：]"
+                          r"|浏览次数|阅读次数|点击数|字号[:：]|【[大中小]】|打印本页|关闭窗口|分享到|^[ \t]*\d{4}-\d{2}-\d{2}")
+
+
+def is_page_chrome(line: str) -> bool:
+    """A web page's navigation or metadata line (`首页 > 政务公开 > 工作总结`, `发布时间：…`)."""
+    return bool(_PAGE_CHROME.search(line))
+
+
 def _title_head(above: str, line: str) -> bool:
     """Whether `above` is the first part of a title wrapped onto `line` (the line right under it):
     no sentence punctuation, not a title, a document number or a letterhead (`…文件`) itself, and
@@ -379,6 +391,8 @@ def _title_head(above: str, line: str) -> bool:
     head, rest = above.strip().strip("*#").strip(), line.strip().strip("*#").strip()
     if not head or not rest or len(head) > 40 or _CLAUSE_END.search(head) or head.endswith("文件"):
         return False
+    if not _WRAPPED_HEAD_END.search(head) or is_page_chrome(head):
+        return False  # a site's name, a nav bar or a date line above a title is no part of it
     if _DOC_NUMBER.match(head) or _opens_item_or_section(head) or _title_like(head):
         return False
     return _title_like(head + rest)
@@ -507,7 +521,9 @@ def parse_structure(text: str, view: str) -> Structure:
         floor = lines[i].end
     if not headers:
         headers = [(None, 0, None, 0)]
-        first = next((ln for ln in lines if ln.text.strip()), None)
+        first = next((ln for ln in lines[:40] if ln.text.strip() and not is_page_chrome(ln.text)), None)
+        if first is not None and (_SECTION.match(first.text) or _SUBSECTION.match(first.text) or _ITEM.match(first.text)):
+            first = None  # `一、2025年工作总结` opening an excerpt is its first section, no title
         k = lines.index(first) if first else 0
         if first and _title_like(first.text.strip()):
             title, _, doc_number = _document_header(text, lines, k, 0)  # with a number under it
@@ -572,6 +588,8 @@ def _headline(lines: list[Line], first: int, end: int) -> tuple[str | None, str 
             break  # the outline or the prose has begun: no headline below (`过去一年，…。`)
         if "|" in text or "\t" in text:
             break  # a table's header row (`序号 | 项目 | 完成情况`) heads its columns, not the text
+        if is_page_chrome(text):
+            continue  # `当前位置：首页 > 政务公开 > 工作总结` files the page, it heads nothing
         seen += 1
         head = _CLAUSE_END.split(text if len(text) <= 60 else text[:30], maxsplit=1)[0]
         found = heading_status(head) if len(head) >= 6 else None
