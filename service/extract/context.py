@@ -73,7 +73,10 @@ _COMPARATOR_AFTER = re.compile(rf"[ \t]*(?P<w>{alternation(COMPARATORS_AFTER)})"
 # One alternation of words, which the scan skips through in C to a verb's first character (two
 # named groups of them it tried at every character); no verb of one kind begins one of the other,
 # so a match is the same word either way and its kind is looked up.
-_DIRECTION = re.compile(rf"(?:{alternation(INCREASE_VERBS + DECREASE_VERBS)})(?!值)")  # 增加值 is a noun
+_DIRECTION = re.compile(rf"(?<!改造)(?<!扩建)(?<!改善)(?<!改建)(?<!建设)(?<!质量)(?<!学历)(?<!能力)"
+                        rf"(?:{alternation(INCREASE_VERBS + DECREASE_VERBS)})(?!值)")
+# 增加值 is a noun; 改造提升 one verb with its object counted (`改造提升农村学校食堂50所`); 学历提升,
+# 能力提升 name programmes
 _INCREASE = frozenset(INCREASE_VERBS)
 _LEVEL = re.compile(rf"^(?:{alternation(LEVEL_MARKERS)})")
 _LEVEL_END = re.compile(r"(?:至|到)[ \t]*(?:每[^\d,、;。\n]{0,4})?$")
@@ -170,6 +173,7 @@ _CONDITION_AFTER = re.compile(
     # `…低于60分的，不得…`, `缺勤超过4学时的不予结业`: the clause names a case, a rule follows
     r"|[,，]|不|取消|扣|加|得|视为|按|须|可|予以|给予|将|均)"
     r"|(?:以上|以下|及以上|及以下)(?:方可|者|人数)")  # `得票率达到60%以上方可上报`, `600分以上人数`
+_COUNTER_AFTER = ("阅读", "浏览", "点击", "访问", "次阅读", "次浏览", "位访客")
 # A scoring rule's unit of deduction (`每少1节扣0.2分`, `发现一次扣5分`): the case, not a goal.
 _SCORING_BEFORE = re.compile(r"(?:每(?:少|多|低|高|超过?|降低|减少|增加|下降|发现|缺|差)|发现)$")
 _SCORING_AFTER = re.compile(r"[^,，。;；\n]{0,10}?[扣加减][ \t]*[\d一二三四五六七八九十两半]")
@@ -206,6 +210,8 @@ def exclusion(view: str, q: Quantity) -> str | None:
     if (("的" in after or "以" in after[:1]) and (before.endswith(_CONDITION_BEFORE) or after.startswith(("以上", "以下")))
             and _CONDITION_AFTER.match(view, q.alt_end, q.alt_end + 8)):
         return "condition"  # `学生规模超过1000人的学校`: which schools a rule holds for
+    if after.startswith(_COUNTER_AFTER):
+        return "counter"  # `已有 1234 人阅读`: a web page's counter
     if _SCORING_BEFORE.search(before) and _SCORING_AFTER.match(view, q.alt_end, q.alt_end + 16):
         return "scoring"  # `每少1节扣0.2分`: the step of a deduction
     if q.unit_written == "分" and (_GRADE_AFTER.match(view, q.alt_end, q.alt_end + 10)

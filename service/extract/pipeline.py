@@ -207,6 +207,22 @@ _ACTION = re.compile(alternation((*GOAL_VERBS, *INCREASE_VERBS, *DECREASE_VERBS,
 _LEVEL_AFTER_STOCK = re.compile(alternation(LEVEL_VERBS))
 
 
+_PLAN_PREFIX = re.compile(r"(?:年度|全年|今年|原|总)?$")
+
+
+def _plan_opening(view: str, lo: int, start: int, end: int, hi: int) -> bool:
+    """Whether a plan word opens its clause (`计划新建学校18所`, `年度计划投资56.8亿元`; not a
+    programme's name, `营养改善计划资金`) and governs the quantity at `hi`: in its own clause, or
+    in any clause of a sentence it opens (`计划新建学校12所，新增学位9600个`)."""
+    if not view.startswith(_OWN_PLAN_WORDS, start):
+        return False
+    prefix = _PLAN_PREFIX.search(view, max(lo, start - 2), start)
+    at = prefix.start() if prefix else start
+    if at > lo and view[at - 1] not in ",，;；:：。 \t\n":
+        return False
+    return not _CLAUSE_BREAK.search(view, end, hi) or at == lo
+
+
 def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | None,
                 own_plan: bool = True) -> str | None:
     """The status of the nearest decisive cue in view[lo:hi]. In a review, a plan word of the
@@ -231,8 +247,7 @@ def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | N
         if stock and kind not in (status.TARGET, status.RESULT):
             break
         if kind == "weak_target":
-            if section_status == status.RESULT and not (
-                    own_plan and view.startswith(_OWN_PLAN_WORDS, start) and not _CLAUSE_BREAK.search(view, end, hi)):
+            if section_status == status.RESULT and not (own_plan and _plan_opening(view, lo, start, end, hi)):
                 continue  # `规划总投资…`, `将…从A降至B` describe what was done in a review
             return status.TARGET  # `一、完成情况 计划新建学校18所，实际完成20所`: the plan, restated
         if kind == status.RESULT and view.startswith("占", start) and not status.done_before(view, start):

@@ -43,10 +43,14 @@ _RESULT_AFTER = re.compile(_IN_CELL + r"{0,8}?(?:已经|已(?![经知有]))")
 # (a time limit of completion is one, unless 已 says it was met).
 _TARGET_AFTER = re.compile(_IN_CELL + r"{0,6}?(?:将于|将在|计划于|拟于|预计于|预计在|力争于|力争在|预计(?=[\d一二三四五六七八九十年今明下本])"
                            r"|(?<!按)(?:力争|确保|计划|争取))"
-                           rf"|(?:(?!已)(?!  )[^,，。;；:：\n|\t]){{0,6}}?于?[^,，。;；:：\n|\t已]{{1,8}}?前(?:{alternation(COMPLETION_VERBS + ('开工',))})")
+                           rf"|(?:(?!已)(?!  )[^,，。;；:：\n|\t]){{0,6}}?于?[^,，。;；:：\n|\t已]{{1,8}}?(?<!提)前(?:{alternation(COMPLETION_VERBS + ('开工', '拨付到位', '拨付'))})")
 _REVIEW_HEADING = re.compile(_alt(re.escape(w) for w in REVIEW_HEADINGS))
 _PLAN_HEADING = re.compile(_alt(re.escape(w) for w in PLAN_HEADINGS))
-_PROBLEM_HEADING = re.compile(_alt(re.escape(w) for w in PROBLEM_HEADINGS + BACKGROUND_HEADINGS))
+# `一、基本情况` is the existing state; `一、2025年预算执行基本情况` reports what was done.
+_PROBLEM_HEADING = re.compile(_alt([re.escape(w) for w in PROBLEM_HEADINGS + BACKGROUND_HEADINGS if w != "基本情况"]
+                                   + ["(?<![行成展作])基本情况"]))
+# A heading that tells what went well (`（三）重点任务扎实推进`) reviews, whatever plan word it holds.
+_DONE_HEADING = re.compile(r"扎实推进|稳步推进|成效|显著|取得|圆满|有力|持续向好|稳中向好|全面完成")
 _AS_OF = re.compile("|".join(AS_OF))  # in the order written: the longer phrase first
 _HEADING_PERIOD = re.compile(r"(?<!\d)20\d\d年(?:度|上半年|下半年|底|末)?")
 # A table cell is a sentence of its own. The standard engine scans a class faster than `regex`.
@@ -64,6 +68,8 @@ def heading_status(heading: str | None, year: int | None = None) -> str | None:
     heading = normalise(heading)  # `一、2024年工作回顧` reads as simplified text does
     review = _REVIEW_HEADING.search(heading)
     plan = _PLAN_HEADING.search(heading)
+    if plan and not review and _DONE_HEADING.search(heading):
+        plan = None
     problem = _PROBLEM_HEADING.search(heading)  # `二、存在的不足`: the existing state, facts
     named = [(m.start(), kind) for m, kind in ((review, RESULT), (plan, TARGET), (problem, FACT)) if m]
     if named:

@@ -379,6 +379,9 @@ _PAGE_CHROME = re.compile(r"当前位置|您的位置|^[ \t]*首页|[>»][ \t]*\
                           r"|浏览次数|阅读次数|点击数|字号[:：]|【[大中小]】|打印本页|关闭窗口|分享到|^[ \t]*\d{4}-\d{2}-\d{2}")
 
 
+_ATTACHMENT_LABEL = re.compile(r"^[ \t]*附件[ \t]*\d{0,2}[ \t]*[:：]?[ \t]*$")
+
+
 def is_page_chrome(line: str) -> bool:
     """A web page's navigation or metadata line (`首页 > 政务公开 > 工作总结`, `发布时间：…`)."""
     return bool(_PAGE_CHROME.search(line))
@@ -521,7 +524,8 @@ def parse_structure(text: str, view: str) -> Structure:
         floor = lines[i].end
     if not headers:
         headers = [(None, 0, None, 0)]
-        first = next((ln for ln in lines[:40] if ln.text.strip() and not is_page_chrome(ln.text)), None)
+        first = next((ln for ln in lines[:40] if ln.text.strip() and not is_page_chrome(ln.text)
+                      and not _ATTACHMENT_LABEL.match(ln.text)), None)
         if first is not None and (_SECTION.match(first.text) or _SUBSECTION.match(first.text) or _ITEM.match(first.text)):
             first = None  # `一、2025年工作总结` opening an excerpt is its first section, no title
         k = lines.index(first) if first else 0
@@ -629,10 +633,13 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
         if lead in _LABEL_FIRST_CHARS and current is not None and _RESPONSIBILITY_LINE.match(content):
             _parse_labelled(current, content)
             continue
-        # `一、…`, and a Markdown heading that numbers nothing (`## 2024年工作回顾`), open a section.
+        # `一、…`, a Markdown heading that numbers nothing (`## 2024年工作回顾`), and a short line that
+        # names a review or a plan on its own (`2026年工作打算`, `下一步工作计划`), open a section.
         if (lead in _SECTION_LEADS and _SECTION.match(content)) or (
                 content.lstrip()[:1] == "#" and _MD_HEADING.match(content) and not _ITEM.match(content)
-                and not _SUBSECTION.match(content)):
+                and not _SUBSECTION.match(content)) or (
+                not (lead.isdigit() and _ITEM.match(content)) and _bare_heading(content) and heading_status(content, doc.year)
+                and _clean(content) != doc.title):  # (a running header repeats the title)
             section = _heading(text, line)
             subsection = None
             section_changed = True
@@ -739,6 +746,14 @@ def _table_items(text: str, table: Table, doc: Document, structure: Structure, s
         structure._item_starts.append(row.start)
         structure._items.append((doc.index, item))
         last = item
+
+
+_BARE_HEADING = re.compile(r"^[ \t*]*[^\s,，。;；:：、!?|]{4,20}[ \t*]*$")
+
+
+def _bare_heading(content: str) -> bool:
+    """A short line without punctuation that may head a section when it names one."""
+    return bool(_BARE_HEADING.match(content)) and not is_page_chrome(content)
 
 
 def _numbered_next(lines: list[Line], k: int, n: int) -> bool:

@@ -48,6 +48,7 @@ _PAGE_FOOTER = re.compile(r"^(?:[-—–·~ ]*\d{1,3}[-—–·~ ]*|第\s*\d+\s*
 _TABLE_ROW = re.compile(r"[|\t]|\S {2,}\S")
 _LABEL_ONLY = re.compile(rf"^(?:{alternation(RESPONSIBILITY_LABELS)})[ \t]*:$")
 _MIN_WRAPPED = 4  # lines at the wrap width before a text counts as wrapped
+_CLAUSE_CLOSE = re.compile(r"(?:\d|%|以上|以下|左右|以内|[所个名人项次元间套台场期篇节处条种位家])$")
 _MIN_WIDTH = 16
 
 
@@ -83,9 +84,14 @@ def _wrap_width(lines: list[str]) -> float | None:
     if len(widths) < _MIN_WRAPPED:
         return None
     top = widths[int(len(widths) * 0.75)]
-    near = sum(1 for w in widths if 0.85 * top <= w <= top + 1)
+    near_lines = [s for s in lines if s and not s.endswith(_CLOSED_ENDS) and not _TABLE_ROW.search(s)
+                  and 0.85 * top <= _width(s) <= top + 1]
     nonblank = sum(1 for s in lines if s and _width(s) >= 10)
-    if near < _MIN_WRAPPED or near < 0.25 * nonblank:
+    if len(near_lines) < _MIN_WRAPPED or len(near_lines) < 0.25 * nonblank:
+        return None
+    # A list of entries without final marks (`全县义务教育巩固率保持在98.5%以上`) ends its lines
+    # where its clauses end, on a quantity; a page's wrap falls anywhere.
+    if sum(1 for s in near_lines if _CLAUSE_CLOSE.search(s)) * 2 > len(near_lines):
         return None
     return top
 
@@ -94,8 +100,10 @@ def _soft(above: str, below: str, wrap: float | None) -> bool:
     """Whether the break between two non-blank lines (stripped, normalised) is a wrap."""
     if _TABLE_ROW.search(above) or _TABLE_ROW.search(below) or _PAGE_FOOTER.match(below) or _PAGE_FOOTER.match(above):
         return False
-    if _STRUCTURE_START.match(below) or (_BARE_ITEM.match(below) and not _UNIT_START.match(below.lstrip("0123456789"))):
-        return False  # `27构建…` opens an item; `4个，…` goes on
+    at_width = wrap is not None and _width(above) >= 0.85 * wrap
+    if _STRUCTURE_START.match(below) or (not at_width and _BARE_ITEM.match(below)
+                                         and not _UNIT_START.match(below.lstrip("0123456789"))):
+        return False  # `27构建…` opens an item; `4个，…` goes on (and any number after a full line)
     if _LABEL_ONLY.match(above):
         return True  # `责任单位：` / `计财股、基建办`
     if _TERMINAL.search(above) or above.endswith(_CLOSED_ENDS):
@@ -104,7 +112,7 @@ def _soft(above: str, below: str, wrap: float | None) -> bool:
         return True
     if above[-1].isdigit() and _UNIT_CLOSING.match(below):
         return True  # `新增学位1200` / `个` (a digit after a digit only at the wrap width: `附件1` / `2025年…`)
-    return wrap is not None and _width(above) >= 0.85 * wrap
+    return at_width
 
 
 def unwrap(text: str, view: str | None = None) -> Unwrapped | None:
@@ -123,8 +131,34 @@ def unwrap(text: str, view: str | None = None) -> Unwrapped | None:
     pos = 0  # offset of the current line in `text`
     out_len = 0
     n = len(raw_lines)
+    first_line = next((s for s in stripped if s), "")
+    skip_to = -1
+    pending_lead = 0
     for k, line in enumerate(raw_lines):
+        if k == skip_to:
+            pos += pending_lead  # the indentation removed from the line after a footer
         end = pos + len(line)
+        if k < skip_to:  # a page's footer or running header inside a sentence: removed
+            pos = end + 1
+            continue
+        if wrap is not None and k + 1 < n and stripped[k] and _PAGE_FOOTER.match(stripped[k + 1]):
+            j = k + 1
+            while j < n and (not stripped[j] or _PAGE_FOOTER.match(stripped[j]) or stripped[j] == first_line):
+                j += 1
+            if j < n and j - k <= 6 and _soft(stripped[k], stripped[j], wrap):
+                keep = len(line.rstrip(" \t\r"))
+                pieces.append(text[pos:pos + keep])
+                out_len += keep
+                nxt = raw_lines[j]
+                lead = len(nxt) - len(nxt.lstrip(" \t"))
+                skipped = sum(len(raw_lines[i]) + 1 for i in range(k + 1, j))
+                removed += (len(line) - keep) + 1 + skipped + lead
+                cuts.append(out_len)
+                shift.append(removed)
+                raw_lines[j] = nxt[lead:]
+                skip_to, pending_lead = j, lead
+                pos = end + 1
+                continue
         if k + 1 < n and stripped[k] and stripped[k + 1] and _soft(stripped[k], stripped[k + 1], wrap):
             keep = len(line.rstrip(" \t\r"))  # the line without its trailing blanks and \r
             nxt = raw_lines[k + 1]
