@@ -333,7 +333,7 @@ NAMED_PLAN_KEYWORDS = ("实施方案", "工作方案", "行动计划", "行动�
                        "民生实事项目", "为民办实事项目", "民生实事", "目标责任书", "责任书", "考核细则", "考核办法",
                        # the plans of Hong Kong, Macau and Taiwan (計畫 reads 计画), and a school's year plan
                        "施政报告", "施政计画", "施政计划", "施政方针", "财政预算案", "周年计划", "学期计划",
-                       "招聘公告", "公告")
+                       "招聘公告", "公告", "发展规划", "进展情况表", "情况表")
 # A notice (`河南省教育厅关于开展2024年…评选表彰工作的通知`, `关于印发《…工作要点》的通知`) is a
 # document's title where it names a year or a place; its issuer stands before 关于 or in the 《》.
 NOTICE_ENDS = ("的通知", "的意见", "的通报", "的报告", "的公告", "的批复")

@@ -662,11 +662,15 @@ def _extract(text: str, view: str) -> Extraction:
         if kind == status.RESULT:
             if not results:
                 openers = status.paragraph_openers(view)
+            # a plan's title (`…2026年工作要点`) names the year planned, not the one its review
+            # section (`一、工作回顾`) reports
+            reported_in = (None if structure.status_of_document(doc_index) == status.TARGET and section
+                           and status.heading_status(section) == status.RESULT else structure.headlines[doc_index])
             result_counters[doc_index] = result_counters.get(doc_index, 0) + 1
             results.append(Result(id=f"r{doc_index}-{result_counters[doc_index]}",
                                   as_of=_as_of(text, cues, q, structure, openers,
-                                               heading or section or structure.headlines[doc_index],
-                                               structure.headlines[doc_index],
+                                               heading or section or reported_in,
+                                               reported_in,
                                                structure.documents[doc_index].span.start),
                                   **common))
             continue

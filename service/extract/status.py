@@ -255,9 +255,15 @@ _HEADING_CUTOFF = re.compile(r"截[至止](?:到|至)?[^,，。;；)）\n]{1,12}
 
 
 def heading_date(heading: str) -> str | None:
-    """An explicit date in a heading (`2021年`, `截至10月31日`), not a period phrase."""
+    """An explicit date in a heading (`2021年`, `截至10月31日`), not a period phrase alone; a
+    period that goes on from the year is read whole (`2025年一季度`, `2025年1-10月`)."""
     m = _HEADING_CUTOFF.search(heading) or _HEADING_PERIOD.search(heading)  # `截至…` is the nearer date
-    return m.group() if m else None
+    if not m:
+        return None
+    longer = _AS_OF.match(heading, m.start())
+    if longer and longer.end() > m.end():
+        return longer.group()
+    return m.group()
 
 
 def result_after(view: str, end: int, near: bool = False) -> bool:

@@ -53,7 +53,7 @@ _ROLE_MARK = re.compile(r"[(\[〔【]牵头[)\]〕】]|（牵头）")
 _LABEL_SPLIT = re.compile(rf"(?P<label>{alternation(RESPONSIBILITY_LABELS)})[ \t]*[:：]")
 _NAME_SPLIT = re.compile(r"[、,，;；\s]+")
 _TITLE = re.compile(
-    rf"^[^,，。;；:：《》“”]{{0,40}}?(?:{alternation(TITLE_KEYWORDS + TASK_LIST_KEYWORDS + NAMED_PLAN_KEYWORDS)})(?:\([^()]{{0,16}}\))?$"
+    rf"^[^,，。;；:：《》]{{0,40}}?(?:{alternation(TITLE_KEYWORDS + TASK_LIST_KEYWORDS + NAMED_PLAN_KEYWORDS)})(?:\([^()]{{0,16}}\))?$"
 )
 _TASK_LIST_END = re.compile(rf"(?:{alternation(TASK_LIST_KEYWORDS)})(?:\([^()]{{0,10}}\))?$")
 _NAMED_PLAN_END = re.compile(rf"(?:{alternation(NAMED_PLAN_KEYWORDS)})(?:\([^()]{{0,16}}\))?$")
@@ -62,7 +62,7 @@ _PLACE_OPENING = re.compile(r"^(?:关于)?[^\s,，。]{1,8}?(?:省|市|县|区|�
 _YEAR = re.compile(r"(?:19|20)\d{2}(?=[ \t]*(?:学?年|[-—–~～至到/][ \t]*(?:19|20)?\d{2}[ \t]*学?年))")
 
 
-_NOTICE = re.compile(rf"^[^,，。;；:：]{{0,24}}?关于[^,，。;；:：]{{2,64}}?(?:{alternation(NOTICE_ENDS)})$")
+_NOTICE = re.compile(rf"^[^,，。;；:：]{{0,24}}?关于[^,，。;；:：]{{2,64}}?(?:{alternation(NOTICE_ENDS)})(?:\([^()]{{1,8}}\))?$")
 
 
 def _title_like(text: str) -> bool:
@@ -140,6 +140,10 @@ class Structure:
         if s >= 0 and self._sections[s][1] == d:
             return self._sections[s][0]
         return self.documents[d].span.start if 0 <= d < len(self.documents) else 0
+
+    def status_of_document(self, d: int) -> str | None:
+        """The status its title or headline gives a document (a plan, a report), or None."""
+        return self._doc_status[d] if 0 <= d < len(self._doc_status) else None
 
     def status_at(self, pos: int, d: int) -> tuple[str | None, str | None]:
         """(status, heading) that the section around `pos` gives a quantity (target/result/None),
@@ -462,7 +466,7 @@ def _issuer(title: str, title_view: str) -> str | None:
         found = _named_after_year(title[opening.end():])
         if found:
             return found
-    m = _YEAR.search(title_view)
+    m = _YEAR.search(title_view) or _CN_YEAR.search(title_view)
     head = title[:m.start()] if m else None
     if head is None:
         for kw in TITLE_KEYWORDS:
@@ -473,8 +477,8 @@ def _issuer(title: str, title_view: str) -> str | None:
     head = head.removeprefix("关于").strip().removeprefix("对").strip()  # `关于对鹤城区教育局…的公示`
     if head.endswith("关于"):  # `东城区教育局关于2026年教育工作的安排意见`
         head = head[:-2].strip()
-    if head and head.endswith(ISSUER_SUFFIXES):
-        return head
+    if head and len(head) >= 3 and head.endswith(ISSUER_SUFFIXES):
+        return head  # (not `政府` of a bare `政府工作报告`)
     return None
 
 
@@ -485,15 +489,38 @@ _BODY_SUFFIXES = tuple(s for s in ISSUER_SUFFIXES if s not in ("校", "会", "�
 _REVIEW_THEN_PLAN = re.compile(r"(?:总结|回顾|情况)[^,，。]{0,4}(?:及|与|和|暨)")
 
 
+_CN_YEAR = re.compile(r"二[〇零○][〇零○一二三四五六七八九]{2}(?=年)")
+_CN_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
+
+
 def _title_year(title_view: str) -> int | None:
-    """The year a document is for: the first its title names (`（2025—2027年）` starts in 2025),
-    but the plan's in a review followed by a plan (`2024年工作总结及2025年工作计划` is for 2025)."""
+    """The year a document is for: the first its title names (`（2025—2027年）` starts in 2025;
+    `二〇二六年` in Chinese numerals), but the plan's in a review followed by a plan
+    (`2024年工作总结及2025年工作计划` is for 2025)."""
     years = [m for m in _YEAR.finditer(title_view)] if title_view else []
     if not years:
-        return None
+        m = _CN_YEAR.search(title_view) if title_view else None
+        return int(m.group().translate(_CN_YEAR_DIGITS)) if m else None
     if len(years) > 1 and _REVIEW_THEN_PLAN.search(title_view, years[0].end(), years[1].start()):
         return int(years[1].group())
     return int(years[0].group())
+
+
+# A dateline under a title or a headline (`来源：…日报 | 2025-05-20`, `发布时间：2025-02-26`,
+# `——2026年1月12日在…会议上`, a line holding only a date): the year of a text whose title names none.
+_DATELINE = re.compile(
+    r"(?:发布时间|发布日期|成文日期|日期|时间|来源)[^\n]{0,40}?(?P<a>(?:19|20)\d{2})[ \t]*[-/年.]"
+    r"|^[ \t]*(?:——|—|\()?[ \t]*(?P<b>(?:19|20)\d{2})[ \t]*[-/年.][ \t]*\d{1,2}[ \t]*[-/月.][ \t]*\d{1,2}")
+
+
+def _dateline_year(lines: list[Line], first: int, end: int) -> int | None:
+    for line in lines[first:first + 12]:
+        if line.start >= end:
+            break
+        m = _DATELINE.search(line.text)
+        if m:
+            return int(m.group("a") or m.group("b"))
+    return None
 
 
 def _named_after_year(rest: str) -> str | None:
@@ -561,9 +588,11 @@ def parse_structure(text: str, view: str) -> Structure:
     for d, (title, start, doc_number, body_line) in enumerate(headers):
         end = headers[d + 1][1] if d + 1 < len(headers) else len(text)
         title_view = normalise(title) if title else ""
+        year = _title_year(title_view)
+        if year is None:
+            year = _dateline_year(lines, bisect.bisect_left(line_starts, start), end)
         doc = Document(index=d, title=title, issuer=_issuer(title, title_view) if title else None,
-                       year=_title_year(title_view),
-                       doc_number=doc_number, span=Span(start, end))
+                       year=year, doc_number=doc_number, span=Span(start, end))
         structure.documents.append(doc)
         structure._doc_starts.append(start)
         if title:
