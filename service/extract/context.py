@@ -62,7 +62,8 @@ QUOTED = re.compile(r"“[^”\n]{1,24}”|\"[^\"\n]{1,24}\"|‘[^’\n]{1,24}�
 _CLAUSE_BREAK = re.compile(r"[,，、;；:：。!?！？\n|\t]")
 _SENTENCE_BREAK = re.compile(r"[。;；!?！？\n|\t]")
 # The same classes searched backwards (`(?r)`): the last break before a position in one step.
-_CLAUSE_BREAK_LAST = regex.compile(r"(?r)[,，、;；:：。!?！？\n|\t]")
+# A space between two Chinese characters parts the halves of a headline (`新增公办学位2.6万个 新建…`).
+_CLAUSE_BREAK_LAST = regex.compile(r"(?r)[,，、;；:：。!?！？\n|\t]|(?<=[\u4e00-\u9fff])[ \u3000](?=[\u4e00-\u9fff])")
 _SENTENCE_BREAK_LAST = regex.compile(r"(?r)[。;；!?！？\n|\t]")
 _COMPARATOR_BEFORE = re.compile(rf"(?:{alternation(COMPARATORS_BEFORE)})(?=[^,、;。\n0-9%]{{0,20}}$)")
 # How far after a quantity a `/学期` or a `以上` may stand. Every match after a quantity is
@@ -141,12 +142,15 @@ def sentence_bounds(view: str, start: int, end: int) -> tuple[int, int]:
 _QUOTED_GOAL = re.compile(rf"(?:{alternation(GOAL_VERBS)})"
                           r"[^0-9一二三四五六七八九十两百千]{0,12}[0-9一二三四五六七八九十两]")
 _QUOTED_GOAL_LENGTH = 10
+_SPEECH_MARKS = re.compile(r"[,，。;；!?！？]")
 
 
 def quoted_spans(view: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Spans of quoted names, codes and slogans, and apart the spans of quoted goals."""
     names, goals = [], []
     for m in QUOTED.finditer(view):
+        if m.end() - m.start() >= 10 and _SPEECH_MARKS.search(view, m.start() + 1, m.end() - 1):
+            continue  # `“全校每周开设不少于3节体育课，”校长说`: words said, read as any text
         if (view[m.start()] in "“\"" and m.end() - m.start() - 2 >= _QUOTED_GOAL_LENGTH
                 and _QUOTED_GOAL.search(view, m.start() + 1, m.end() - 1)):
             goals.append(m.span())
@@ -173,6 +177,8 @@ _CONDITION_AFTER = re.compile(
     # `…低于60分的，不得…`, `缺勤超过4学时的不予结业`: the clause names a case, a rule follows
     r"|[,，]|不|取消|扣|加|得|视为|按|须|可|予以|给予|将|均)"
     r"|(?:以上|以下|及以上|及以下)(?:方可|者|人数)")  # `得票率达到60%以上方可上报`, `600分以上人数`
+# `新签约10亿元以上产业项目15个`: an amount of money naming which projects count
+_PROJECT_CLASS_AFTER = re.compile(r"(?:以上|以下)[\u4e00-\u9fff]{0,4}项目")
 _COUNTER_AFTER = ("阅读", "浏览", "点击", "访问", "次阅读", "次浏览", "位访客")
 # A scoring rule's unit of deduction (`每少1节扣0.2分`, `发现一次扣5分`): the case, not a goal.
 _SCORING_BEFORE = re.compile(r"(?:每(?:少|多|低|高|超过?|降低|减少|增加|下降|发现|缺|差)|发现)$")
@@ -189,8 +195,8 @@ def exclusion(view: str, q: Quantity) -> str | None:
     before = view[max(0, q.start - 4):q.start]
     if before.endswith(_NEGATION_BEFORE):
         return "negation"  # 不让一名学生…: a promise about none, not a count
-    if before.endswith("每") and _STAFFING_AFTER.match(view, q.alt_end, q.alt_end + 12):
-        return "per"  # `按每600名学生配备1名…`: the standard's denominator, its `per`
+    if before.endswith("每") and (_STAFFING_AFTER.match(view, q.alt_end, q.alt_end + 12) or view.startswith("口", q.alt_end)):
+        return "per"  # `按每600名学生配备1名…`, `每十万人口…`: the standard's denominator, its `per`
     if before.endswith(_ORDINAL_PREFIXES) and not (
             before[-1] == "前" and before[-2:-1] in _TIME_BEFORE_QIAN):
         return "ordinal"
@@ -210,6 +216,8 @@ def exclusion(view: str, q: Quantity) -> str | None:
     if (("的" in after or "以" in after[:1]) and (before.endswith(_CONDITION_BEFORE) or after.startswith(("以上", "以下")))
             and _CONDITION_AFTER.match(view, q.alt_end, q.alt_end + 8)):
         return "condition"  # `学生规模超过1000人的学校`: which schools a rule holds for
+    if q.unit_written in CURRENCIES and _PROJECT_CLASS_AFTER.match(view, q.alt_end, q.alt_end + 8):
+        return "condition"
     if after.startswith(_COUNTER_AFTER):
         return "counter"  # `已有 1234 人阅读`: a web page's counter
     if _SCORING_BEFORE.search(before) and _SCORING_AFTER.match(view, q.alt_end, q.alt_end + 16):
@@ -367,6 +375,10 @@ def per(view: str, q: Quantity, clause_lo: int) -> str | None:
     m = None
     for m in _PER.finditer(view, clause_lo, q.start):
         pass
+    if not m and clause_lo > 0 and view[clause_lo - 1] == "、":
+        # `每学期至少开展2次心理健康普查、1次家长会`: one 每 governs the list it opens
+        for m in _PER.finditer(view, max(_comma_start(view, clause_lo), q.start - 40), clause_lo):
+            pass
     if not m:
         return None
     n = m.group("n")
@@ -445,8 +457,18 @@ def _time_limit(view: str, m: re.Match) -> bool:
         return False
     if _REPORTED_AT.search(view, max(0, m.start() - 12), m.start()):
         return False
-    return not (_HALF_YEAR_OPENING.match(view, m.start())
-                and (m.start() == 0 or view[m.start() - 1] in "。!?！？;；\n"))
+    if _HALF_YEAR_OPENING.match(view, m.start()) and (m.start() == 0 or view[m.start() - 1] in "。!?！？;；\n"):
+        return False
+    if not _LIMIT_WORD.search(m.group()):  # a bare period (`下半年`, `秋季学期`, `暑期`) opening its sentence
+        lo = max(0, m.start() - 24)
+        brk = _SENTENCE_BREAK_LAST.search(view, lo, m.start())
+        if _OPENING_PREFIX.fullmatch(view, brk.end() if brk else lo, m.start()) and (brk or lo == 0):
+            return False  # (`今年秋季学期，…`, `据介绍，2024年秋季学期，…`, `下半年再招聘…`)
+    return True
+
+
+_LIMIT_WORD = re.compile(r"前|内|底|末|旬|完成|贯穿")
+_OPENING_PREFIX = re.compile(r"[ \t]*(?:今年|明年|本年|20\d\d年)?[ \t]*|[ \t]*(?:据[^,，。]{0,8}介绍|[^,，。]{1,12}(?:表示|介绍))[,，][ \t]*")
 
 
 # A deadline written after the quantities it bounds governs their completion:
@@ -544,7 +566,9 @@ _METRIC_BEFORE_VERBS = re.compile(rf"(?:{alternation(_BEFORE_VERBS)})+$")
 # end it, so a test of the string's end (in C) spares the scan when it cannot match.
 _ENDS_IN_VERB = tuple(_BEFORE_VERBS) + ("\n",)
 # `教师培训覆盖率由96%提高到…`: the starting level is no part of what is measured.
-_METRIC_FROM = re.compile(r"(?:由|从)[^由从]*$")
+# (tried only where a number follows it): `由96%…`, `较2024年的48.6%…`, `在2025年90.5%的基础上…`
+_METRIC_FROM = re.compile(r"(?:由|从)[^由从]*$|(?:较|比)(?:20\d\d年|上年|去年|上学年|上学期|上年度|同期)[^较比]*$"
+                          r"|在[^在]*的基础上[^在]*$")
 
 
 _JOINERS = alternation(LIST_JOINERS)

@@ -102,6 +102,11 @@ MEASURE_WORDS = {
     # schools counted as Taiwan and Hong Kong texts count them (`新增双语实验学校6校`, `增设非营利幼儿园3园`)
     "校": ("校", "schools"),
     "园": ("园", "schools"),
+    "枚": ("枚", "other"),  # 金牌10枚
+    "款": ("款", "other"),
+    # visits and sessions counted per time (`送教100节次`, `督导60校次`, `家访480户次`)
+    "节次": ("节次", "other"), "校次": ("校次", "other"), "课次": ("课次", "other"), "户次": ("户次", "other"),
+    "班次": ("班次", "other"), "项次": ("项次", "other"),
 }
 # A unit is none where it starts a longer word: `5个班级` counts 个 (of 班级), `2名班主任` 名.
 UNITS_NOT_BEFORE = {"校": ("区", "园", "长", "内", "外", "际", "本", "级", "友", "训", "庆", "服", "车", "舍", "医", "领导"),

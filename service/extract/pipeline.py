@@ -170,6 +170,12 @@ _CHANGE_TO = re.compile(
     # the level reached may carry its comparator and the head it is counted per (`提高到不低于每生每年1000元`)
     r"(?:近|约|超过|逾|将近|接近|不低于|不少于|不高于|不超过)?[ \t]*(?:每[生人校年月学期天]{1,2}){0,2}$")
 _FROM = re.compile(r"(?:由|从)[^,，。;；\n]{0,12}$")
+# `在2025年90.5%的基础上提高到92%`, `在…1620个的基础上，再新增学位2000个`: A is where B starts from.
+_AT = re.compile(r"在[^,，。;；\n]{0,12}$")
+_ON_BASIS = re.compile(r"[ \t]*的基础上[,，]?[ \t]*(?:再)?[^\d,，。;；\n]{0,8}$")
+# `较2024年的48.6%下降1个百分点`: the level compared against, not a target.
+_COMPARED_TO = re.compile(r"(?:较|比)(?:20\d\d年|上年|去年|上学年|上学期|上年度)(?:同期)?的[ \t]*$")
+_CHANGE_BY = re.compile(r"[ \t]*(?:下降|降低|减少|提高|提升|增加|增长|上升)(?:了)?[ \t]*$")
 _CLAUSE_BREAK = re.compile(r"[,，;；]")
 _NOT_MEASURED_COLUMNS = ("number", "units", "leaders", "deadline", "note", "measure")
 # A metric that names only the comparison (`比上年`, `同比增长`): the change of what came before.
@@ -193,7 +199,10 @@ def _baselines(view: str, quantities: list[Quantity]) -> dict[int, int]:
         if b.start - a.alt_end > 12 or a.unit_written != b.unit_written and not (
                 a.unit_written in PERCENT_UNITS and b.unit_written in PERCENT_UNITS):
             continue
-        if _CHANGE_TO.match(view[a.alt_end:b.start]) and _FROM.search(view, max(0, a.start - 14), a.start):
+        between = view[a.alt_end:b.start]
+        if ((_CHANGE_TO.match(between) and _FROM.search(view, max(0, a.start - 14), a.start))
+                or (_ON_BASIS.match(between) and _AT.search(view, max(0, a.start - 14), a.start))
+                or (_CHANGE_BY.match(between) and _COMPARED_TO.search(view, max(0, a.start - 14), a.start))):
             found[k] = k - 1
             j = k - 1  # `分别从50%、75%提高至100%`: every starting level of the list is one
             while j > 0 and view[quantities[j - 1].alt_end:quantities[j].start].strip() in ("、", "和", "及"):
@@ -292,6 +301,15 @@ def _row_baselines(structure, quantities: list[Quantity]) -> dict[int, int]:
     return found
 
 
+_CLAUSE_YEAR = re.compile(r"[ \t]*(20\d\d)年(?!前|底|末)")
+
+
+def _clause_opens_with_year(view: str, pos: int, year: int) -> bool:
+    """Whether the clause holding `pos` opens with the document's year or a later one."""
+    m = _CLAUSE_YEAR.match(view, context.clause_start(view, pos))
+    return bool(m and m.end() <= pos and int(m.group(1)) >= year)
+
+
 def _row_deadline(text: str, structure, pos: int) -> str | None:
     cell = structure.cell_at(pos)
     if cell is None:
@@ -328,9 +346,13 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
         return section_status, heading
     if cue is not None and cue != "comparison":
         return cue, None
-    if cue is None and 0 <= doc_index < len(structure.documents) and status.opens_with_past_year(
-            view, lo, q.start, structure.documents[doc_index].year):
+    year = structure.documents[doc_index].year if 0 <= doc_index < len(structure.documents) else None
+    if cue is None and year and _clause_opens_with_year(view, q.start, year):
+        return status.TARGET, None  # `2025年新增学位1620个，2026年新增学位2000个。` in a 2026 plan
+    if cue is None and status.opens_with_past_year(view, lo, q.start, year):
         return status.RESULT, None  # `2024年，全县新增公办学位1860个。` in a 2025 plan
+    if cue is None and status.done_after(view, q.alt_end, cues.sentence_end(q.start)):
+        return status.RESULT, None  # `全年新建学校19所，超额完成省下达任务。`
     if done_after and status.result_after(view, q.alt_end):
         return status.RESULT, None
     cell = structure.cell_at(q.start)

@@ -227,6 +227,15 @@ def share_of_plan(view: str, start: int) -> bool:
     return done_before(view, start)
 
 
+# A sentence that closes by saying the task is done (`…19所，超额完成省下达任务`): it reports.
+_DONE_AFTER = re.compile(r"(?<!确保)(?<!力争)(?<!争取)(?<!要)(?<!将)(?:超额|提前|圆满|顺利|如期|全面)完成(?:了)?"
+                         r"[^,，。;；\n\d]{0,10}?(?:任务|目标)")
+
+
+def done_after(view: str, end: int, hi: int) -> bool:
+    return "完成" in view[end:hi] and _DONE_AFTER.search(view, end, hi) is not None
+
+
 def done_before(view: str, pos: int) -> bool:
     """Whether something done (完成, 已, 累计, 截至…) stands before `pos` in its sentence."""
     lo = max(0, pos - 120)

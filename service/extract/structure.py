@@ -383,6 +383,8 @@ _PAGE_CHROME = re.compile(r"当前位置|您的位置|^[ \t]*首页|[>»][ \t]*\
                           r"|浏览次数|阅读次数|点击数|字号[:：]|【[大中小]】|打印本页|关闭窗口|分享到|^[ \t]*\d{4}-\d{2}-\d{2}")
 
 
+_LINKS_HEADER = re.compile(r"^[ \t]*[\[【●·]?[ \t]*(?:相关链接|相关推荐|往期推荐|相关阅读|推荐阅读|相关文章|热门推荐|热点推荐"
+                           r"|猜你喜欢|延伸阅读|上一篇|下一篇|上一条|下一条)")
 _ATTACHMENT_LABEL = re.compile(r"^[ \t]*附件[ \t]*\d{0,2}[ \t]*[:：]?[ \t]*$")
 
 
@@ -428,18 +430,38 @@ def _document_header(text: str, lines: list[Line], title_index: int, floor: int)
     doc_number = None
     # The number printed right under the title is this document's; one above it is too, unless
     # the body of the document before stands between (its own number under its title).
-    following = next((ln for ln in lines[title_index + 1:title_index + 4] if ln.text.strip()), None)
-    if following is not None and "号" in following.text and _DOC_NUMBER.match(following.text):
-        doc_number = text[following.start:following.end].strip()
+    following = [ln for ln in lines[title_index + 1:title_index + 6] if ln.text.strip()][:3]
+    for ln in following:  # under the title, past a metadata line (`发布时间：…`)
+        span = _doc_number_in(ln) if "号" in ln.text else None
+        if span:
+            doc_number = text[span[0]:span[1]].strip()
+            break
+        if not is_page_chrome(ln.text):
+            break
     for j in range(title_index - 1, max(-1, title_index - 16), -1) if doc_number is None else ():
         prev = lines[j]
         if prev.start < floor or _opens_item_or_section(prev.text):
             break
-        if "号" in prev.text and _DOC_NUMBER.match(prev.text):
-            doc_number = text[prev.start:prev.end].strip()
+        span = _doc_number_in(prev) if "号" in prev.text else None
+        if span:
+            doc_number = text[span[0]:span[1]].strip()
             start = min(start, prev.start)
             break
     return title, start, doc_number
+
+
+_LABELLED_DOC_NUMBER = re.compile(
+    r"(?:发文字号|文号)[ \t]*[:：][ \t]*(?P<num>[^\s:：]{1,12}?[〔\[［(][ \t]*(?:19|20)\d{2}[ \t]*[〕\]］)][ \t]*\d{1,4}[ \t]*号)")
+
+
+def _doc_number_in(line: Line) -> tuple[int, int] | None:
+    """Where a line prints a document number: the whole line (`惠教〔2023〕4号`), or the value of
+    a `发文字号：` field of a page's metadata, whatever else the line holds."""
+    if _DOC_NUMBER.match(line.text):
+        m = _LABELLED_DOC_NUMBER.search(line.text)
+        return (line.start + m.start("num"), line.start + m.end("num")) if m else (line.start, line.end)
+    m = _LABELLED_DOC_NUMBER.search(line.text)
+    return (line.start + m.start("num"), line.start + m.end("num")) if m else None
 
 
 _QUOTED_TITLE = re.compile(r"《([^《》]{4,60})》")
@@ -585,8 +607,13 @@ def parse_structure(text: str, view: str) -> Structure:
     elif not title_indexes and view.strip():
         structure.warnings.append("no document title found: the text is read as one untitled document")
     line_starts = [ln.start for ln in lines]
+    # a web page's links to other pages (`相关链接`, `上一篇：…`) end the text: their titles
+    # (`我县新增学位3200个`) are headlines of other pages
+    links = next((ln.start for ln in lines if ln.start > headers[0][1] and _LINKS_HEADER.match(ln.text)), len(text))
     for d, (title, start, doc_number, body_line) in enumerate(headers):
         end = headers[d + 1][1] if d + 1 < len(headers) else len(text)
+        if start < links < end:
+            end = links
         title_view = normalise(title) if title else ""
         year = _title_year(title_view)
         if year is None:
