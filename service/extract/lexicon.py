@@ -344,7 +344,7 @@ NAMED_PLAN_KEYWORDS = ("实施方案", "工作方案", "行动计划", "行动�
 NOTICE_ENDS = ("的通知", "的意见", "的通报", "的报告", "的公告", "的批复")
 # A title line holds one of these (every keyword above does): a quick test before the pattern.
 TITLE_PRETEST_WORDS = ("工作", "分解", "清单", "方案", "计划", "报告", "通报", "公示", "情况", "实事", "责任",
-                       "细则", "办法", "施政", "预算", "计画", "公告", "的通知", "的意见", "的批复")
+                       "细则", "办法", "施政", "预算", "计画", "公告", "的通知", "的意见", "的批复", "规划")
 ISSUER_SUFFIXES = ("局", "委", "厅", "府", "会", "部", "室", "中心", "办", "处", "院", "所", "校", "工委",
                    "中学", "小学", "大学", "幼儿园", "科", "股")
 RESPONSIBILITY_LABELS = {
