@@ -177,6 +177,10 @@ _CONDITION_AFTER = re.compile(
     # `…低于60分的，不得…`, `缺勤超过4学时的不予结业`: the clause names a case, a rule follows
     r"|[,，]|不|取消|扣|加|得|视为|按|须|可|予以|给予|将|均)"
     r"|(?:以上|以下|及以上|及以下)(?:方可|者|人数)")  # `得票率达到60%以上方可上报`, `600分以上人数`
+# For a share only the case a rule names is a condition (`满意度低于90%的，扣5分`); `90%以上的学校
+# 建成智慧校园` is a rate to reach.
+_CONDITION_CASE = re.compile(r"(?:以上|以下|及以上|及以下)?的(?:[,，]|不|取消|扣|加|得|视为|按|须|可|予以|给予)"
+                             r"|(?:以上|以下|及以上|及以下)(?:方可|者)")
 # `新签约10亿元以上产业项目15个`: an amount of money naming which projects count
 _PROJECT_CLASS_AFTER = re.compile(r"(?:以上|以下)[\u4e00-\u9fff]{0,4}项目")
 _COUNTER_AFTER = ("阅读", "浏览", "点击", "访问", "次阅读", "次浏览", "位访客")
@@ -214,8 +218,9 @@ def exclusion(view: str, q: Quantity) -> str | None:
     if q.unit_written == "年" and (before.endswith("用") or after.startswith(("行动", "计划", "攻坚", "规划", "工程"))):
         return "duration"  # `用三年时间`, `三年行动`: the span of a programme, no goal
     if (("的" in after or "以" in after[:1]) and (before.endswith(_CONDITION_BEFORE) or after.startswith(("以上", "以下")))
-            and _CONDITION_AFTER.match(view, q.alt_end, q.alt_end + 8)):
-        return "condition"  # `学生规模超过1000人的学校`: which schools a rule holds for
+            and (_CONDITION_AFTER if q.unit_written != "%" or before.endswith(_CONDITION_BEFORE)
+                 else _CONDITION_CASE).match(view, q.alt_end, q.alt_end + 8)):
+        return "condition"  # `学生规模超过1000人的学校`: which schools a rule holds for; a share (`90%以上的学校`) is a rate
     if q.unit_written in CURRENCIES and _PROJECT_CLASS_AFTER.match(view, q.alt_end, q.alt_end + 8):
         return "condition"
     if after.startswith(_COUNTER_AFTER):

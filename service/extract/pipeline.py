@@ -255,6 +255,8 @@ def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | N
             continue  # `截至12月底，全区专任教师共有6840人`: one reached, reported
         if stock and kind not in (status.TARGET, status.RESULT):
             break
+        if stock and view.startswith("目前", start):
+            return status.FACT  # `目前，全县共有中小学186所`: the existing state, as 现有
         if kind == "weak_target":
             if section_status == status.RESULT and not (own_plan and _plan_opening(view, lo, start, end, hi)):
                 continue  # `规划总投资…`, `将…从A降至B` describe what was done in a review
@@ -333,6 +335,8 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
     done_after = "已" in after
     if done_after and status.scope_of_progress(view, q.alt_end):
         return status.TARGET, None
+    if section_status == status.RESULT and status.project_scope(view, q.start, cues.sentence_end(q.start)):
+        return status.TARGET, None  # `项目总投资860万元，截至6月底已完成投资520万元`: the scope reported on
     if done_after and status.result_after(view, q.alt_end, near=True):
         return status.RESULT, None  # `5个项目已于3月完工`: the cue right after the noun is nearest
     if status.share_of_plan(view, q.start):

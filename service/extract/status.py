@@ -236,6 +236,17 @@ def done_after(view: str, end: int, hi: int) -> bool:
     return "完成" in view[end:hi] and _DONE_AFTER.search(view, end, hi) is not None
 
 
+# A project's scope (`总投资860万元`, `可提供学位2400个`) followed in its sentence by what is done
+# of it: the plan the progress is measured against, in a report too.
+_SCOPE_WORDS = re.compile(r"(?:项目|工程)?(?:总投资|计划投资|概算投资|估算投资|规划用地|建设规模|可提供学位|可新增学位)[ \t]*(?:为|约|达)?[ \t]*$")
+_DONE_OF_SCOPE = re.compile(r"已(?:经)?(?:完成|完工|建成|开工|竣工|拨付|到位)|累计完成|完成投资")
+
+
+def project_scope(view: str, start: int, hi: int) -> bool:
+    return (_SCOPE_WORDS.search(view, max(0, start - 12), start) is not None
+            and _DONE_OF_SCOPE.search(view, start, hi) is not None)
+
+
 def done_before(view: str, pos: int) -> bool:
     """Whether something done (完成, 已, 累计, 截至…) stands before `pos` in its sentence."""
     lo = max(0, pos - 120)

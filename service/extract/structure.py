@@ -39,8 +39,8 @@ _NOT_BARE_ITEM = re.compile(
 )
 _RESPONSIBILITY_LINE = re.compile(rf"^[ \t]*(?:\*\*)?[ \t]*(?P<label>{alternation(RESPONSIBILITY_LABELS)})[ \t]*[:：]")
 _RESPONSIBILITY_PAREN = re.compile(
-    rf"\((?P<body>[ \t]*(?:{alternation(RESPONSIBILITY_LABELS)})[ \t]*:[^()\n]*)\)"
-)
+    rf"[(【〔\[](?P<body>[ \t]*(?:{alternation(RESPONSIBILITY_LABELS)})[ \t]*:[^()【】〔〕\[\]\n]*)[)】〕\]]"
+)  # `（责任单位：…）`, `【责任单位：学前教育股】`
 # `…新建智慧教室300间。责任单位：电教馆、信息中心。`: the labels as the last sentence of an
 # item's own line (or of a line under it), outside any parenthesis.
 _RESPONSIBILITY_TAIL = re.compile(
@@ -755,7 +755,7 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
                 if pm.group("help"):
                     _add_responsibility(current, "配合单位", pm.group("help"))
         if current is not None and (":" in content or "：" in content):
-            if "(" in content:
+            if "(" in content or "【" in content or "〔" in content or "[" in content:
                 for pm in _RESPONSIBILITY_PAREN.finditer(content):
                     _parse_labelled(current, pm.group("body"))
             tail = _RESPONSIBILITY_TAIL.search(content)
