@@ -24,7 +24,15 @@ from .lexicon import (
     COMPLETION_OBJECTS,
     COMPLETION_VERBS,
     COMPOUND_VERB_TAILS,
+    CONDITION_CONSEQUENCES,
     CONDITION_HEADS,
+    CONDITION_NOUNS,
+    EVENT_UNITS,
+    GRADE_WORDS,
+    HOLDING_VERBS,
+    PAGE_COUNTER_WORDS,
+    SCORE_SCALE_WORDS,
+    SCORING_STEPS,
     COUNTED_AFTER_QUOTE,
     COPULA_BEFORE_ONE,
     CURRENCIES,
@@ -172,24 +180,23 @@ _NAME_SUFFIXES_AFTER_UNIT = tuple(NAME_SUFFIXES_AFTER_UNIT)
 _STAFFING_AFTER = re.compile(r"[^,，。;；\d]{0,6}?(?:配备|配置|设置|设立|配齐|至少配|不少于|建立|建设|安排)")
 # A count that names which units a rule holds for (`超过1000人的学校`, `2亿元以上的项目`).
 _CONDITION_AFTER = re.compile(
-    r"(?:以上|以下|及以上|及以下)?的(?:学校|项目|单位|班级|企业|幼儿园|地区|乡镇|家庭|学生|教师|班|考生|岗位|人员|申报人"
-    r"|作品|新生|个人|团队|中学|小学|课题"
+    rf"(?:以上|以下|及以上|及以下)?的(?:{alternation(CONDITION_NOUNS)}"
     # `…低于60分的，不得…`, `缺勤超过4学时的不予结业`: the clause names a case, a rule follows
-    r"|[,，]|不|取消|扣|加|得|视为|按|须|可|予以|给予|将|均)"
+    rf"|[,，]|{alternation(CONDITION_CONSEQUENCES + ('将', '均'))})"
     r"|(?:以上|以下|及以上|及以下)(?:方可|者|人数)")  # `得票率达到60%以上方可上报`, `600分以上人数`
 # For a share only the case a rule names is a condition (`满意度低于90%的，扣5分`); `90%以上的学校
 # 建成智慧校园` is a rate to reach.
-_CONDITION_CASE = re.compile(r"(?:以上|以下|及以上|及以下)?的(?:[,，]|不|取消|扣|加|得|视为|按|须|可|予以|给予)"
+_CONDITION_CASE = re.compile(rf"(?:以上|以下|及以上|及以下)?的(?:[,，]|{alternation(CONDITION_CONSEQUENCES)})"
                              r"|(?:以上|以下|及以上|及以下)(?:方可|者)")
 # `新签约10亿元以上产业项目15个`: an amount of money naming which projects count
 _PROJECT_CLASS_AFTER = re.compile(r"(?:以上|以下)[\u4e00-\u9fff]{0,4}项目")
-_COUNTER_AFTER = ("阅读", "浏览", "点击", "访问", "次阅读", "次浏览", "位访客")
+_COUNTER_AFTER = tuple(PAGE_COUNTER_WORDS)
 # A scoring rule's unit of deduction (`每少1节扣0.2分`, `发现一次扣5分`): the case, not a goal.
-_SCORING_BEFORE = re.compile(r"(?:每(?:少|多|低|高|超过?|降低|减少|增加|下降|发现|缺|差)|发现)$")
+_SCORING_BEFORE = re.compile(rf"(?:{alternation(SCORING_STEPS)})$")
 _SCORING_AFTER = re.compile(r"[^,，。;；\n]{0,10}?[扣加减][ \t]*[\d一二三四五六七八九十两半]")
 # Grading bands and a score's scale (`90分以上为优秀`, `满分为150分`, `合格分数线为60分`).
-_GRADE_AFTER = re.compile(r"(?:及)?(?:以上|以下)?(?:为|评为|定为|属于|的为)(?:优秀|良好|合格|不合格|及格|不及格|[一二三四]等|[A-D]等?)")
-_SCALE_BEFORE = re.compile(r"(?:满分|分数线|合格线|及格线|总分)(?:为|是)?[ \t]*$")
+_GRADE_AFTER = re.compile(rf"(?:及)?(?:以上|以下)?(?:为|评为|定为|属于|的为)(?:{alternation(GRADE_WORDS)}|[A-D]等?)")
+_SCALE_BEFORE = re.compile(rf"(?:{alternation(SCORE_SCALE_WORDS)})(?:为|是)?[ \t]*$")
 # (before it, a word of more or less: `超过`, `不足` …, as the lexicon's gt/lt comparators)
 _CONDITION_BEFORE = tuple(w for w, c in COMPARATORS_BEFORE.items() if c in ("gt", "lt"))
 
@@ -286,8 +293,8 @@ _COUNTED_UNDER_QUOTE = re.compile(
 _HELD_AT = frozenset({"控制在"})
 
 
-_EVENT_UNITS = frozenset({"次", "场", "场次", "梯次", "期"})
-_HOLDING_VERBS = ("办理", "举办", "开展", "组织", "召开", "进行", "举行", "实施")
+_EVENT_UNITS = frozenset(EVENT_UNITS)
+_HOLDING_VERBS = tuple(HOLDING_VERBS)
 _CURRENCY_BEFORE = re.compile(rf"(?:{alternation(CURRENCY_PREFIXES)})[ \t]*$")
 
 

@@ -124,3 +124,17 @@ AS_OF = (
     r"(?<!\d)20\d\d年(?:底|末|度)?(?=[,，]|[^,，。\n]{0,2}(?:全[市区县省州国]|共|累计|已))",  # `表示，2024年已完成…`
     r"(?<!\d)20\d\d年度",  # `我县2020年度…项目建设任务为…6栋`: the year a result is counted in
 )
+
+# A heading that tells what went well (`（三）重点任务扎实推进`) reviews, whatever plan word it holds.
+DONE_HEADING_WORDS = ("扎实推进", "稳步推进", "成效", "显著", "取得", "圆满", "有力", "持续向好", "稳中向好", "全面完成")
+# Something done before a share of a plan (`完成投资…，占年度计划的60%`): the share is reported.
+DONE_WORDS = ("完成", "已", "累计", "实际", "到位", "建成", "开工", "竣工", "截至", "截止", "拨付", "支出", "执行")
+# A project's scope (`总投资860万元`) followed in its sentence by what is done of it: the plan.
+PROJECT_SCOPE_WORDS = ("总投资", "计划投资", "概算投资", "估算投资", "规划用地", "建设规模", "可提供学位", "可新增学位")
+# In a review, these opening a clause or sentence still plan its figures (`计划新建学校18所，实际完成20所`).
+OWN_PLAN_WORDS = ("计划", "目标", "任务数")
+# Labels of a table's sum row, whose values add up the rows above.
+SUM_ROW_LABELS = ("合计", "总计", "小计", "共计", "合 计", "总 计")
+# Lines that open a web page's links to other pages: the text ends there.
+LINKS_HEADERS = ("相关链接", "相关推荐", "往期推荐", "相关阅读", "推荐阅读", "相关文章", "热门推荐", "热点推荐", "猜你喜欢",
+                 "延伸阅读", "上一篇", "下一篇", "上一条", "下一条")

@@ -298,6 +298,22 @@ COUNTED_AFTER_QUOTE = ("示范点", "示范校", "示范区", "示范基地", "�
                        "课程", "案例", "学校", "站点", "中心", "场馆", "赛事", "论坛", "评比", "比赛", "竞赛", "评选",
                        "讲座", "座谈会", "研讨会", "展演", "展示", "演讲", "征文", "班会", "交流会", "培训", "讲堂",
                        "检查", "演练", "开放日", "宣传周", "宣传月")
+# After a count of a condition (`超过1000人的学校`, `低于60分的，不得…`): the nouns a rule holds for,
+# and the words of the rule that follows the case it names.
+CONDITION_NOUNS = ("学校", "项目", "单位", "班级", "企业", "幼儿园", "地区", "乡镇", "家庭", "学生", "教师", "班", "考生",
+                   "岗位", "人员", "申报人", "作品", "新生", "个人", "团队", "中学", "小学", "课题")
+CONDITION_CONSEQUENCES = ("不", "取消", "扣", "加", "得", "视为", "按", "须", "可", "予以", "给予")
+# Before a count, these make it the step of a scoring rule (`每少1节扣0.2分`, `发现一次扣5分`).
+SCORING_STEPS = ("每少", "每多", "每低", "每高", "每超", "每超过", "每降低", "每减少", "每增加", "每下降", "每发现",
+                 "每缺", "每差", "发现")
+# How a score is read, not a goal: grades after it (`90分以上为优秀`), its scale before it (`满分为150分`).
+GRADE_WORDS = ("优秀", "良好", "合格", "不合格", "及格", "不及格", "一等", "二等", "三等", "四等")
+SCORE_SCALE_WORDS = ("满分", "分数线", "合格线", "及格线", "总分")
+# After a count, a web page's counter (`已有 1234 人阅读`).
+PAGE_COUNTER_WORDS = ("阅读", "浏览", "点击", "访问", "次阅读", "次浏览", "位访客")
+# `每学年办理二次`: Taiwan writes 二 where the mainland writes 两, after these verbs and before these units.
+HOLDING_VERBS = ("办理", "举办", "开展", "组织", "召开", "进行", "举行", "实施")
+EVENT_UNITS = ("次", "场", "场次", "梯次", "期")
 # Fixed expressions built on a numeral: `两节` (元旦、春节) before these words is the holiday pair.
 FIXED_NUMERAL_EXPRESSIONS = {"两节": ("期间", "送温暖", "慰问", "走访", "前后")}
 

@@ -10,7 +10,7 @@ import re
 from decimal import Decimal
 
 from . import context, status
-from .cues import EXISTING_STATE_CUES, STOCK_CUES
+from .cues import EXISTING_STATE_CUES, OWN_PLAN_WORDS, STOCK_CUES
 from .lexicon import (COMPLETION_VERBS, CURRENCIES, DECREASE_VERBS, GOAL_VERBS, INCREASE_VERBS, LEVEL_VERBS,
                       MEASURE_WORDS, METRIC_CATEGORY_SUFFIXES, PERCENT_UNITS,
                       MAGNITUDES, REGION_CURRENCY_MARKERS, SEAT_NOUNS, DEGREE_WORDS)
@@ -186,7 +186,7 @@ _COMPARISON_ONLY = re.compile(r"(?=.)(?:(?:比|较)(?:上年|去年|上年度|�
 _RUN_IN_ITEM = re.compile(r"(?<=[\u4e00-\u9fff)）。;；])\d{1,2}[.．](?![\d%])")
 _CHANGE_OF_RATE = re.compile(r"提高|增加|提升|上调|增长|降低|下调|减少|较上年|比上年|同比")
 # Plan words that, in a review, still mark the figure of their own clause as the plan it reports on.
-_OWN_PLAN_WORDS = ("计划", "目标", "任务数")
+_OWN_PLAN_WORDS = tuple(OWN_PLAN_WORDS)
 _COMPARISON_CUES = ("同比", "比上年", "较上年", "比去年", "较去年", "比五年前", "较五年前", "是十年前")
 # `比上学期`, `较上年度`, `由上学年的`: a change against the last term, as 比上年 is against the last year
 

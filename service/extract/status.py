@@ -17,7 +17,7 @@ import regex
 from .lexicon import COMPLETION_VERBS, MONTH, PROGRESS_VERBS
 from .scan import Scanner, alternation
 from .source import normalise
-from .cues import (AS_OF, BACKGROUND_HEADINGS, FACT_CUES, PLAN_HEADINGS, PROBLEM_HEADINGS, WEAK_TARGET_CUES, RESULT_CUES,
+from .cues import (AS_OF, BACKGROUND_HEADINGS, DONE_HEADING_WORDS, DONE_WORDS, FACT_CUES, PROJECT_SCOPE_WORDS, PLAN_HEADINGS, PROBLEM_HEADINGS, WEAK_TARGET_CUES, RESULT_CUES,
                    REVIEW_HEADINGS, TARGET_CUES)
 
 TARGET, RESULT, FACT = "target", "result", "fact"
@@ -50,7 +50,7 @@ _PLAN_HEADING = re.compile(_alt(re.escape(w) for w in PLAN_HEADINGS))
 _PROBLEM_HEADING = re.compile(_alt([re.escape(w) for w in PROBLEM_HEADINGS + BACKGROUND_HEADINGS if w != "基本情况"]
                                    + ["(?<![行成展作])基本情况"]))
 # A heading that tells what went well (`（三）重点任务扎实推进`) reviews, whatever plan word it holds.
-_DONE_HEADING = re.compile(r"扎实推进|稳步推进|成效|显著|取得|圆满|有力|持续向好|稳中向好|全面完成")
+_DONE_HEADING = re.compile(alternation(DONE_HEADING_WORDS))
 _AS_OF = re.compile("|".join(AS_OF))  # in the order written: the longer phrase first
 _HEADING_PERIOD = re.compile(r"(?<!\d)20\d\d年(?:度|上半年|下半年|底|末)?")
 # A table cell is a sentence of its own. The standard engine scans a class faster than `regex`.
@@ -212,7 +212,7 @@ _SCOPE_OF_PROGRESS = re.compile(rf"(?:(?!  )[^,，。;；:：\n|\t0-9]){{0,10}}?
 # between, where the result cue `占…计划的` cannot reach it).
 # Between the plan's word and 的 stands at most what the plan is of and its amount (`占学校年度目标
 # 考核权重的25%` is a weight, planned).
-_DONE_BEFORE = re.compile(r"完成|已|累计|实际|到位|建成|开工|竣工|截[至止]|拨付|支出|执行")
+_DONE_BEFORE = re.compile(alternation(DONE_WORDS))
 _SENTENCE_BREAK_LAST = regex.compile(r"(?r)[。!?！？\n]")
 _SHARE_OF_PLAN = re.compile(r"占[^,，。;；:：\n]{0,10}?(?:计划|规划|任务|目标)(?:投资|资金|任务|建设|总量|总数|量|数)?"
                             r"(?:[ \t]*[\d.]+[ \t]*(?:万|亿)?[ \t]*[^\d\s,，。;；:：的]{0,3})?的[ \t]*$")
@@ -238,7 +238,7 @@ def done_after(view: str, end: int, hi: int) -> bool:
 
 # A project's scope (`总投资860万元`, `可提供学位2400个`) followed in its sentence by what is done
 # of it: the plan the progress is measured against, in a report too.
-_SCOPE_WORDS = re.compile(r"(?:项目|工程)?(?:总投资|计划投资|概算投资|估算投资|规划用地|建设规模|可提供学位|可新增学位)[ \t]*(?:为|约|达)?[ \t]*$")
+_SCOPE_WORDS = re.compile(rf"(?:项目|工程)?(?:{alternation(PROJECT_SCOPE_WORDS)})[ \t]*(?:为|约|达)?[ \t]*$")
 _DONE_OF_SCOPE = re.compile(r"已(?:经)?(?:完成|完工|建成|开工|竣工|拨付|到位)|累计完成|完成投资")
 
 

@@ -16,6 +16,7 @@ from .lexicon import (ISSUER_SUFFIXES, MEASURE_WORDS, NAMED_PLAN_KEYWORDS, NOTIC
 from .model import Document, Item, Span
 from .scan import alternation
 from .source import normalise
+from .cues import LINKS_HEADERS
 from .status import heading_status
 from .tables import Row, Table, find_tables
 
@@ -383,8 +384,7 @@ _PAGE_CHROME = re.compile(r"当前位置|您的位置|^[ \t]*首页|[>»][ \t]*\
                           r"|浏览次数|阅读次数|点击数|字号[:：]|【[大中小]】|打印本页|关闭窗口|分享到|^[ \t]*\d{4}-\d{2}-\d{2}")
 
 
-_LINKS_HEADER = re.compile(r"^[ \t]*[\[【●·]?[ \t]*(?:相关链接|相关推荐|往期推荐|相关阅读|推荐阅读|相关文章|热门推荐|热点推荐"
-                           r"|猜你喜欢|延伸阅读|上一篇|下一篇|上一条|下一条)")
+_LINKS_HEADER = re.compile(rf"^[ \t]*[\[【●·]?[ \t]*(?:{alternation(LINKS_HEADERS)})")
 _ATTACHMENT_LABEL = re.compile(r"^[ \t]*附件[ \t]*\d{0,2}[ \t]*[:：]?[ \t]*$")
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .cues import COLUMN_ROLES
+from .cues import COLUMN_ROLES, SUM_ROW_LABELS
 
 _YEAR_HEADING = re.compile(r"^(?:19|20)\d\d年(?:度)?(?:目标(?:值)?|基期(?:值)?|现状|实际)?$")
 _YEAR_WORD_ROLES = (("基期", "baseline"), ("现状", "baseline"), ("目标", "target"), ("实际", "result"))
@@ -387,7 +387,7 @@ _LABEL_UNIT = re.compile(r"[(（][ \t]*(?P<mag>万|亿|千)?(?P<unit>[^\s()（�
 _BARE_VALUE = re.compile(r"(?:≥|≤|⩾|⩽|不低于|不少于|不超过|不高于|约)?[ \t]*(?P<num>\d{1,9}(?:\.\d{1,4})?)"
                          r"[ \t]*(?:以上|以下|以内|左右)?")
 _VALUE_ROLES = frozenset(("target", "baseline", "result"))
-_SUM_ROWS = frozenset(("合计", "总计", "小计", "共计", "合 计", "总 计"))
+_SUM_ROWS = frozenset(SUM_ROW_LABELS)
 _UNIT_CELL = re.compile(r"(?P<mag>万|亿|千)?(?P<unit>[^\s()（）\d]{1,4})")
 _PER_HEAD_WORDS = ("生均", "人均", "每")
 
