@@ -79,13 +79,13 @@ class Unwrapped:
 def _wrap_width(lines: list[str]) -> float | None:
     """The width a wrapped text breaks its lines at: the width most lines without a closing mark
     reach (within a character), when enough do."""
-    widths = sorted(_width(s) for s in lines
-                    if s and not s.endswith(_CLOSED_ENDS) and _width(s) >= _MIN_WIDTH and not _TABLE_ROW.search(s))
-    if len(widths) < _MIN_WRAPPED:
-        return None
+    open_lines = [(w, s) for s in lines if len(s) >= _MIN_WIDTH // 2 and not s.endswith(_CLOSED_ENDS)
+                  for w in (_width(s),) if w >= _MIN_WIDTH and not _TABLE_ROW.search(s)]
+    if len(open_lines) < _MIN_WRAPPED:
+        return None  # (most texts: their long lines end in 。)
+    widths = sorted(w for w, _ in open_lines)
     top = widths[int(len(widths) * 0.75)]
-    near_lines = [s for s in lines if s and not s.endswith(_CLOSED_ENDS) and not _TABLE_ROW.search(s)
-                  and 0.85 * top <= _width(s) <= top + 1]
+    near_lines = [s for w, s in open_lines if 0.85 * top <= w <= top + 1]
     nonblank = sum(1 for s in lines if s and _width(s) >= 10)
     if len(near_lines) < _MIN_WRAPPED or len(near_lines) < 0.25 * nonblank:
         return None
@@ -98,6 +98,8 @@ def _wrap_width(lines: list[str]) -> float | None:
 
 def _soft(above: str, below: str, wrap: float | None) -> bool:
     """Whether the break between two non-blank lines (stripped, normalised) is a wrap."""
+    if wrap is None and not (above.endswith(_OPEN_ENDS) or above.endswith(":") or above[-1].isdigit()):
+        return False  # the usual case, told at once: an unwrapped text's line that ends a clause
     if _TABLE_ROW.search(above) or _TABLE_ROW.search(below) or _PAGE_FOOTER.match(below) or _PAGE_FOOTER.match(above):
         return False
     at_width = wrap is not None and _width(above) >= 0.85 * wrap
