@@ -543,9 +543,30 @@ def deadline(view: str, q: Quantity, sentence: tuple[int, int]) -> tuple[int, in
     found = None
     if _DEADLINE_NEEDS.search(view, lo, q.start):  # every deadline holds one of these
         for m in _DEADLINE.finditer(view, lo, q.start):
-            if _time_limit(view, m):
+            if _time_limit(view, m) and _limits_from(view, m.end(), q.start):
                 found = (m.start(), m.end())
     return found or _deadline_after(view, q.alt_end, hi, True)
+
+
+_LIMIT_CLAUSE_REST = re.compile(r"[ \t]*(?:前|之前|内|完成)?[ \t]*[,，;；]")
+
+
+def _limits_from(view: str, end: int, pos: int) -> bool:
+    """Whether a time limit ending at `end` bounds the quantity at `pos`: it stands in the
+    quantity's clause; or is a clause of its own that frames what follows (`年底前，…达到90%`); or
+    opens a clause with a count of its own, which the clauses after it go on listing (`力争到年底
+    规范化率达90%，优良率达56%`), unless one of them opens with a period of its own (`全年…`). A limit
+    on another clause's task (`3月底前出台实施方案，…`) bounds that task only."""
+    brk = _CLAUSE_BREAK.search(view, end, pos)
+    if brk is None or _LIMIT_CLAUSE_REST.match(view, end) is not None:
+        return True
+    if not _DIGIT_OR_CN_COUNT.search(view, end, brk.start()):
+        return False
+    return not _OWN_PERIOD.search(view, brk.start(), pos)
+
+
+_DIGIT_OR_CN_COUNT = re.compile(r"[0-9]|[一二三四五六七八九十两百千万][个所名项次场人]")
+_OWN_PERIOD = re.compile(r"[,，;；][ \t]*(?:全年|今年|同时|每)")  # (每…: a frequency has no time limit)
 
 
 _PAREN_LIMIT_TAIL = re.compile(rf"[^()]{{0,4}}?(?:{alternation(COMPLETION_VERBS)})")
