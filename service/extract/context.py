@@ -94,11 +94,14 @@ _PER = re.compile(
 )
 # A time limit (`到年底`, `6月底前完成`); as a date that opens a metric (`到年底党支部规范化率`) it
 # may follow 截至, as a deadline not: `截至8月底` is the date a result is reported for.
-_DATE = (r"(?<!延伸)(?<!延伸到)(?<!延伸至)(?<!延伸到寒)(?<!延伸至寒)(?<!拓展到)"
-         r"(?:到|至|于)?[ \t]?(?:(?:\d{4}[ \t]?|1[01]\d|[零〇一二三四五六七八九]{4})年(?:年?底|年?末)(?:前|之前)?(?:完成)?"
+_DATE = (r"(?<!延伸)(?<!延伸到)(?<!延伸至)(?<!延伸到寒)(?<!延伸至寒)(?<!拓展到)(?<!已)"
+         r"(?:(?:(?<=[,，;；:。\n])|(?<=力争)|(?<=确保)|(?<=争取)|(?<=计划)|(?<=目标)|^)到[ \t]?\d{4}[ \t]?年(?![底末前内年度])"
+         # `到2030年，…达到97%`, `力争到2027年…`: a limit, not a bare year (not `提高到2028年的92%`)
+         r"|\d{4}[ \t]?年年?内(?:完成)?"  # `2026年内新开工学校7所`
+         r"|(?:到|至|于)?[ \t]?(?:(?:\d{4}[ \t]?|1[01]\d|[零〇一二三四五六七八九]{4})年(?:年?底|年?末)(?:前|之前)?(?:完成)?"
          r"|\d{4}[ \t]?年(?:前|之前)(?![三两几0-9]|[一二三四]季度)(?:完成)?|(?:\d{4}[ \t]?年[ \t]?)?"
          rf"(?:{MONTH}(?:[、,和及至-]{MONTH})*(?:[ \t]?\d{{1,2}}[ \t]?[日号]|底|末|中旬|上旬|下旬|初|份|中)?(?:开学)?(?:前|之前|以前)?(?:完成)?"
-         rf"|(?<!少)(?:{alternation(DEADLINE_WORDS)})(?:前|之前)?(?:完成)?(?!起|以来|托管|班|服务|课程|活动|学校|夏令营)))")
+         rf"|(?<!少)(?:{alternation(DEADLINE_WORDS)})(?:前|之前)?(?:完成)?(?!起|以来|托管|班|服务|课程|活动|学校|夏令营))))")
 # (`秋季学期起` is a start; `暑期托管服务`, `寒假班` name a service; `少年底数` holds no 年底;
 # `将课后服务延伸到寒暑假` names where a service reaches, not when)
 # 全年 before a verb that holds a level (`失业率全年控制在5.5%以内`) is the year over which.
@@ -109,7 +112,7 @@ _LEADING_DATE = re.compile(f"{_DATE}|{_YEAR_LONG}")
 _DEADLINE = re.compile(
     rf"(?<!截)(?<!截至)(?<!\d)(?:(?:\d{{1,2}}|[{CN_NUMERAL_CHARS}]{{1,2}})(?:个)?(?:学)?年(?:内|之内)(?!容|涵|部|外)|{_DATE}"
     rf"|(?<=[\u4e00-\u9fff]){_YEAR_LONG})")
-_DEADLINE_NEEDS = re.compile(r"底|末|前|内|旬|贯穿|学期|半年|寒假|暑|完成|全年")
+_DEADLINE_NEEDS = re.compile(r"底|末|前|内|旬|贯穿|学期|半年|寒假|暑|完成|全年|到[ \t]?\d{4}")
 _PAREN = re.compile(r"\(([^()\n]{2,24})\)")
 
 
@@ -120,7 +123,11 @@ def clause_start(view: str, pos: int, floor: int = 0) -> int:
     m = _CLAUSE_BREAK_LAST.search(view, lo, pos)
     if m and view[m.start()] == "、" and _IN_SHORT_PAREN.match(view, m.end(), min(pos, m.end() + 6)):
         m = _CLAUSE_BREAK_LAST.search(view, lo, view.rfind("(", lo, m.start()) if "(" in view[lo:m.start()] else m.start())
-    return m.end() if m else lo
+    start = m.end() if m else lo
+    opened = view.rfind("(", start, pos)
+    if opened >= 0 and view.find(")", opened, pos) < 0 and not _IN_SHORT_PAREN.match(view, opened + 1, pos + 6):
+        return opened + 1  # `第二幼儿园（新增学位270个）`: the clause inside the parenthesis
+    return start
 
 
 _IN_SHORT_PAREN = re.compile(r"[^()\n,，。;；]{1,4}\)")
@@ -177,7 +184,8 @@ _NAME_SUFFIXES_AFTER_UNIT = tuple(NAME_SUFFIXES_AFTER_UNIT)
 
 
 # `每600名学生配备1名`, `每千名学生配置…`: after 每, a count of what another count is set per.
-_STAFFING_AFTER = re.compile(r"[^,，。;；\d]{0,6}?(?:配备|配置|设置|设立|配齐|至少配|不少于|建立|建设|安排)")
+_STAFFING_AFTER = re.compile(r"[^,，。;；\d]{0,6}?(?:配备|配置|设置|设立|配齐|至少配|不少于|建立|建设|安排)"
+                             r"|[^,，。;；\d]{0,4}?[0-9一二三四五六七八九十两]{1,3}名")  # `每1000名学生1名`
 # A count that names which units a rule holds for (`超过1000人的学校`, `2亿元以上的项目`).
 _CONDITION_AFTER = re.compile(
     rf"(?:以上|以下|及以上|及以下)?的(?:{alternation(CONDITION_NOUNS)}"
@@ -479,7 +487,7 @@ def _time_limit(view: str, m: re.Match) -> bool:
     return True
 
 
-_LIMIT_WORD = re.compile(r"前|内|底|末|旬|完成|贯穿")
+_LIMIT_WORD = re.compile(r"^到|前|内|底|末|旬|完成|贯穿")
 _OPENING_PREFIX = re.compile(r"[ \t]*(?:今年|明年|本年|20\d\d年)?[ \t]*|[ \t]*(?:据[^,，。]{0,8}介绍|[^,，。]{1,12}(?:表示|介绍))[,，][ \t]*")
 
 
@@ -543,7 +551,7 @@ def deadline(view: str, q: Quantity, sentence: tuple[int, int]) -> tuple[int, in
     found = None
     if _DEADLINE_NEEDS.search(view, lo, q.start):  # every deadline holds one of these
         for m in _DEADLINE.finditer(view, lo, q.start):
-            if _time_limit(view, m) and _limits_from(view, m.end(), q.start):
+            if _time_limit(view, m) and _limits_from(view, m, q.start):
                 found = (m.start(), m.end())
     return found or _deadline_after(view, q.alt_end, hi, True)
 
@@ -551,22 +559,24 @@ def deadline(view: str, q: Quantity, sentence: tuple[int, int]) -> tuple[int, in
 _LIMIT_CLAUSE_REST = re.compile(r"[ \t]*(?:前|之前|内|完成)?[ \t]*[,，;；]")
 
 
-def _limits_from(view: str, end: int, pos: int) -> bool:
+def _limits_from(view: str, m: re.Match, pos: int) -> bool:
     """Whether a time limit ending at `end` bounds the quantity at `pos`: it stands in the
     quantity's clause; or is a clause of its own that frames what follows (`年底前，…达到90%`); or
     opens a clause with a count of its own, which the clauses after it go on listing (`力争到年底
     规范化率达90%，优良率达56%`), unless one of them opens with a period of its own (`全年…`). A limit
-    on another clause's task (`3月底前出台实施方案，…`) bounds that task only."""
+    on another clause's task (`3月底前出台实施方案，…`) bounds that task only; a season the event
+    of an earlier clause is held in (`组织暑期全员研修，参训教师达到3200人`) goes on."""
+    end = m.end()
     brk = _CLAUSE_BREAK.search(view, end, pos)
     if brk is None or _LIMIT_CLAUSE_REST.match(view, end) is not None:
         return True
     if not _DIGIT_OR_CN_COUNT.search(view, end, brk.start()):
-        return False
+        return not _LIMIT_WORD.search(m.group())
     return not _OWN_PERIOD.search(view, brk.start(), pos)
 
 
 _DIGIT_OR_CN_COUNT = re.compile(r"[0-9]|[一二三四五六七八九十两百千万][个所名项次场人]")
-_OWN_PERIOD = re.compile(r"[,，;；][ \t]*(?:全年|今年|同时|每)")  # (每…: a frequency has no time limit)
+_OWN_PERIOD = re.compile(r"[,，;；][ \t]*(?:全年|今年|同时)|每")  # (每…: a frequency has no time limit)
 
 
 _PAREN_LIMIT_TAIL = re.compile(rf"[^()]{{0,4}}?(?:{alternation(COMPLETION_VERBS)})")
@@ -588,7 +598,7 @@ _METRIC_LEAD = re.compile(r"^(?:[◆◇■□●○▲△★☆►▶•·①②
 _LEVEL_VERB = re.compile(rf"[ \t]*(?:{alternation(LEVEL_VERBS)})")
 _METRIC_PAREN = re.compile(r"\([^()]*\)")
 _ITEM_NUMBER = re.compile(r"^[ \t]*(?:\*\*)?\d{1,3}[.、．][ \t]*")
-_METRIC_AFTER_STOP = re.compile(r"[,，、;；。\s(（]|以上|以下|以内|左右|将|已|于|^(?:并|且|后|以|用于)")
+_METRIC_AFTER_STOP = re.compile(r"[,，、;；。\s(（)）]|以上|以下|以内|左右|将|已|于|^(?:并|且|后|以|用于)")
 _BEFORE_VERBS = (*COMPARATORS_BEFORE, "达到", "达", "为", "保持", "稳定在", "提高至", "提升至", "提高到",
                  "提升到", "提高", "提升", "增加", "新增", "下降", "降低", "减少", "完成", "实现", "在", "至",
                  "到", "共计", "合计", "总计", "累计", "共", "已经", "已", "力争", "争取", "确保", "须", "必须", "要",

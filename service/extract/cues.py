@@ -17,7 +17,8 @@ REVIEW_HEADINGS = (
 # Headings of a section on problems (`二、存在的不足`): its figures describe the existing state.
 PROBLEM_HEADINGS = (
     "存在的问题", "存在问题", "存在的不足", "问题和不足", "问题与不足", "不足之处", "困难和问题",
-    "问题和困难", "主要问题", "短板弱项",
+    "问题和困难", "主要问题", "短板弱项", "存在的困难", "差距和不足", "短板和弱项", "工作中的不足", "问题与挑战",
+    "面临的困难", "困难和挑战", "存在的差距",
 )
 # Headings of the existing state (`一、基本情况`, `学情分析`) and of the conditions a candidate must
 # meet (`二、推荐条件`): their figures are facts or conditions, returned nowhere.
@@ -61,18 +62,19 @@ RESULT_CUES = (
 )
 TARGET_CUES = (
     r"拟", r"(?<![主重需纲摘提概只简])要(?![求点素闻件])",
-    r"力争", r"确保", r"预计", r"(?<![于及超到])预期", r"到20\d\d年", r"今年(?!以来|前|上半年|秋季|春季)",
+    r"力争", r"确保", r"预计", r"(?<![于及超到])预期", r"(?<!截至)(?<!截止)(?<!截至到)今年(?!以来|前|上半年|秋季|春季)",
     r"下一步", r"力求", r"年底前", r"明年", r"下半年",
     r"全年计划", r"今年计划", r"本年度计划",  # the year's plan, restated in a mid-year report
     r"(?:年度目标|目标任务|工作目标|年度任务|年度计划)[:：]",  # a row's label: `年度目标：筛查12万人`
-    r"任务数", r"目标任务(?=[:：为是])", r"任务(?=[^,，。;；\n]{1,8}数)",  # the quota a report measures against r"20\d\d年(?:底|末)?前",
+    r"任务数", r"目标任务(?=[:：为是])", r"(?:全年|年度)(?:目标)?任务(?=[:：为是])", r"任务(?=[^,，。;；\n]{1,8}数)",  # the quota a report measures against r"20\d\d年(?:底|末)?前",
 )
 # Weak cues: words that name a plan rather than commit to one (`规划总投资`, `年度计划为29个`) and
 # `将`, which is also the disposal marker (`将税率从17%降至13%`): they make a target in a plan or in
 # no section, but not in a section headed as a review.
 WEAK_TARGET_CUES = (
-    r"(?<![即必])将(?![近来])", r"年内", r"争取",  # `争取上级资金12.6亿元` in a review obtained it  # `年内完成建设23所` in a summary reports the year
-    r"(?<!按)计划(?!量|的|数|生育|单列|经济)", r"(?<!按)规划(?!量|的|数)", r"目标(?!的)", r"任务数",
+    r"(?<![即必])将(?![近来])", r"年内", r"争取",
+    r"到20\d\d年",  # in a review, `到2025年底，…达到92.3%` reports the year reviewed  # `争取上级资金12.6亿元` in a review obtained it  # `年内完成建设23所` in a summary reports the year
+    r"(?<!按)计划(?!量|的|数|生育|单列|经济|[”」』\"])", r"(?<!按)规划(?!量|的|数)",  # (`“双高计划”` is a name) r"目标(?!的)", r"任务数",
 )
 # Of the fact cues, those that state the existing stock: it goes on through the clauses of its
 # sentence that list more of it (`现有中小学校82所，在校学生4.6万人`); 共有/拥有 may also be a stock
@@ -112,10 +114,11 @@ AS_OF = (
     r"截[至止](?:到|至)?[ \t]*(?:20\d\d年|今年|去年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}[日号])?(?:底|末)?",
     r"截[至止](?:到|至)?[ \t]*(?:目前|今年底|年底|去年底|20\d\d年(?:底|末)?)",
     r"今年以来", r"今年前[一二三四五六七八九十两\d]+(?:个)?月", r"(?:今年|20\d\d年)?上半年", r"(?:今年|20\d\d年)?前三季度",
-    r"近[一二三四五六七八九十两\d]{1,2}年(?:来|以来)?(?=[,，])",  # `近三年，学校累计投入…`
+    r"近[一二三四五六七八九十两\d]{1,2}年(?:来|以来)?(?!内|之内)",  # `近三年，学校累计投入…`
     r"(?:20\d\d年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})(?:至|-|—|到)(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:份)?",
     r"过去一年", r"过去五年", r"过去十年", r"五年来", r"十年来", r"一年来", r"多年来", r"近年来",
-    r"“?十[一二三]五”?(?:期间|时期|以来)", r"“?十[四五]五”?以来", r"上一?学期", r"上一?学年", r"上一?年度", r"上一?届",
+    r"“?十[一二三]五”?(?:期间|时期|以来)", r"“?十[四五]五”?以来", r"(?<![比较])上一?学期", r"(?<![比较])上一?学年",
+    r"(?<![比较])上一?年度", r"上一?届",
     r"(?:今年|去年|20\d\d年)(?:秋季|春季|暑期|暑假|寒假)(?=[,，])",  # opening: `2025年秋季，…`, `今年暑期，…`
     r"(?:今年|20\d\d年)?(?:第)?[一二三四1-4]季度",  # a quarter's report: `一季度完成投资4500万元`
     r"(?:今年|去年|20\d\d年)?(?:秋季|春季)(?:学期)?开学(?:以来|时|前)?",  # `今年秋季开学，新增学位…`

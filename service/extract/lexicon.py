@@ -103,13 +103,15 @@ MEASURE_WORDS = {
     "校": ("校", "schools"),
     "园": ("园", "schools"),
     "枚": ("枚", "other"),  # 金牌10枚
+    "餐次": ("餐次", "other"), "车次": ("车次", "other"),
     "款": ("款", "other"),
     # visits and sessions counted per time (`送教100节次`, `督导60校次`, `家访480户次`)
     "节次": ("节次", "other"), "校次": ("校次", "other"), "课次": ("课次", "other"), "户次": ("户次", "other"),
     "班次": ("班次", "other"), "项次": ("项次", "other"),
 }
 # A unit is none where it starts a longer word: `5个班级` counts 个 (of 班级), `2名班主任` 名.
-UNITS_NOT_BEFORE = {"校": ("区", "园", "长", "内", "外", "际", "本", "级", "友", "训", "庆", "服", "车", "舍", "医", "领导"),
+UNITS_NOT_BEFORE = {"人": ("口",),  # `30万人口以上的县`: a population, no count of people
+                    "校": ("区", "园", "长", "内", "外", "际", "本", "级", "友", "训", "庆", "服", "车", "舍", "医", "领导"),
                     "园": ("区", "长", "所", "内", "外", "本", "级", "际", "丁", "林", "艺", "地", "博会"),
                     "个班": ("级", "主任", "子"), "班": ("级", "主任", "子", "车", "会"), "首": ("届", "批", "次", "个"),
                     "起": ("步", "点", "来", "始"), "字": ("号", "第", "体", "样", "幕")}
@@ -196,8 +198,10 @@ COMPARATORS_INFIX = {"余": "gt", "多": "gt"}
 # --- direction -----------------------------------------------------------------------------
 # A growth rate is an amount of change upward (`增长5%左右`, `涨幅3%`, `增速不低于6%`).
 INCREASE_VERBS = ("新增", "增加", "增长", "增设", "扩大", "提高", "提升", "增幅", "扩增", "新扩", "增量", "多增",
-                  "涨幅", "增速", "上涨", "上升", "延长", "增产", "扩招", "上调", "调升", "调高", "增拨")
-DECREASE_VERBS = ("下降", "降低", "减少", "压减", "缩减", "压缩", "降幅", "减幅", "缩短", "减产", "下调", "调降", "调低")
+                  "涨幅", "增速", "上涨", "上升", "延长", "增产", "扩招", "上调", "调升", "调高", "增拨",
+                  "上年多", "去年多", "同期多")  # `比上年多650个`
+DECREASE_VERBS = ("下降", "降低", "减少", "压减", "缩减", "压缩", "降幅", "减幅", "缩短", "减产", "下调", "调降", "调低",
+                  "上年少", "去年少", "同期少")
 # In an enumeration that shares its opening verb, a member named as a stock is a level, not a
 # change (`增加投入2000万元、总规模1.2亿元`, `新增学位3000个、学位总数5.2万个`).
 STOCK_NOUNS = ("规模", "总量", "总数", "总额", "余额", "存量")
@@ -249,10 +253,13 @@ DEADLINE_WORDS = ("年内", "年底前", "年底", "年末", "年底之前", "�
 # --- verbs that place a quantity ----------------------------------------------------------------
 # Completion: after a time limit they make it a deadline (`…5个,计划年内全部竣工`), and after a count
 # a plan (`2所幼儿园于11月底前完工`).
-COMPLETION_VERBS = ("竣工", "完工", "完成", "建成", "投用", "投入使用", "交付使用", "到位")
+COMPLETION_VERBS = ("竣工", "完工", "完成", "建成", "投用", "投入使用", "交付使用", "到位", "到岗", "交付", "结业")
 # What a completion verb may take and still close the building it bounds (`年底前完成竣工验收`,
 # `8月底前竣工交付`); any other object is a task of its own (`年底前完成全区督导评估`).
-COMPLETION_OBJECTS = ("竣工验收", "验收", "交付", "主体工程", "主体建设", "建设", "招标")
+COMPLETION_OBJECTS = ("竣工验收", "验收", "交付", "主体工程", "主体建设", "建设", "招标", "招聘")
+# What was won or granted (`共有15名教师获奖`, `全县有5所学校被评为…`): after a count of what exists,
+# the count is of those who achieved it, a result.
+ACHIEVEMENT_VERBS = ("获奖", "被评为", "获评", "荣获", "入选", "立项", "被认定为", "获批")
 # Progress reported on a scope: `七项工程已完成投资4900万元` (the seven is the scope, a target).
 PROGRESS_VERBS = ("完成", "建成", "开工", "竣工", "投入", "完工")
 # Holding or reaching a level: a date between a metric and one of these (`达标率年内达到95%`) ends
@@ -285,7 +292,7 @@ CN_ONE_WORD_PREFIXES = set("统唯之同划单专逐如归万合均择择其另�
 # After 期, the phase of a project or a programme is its name (`一期工程`, `四期行动计划`), no count.
 PHASE_NAMES_AFTER = ("工程", "项目", "行动", "建设", "改造", "扩建", "校区")
 NAME_SUFFIXES_AFTER_UNIT = ("一体", "全会", "气", "制", "代表大会", "规定", "准则", "禁令", "纪律", "原则", "要求", "精神", "讲话", "方针",
-                            "性", "会议", "数", "方针", "经", "诀")  # 五次会议 (a session's name), 两位数增长, 三字经
+                            "性", "会议", "数", "方针", "经", "诀", "一贯制")  # 五次会议 (a session's name), 两位数增长, 三字经
 # Before the number, makes the whole quantity a condition, not a commitment (`40周岁以下`).
 # Ages and spans carry their own units (岁, 周岁, 年, 小时) that are not measure words at all.
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from . import context, status
 from .cues import EXISTING_STATE_CUES, OWN_PLAN_WORDS, STOCK_CUES
-from .lexicon import (COMPLETION_VERBS, CURRENCIES, DECREASE_VERBS, GOAL_VERBS, INCREASE_VERBS, LEVEL_VERBS,
+from .lexicon import (ACHIEVEMENT_VERBS, COMPLETION_VERBS, CURRENCIES, DECREASE_VERBS, GOAL_VERBS, INCREASE_VERBS, LEVEL_VERBS,
                       MEASURE_WORDS, METRIC_CATEGORY_SUFFIXES, PERCENT_UNITS,
                       MAGNITUDES, REGION_CURRENCY_MARKERS, SEAT_NOUNS, DEGREE_WORDS)
 from .model import Baseline, Extraction, ItemRef, Result, Span, Target
@@ -180,7 +180,7 @@ _CLAUSE_BREAK = re.compile(r"[,，;；]")
 _NOT_MEASURED_COLUMNS = ("number", "units", "leaders", "deadline", "note", "measure")
 # A metric that names only the comparison (`比上年`, `同比增长`): the change of what came before.
 _COMPARISON_ONLY = re.compile(r"(?=.)(?:(?:比|较)(?:上年|去年|上年度|上学年|上学期|20\d\d年)(?:同期)?|同比)?"
-                              r"(?:增长|提高|提升|增加|下降|降低|减少|增幅|增速)?(?:了|到|至)?")
+                              r"(?:增长|提高|提升|增加|下降|降低|减少|增幅|增速|多|少|达到|达)?(?:了|到|至)?")
 # An item's number run into the text before it (`扩大资源1.新建…`, `计财股)2.改造…`) when line
 # breaks were lost: a clause starts after it. Not a decimal (`1.5倍`) nor a list (`1、2号楼`).
 _RUN_IN_ITEM = re.compile(r"(?<=[\u4e00-\u9fff)）。;；])\d{1,2}[.．](?![\d%])")
@@ -212,7 +212,9 @@ def _baselines(view: str, quantities: list[Quantity]) -> dict[int, int]:
 
 
 # A verb that does, adds or sets a level: a clause holding one says more than the existing state.
-_ACTION = re.compile(alternation((*GOAL_VERBS, *INCREASE_VERBS, *DECREASE_VERBS, *LEVEL_VERBS, *COMPLETION_VERBS)))
+_ACTION = re.compile(alternation((*GOAL_VERBS, *INCREASE_VERBS, *DECREASE_VERBS, *LEVEL_VERBS, *COMPLETION_VERBS,
+                                   *ACHIEVEMENT_VERBS)))
+_ACHIEVED_AFTER = re.compile(rf"[^,，。;；\n]{{0,16}}?(?:{alternation(ACHIEVEMENT_VERBS)})")
 _LEVEL_AFTER_STOCK = re.compile(alternation(LEVEL_VERBS))
 
 
@@ -242,6 +244,8 @@ def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | N
     cumulative = False
     view = cues.view
     for start, end, kind in cues.before(lo, hi):
+        if kind == status.FACT and view.startswith(EXISTING_STATE_CUES, start) and _ACHIEVED_AFTER.match(view, hi):
+            return status.RESULT  # `共有15名教师在优质课评比中获奖`: those who won, not what exists
         if kind == status.FACT and _CLAUSE_BREAK.search(view, end, hi):
             # `全县现有中小学校82所，在校学生4.6万人`: the existing state goes on through the
             # clauses that only list more of it; a clause that does or sets something is its own
@@ -253,7 +257,7 @@ def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | N
                 continue  # `每千人口拥有托位数达到4.5个`: a level to reach, not what exists
             stock = True  # `确保全县共有20所学校通过验收`: a stock a plan commits to reach,
             continue  # `截至12月底，全区专任教师共有6840人`: one reached, reported
-        if stock and kind not in (status.TARGET, status.RESULT):
+        if stock and kind not in (status.TARGET, status.RESULT, "weak_target"):
             break
         if stock and view.startswith("目前", start):
             return status.FACT  # `目前，全县共有中小学186所`: the existing state, as 现有
@@ -397,7 +401,9 @@ def _as_of(text: str, cues: status.CueIndex, q: Quantity, structure, openers: li
             or status.done_on(cues.view, lo, cues.sentence_end(q.start)))
     if span:
         return text[span[0]:span[1]]
-    dated = status.heading_date(heading) if heading else None
+    # the document's own title or headline comes last: a paragraph opening with `2025年，` in a
+    # 2026 plan reports 2025
+    dated = status.heading_date(heading) if heading and heading != headline else None
     if dated:
         return dated  # `一、2021年工作回顾`: the heading's own date beats a paragraph's `过去一年`
     k = bisect.bisect_right(openers, (q.start, len(cues.view))) - 1
@@ -407,16 +413,22 @@ def _as_of(text: str, cues: status.CueIndex, q: Quantity, structure, openers: li
         dated = status.heading_date(structure.top_section_headings[t])
         if dated:
             return dated  # `一、2024年度主要工作成效` over its `（一）…`: the top heading's date
-    if k >= 0 and openers[k][0] >= floor:
-        return text[openers[k][0]:openers[k][1]]
+    if k >= 0 and openers[k][0] >= floor and not (headline and _opens_line(text, openers[k][0], headline)):
+        return text[openers[k][0]:openers[k][1]]  # (the title's own line is no paragraph)
     reported = cues.reported_date_before(max(floor, doc_start), lo)
     if reported:  # `截至7月底…总体进展顺利` … `●已建成3所幼儿园`: the date the report last gave
         return text[reported[0]:reported[1]]
     for words in (heading, headline):
-        found = status.heading_as_of(words) if words else None
+        found = (status.heading_date(words) or status.heading_as_of(words)) if words else None
         if found:
             return found
     return None
+
+
+def _opens_line(text: str, pos: int, line: str) -> bool:
+    """Whether the line holding `pos` is `line` (a document's title)."""
+    start = text.rfind("\n", 0, pos) + 1
+    return text.startswith(line.strip()[:12], start + len(text[start:pos]) - len(text[start:pos].lstrip()))
 
 
 def _same_row(structure, a: int, b: int) -> bool:

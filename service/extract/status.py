@@ -70,6 +70,8 @@ def heading_status(heading: str | None, year: int | None = None) -> str | None:
     plan = _PLAN_HEADING.search(heading)
     if plan and not review and _DONE_HEADING.search(heading):
         plan = None
+    if plan and review and review.end() == len(heading.rstrip(" \t:：")):
+        plan = None  # `一、上半年重点工作完成情况`: the heading ends on what it is, a report
     problem = _PROBLEM_HEADING.search(heading)  # `二、存在的不足`: the existing state, facts
     named = [(m.start(), kind) for m, kind in ((review, RESULT), (plan, TARGET), (problem, FACT)) if m]
     if named:
@@ -228,12 +230,14 @@ def share_of_plan(view: str, start: int) -> bool:
 
 
 # A sentence that closes by saying the task is done (`…19所，超额完成省下达任务`): it reports.
-_DONE_AFTER = re.compile(r"(?<!确保)(?<!力争)(?<!争取)(?<!要)(?<!将)(?:超额|提前|圆满|顺利|如期|全面)完成(?:了)?"
-                         r"[^,，。;；\n\d]{0,10}?(?:任务|目标)")
+_DONE_AFTER = re.compile(r"(?<!确保)(?<!力争)(?<!争取)(?<!要)(?<!将)(?:(?:超额|提前|圆满|顺利|如期|全面)完成(?:了)?"
+                         r"[^,，。;；\n\d]{0,10}?(?:任务|目标)"
+                         # `…28所学校，项目已于8月底全部完工`, `…37所，均已投入使用`, `…全部完成。`
+                         r"|(?:均已|已全部|已经全部|已于[^,，。;；\n\d]{0,8}?(?:全部)?)(?:完成|完工|竣工|建成|投入使用|交付使用))")
 
 
 def done_after(view: str, end: int, hi: int) -> bool:
-    return "完成" in view[end:hi] and _DONE_AFTER.search(view, end, hi) is not None
+    return _DONE_AFTER.search(view, end, hi) is not None
 
 
 # A project's scope (`总投资860万元`, `可提供学位2400个`) followed in its sentence by what is done

@@ -45,7 +45,7 @@ _RESPONSIBILITY_PAREN = re.compile(
 # `…新建智慧教室300间。责任单位：电教馆、信息中心。`: the labels as the last sentence of an
 # item's own line (or of a line under it), outside any parenthesis.
 _RESPONSIBILITY_TAIL = re.compile(
-    rf"[。;；][ \t]*(?P<body>(?:{alternation(RESPONSIBILITY_LABELS)})[ \t]*[:：][^()（）。\n]*)。?[ \t]*$"
+    rf"[。;；][ \t]*(?P<body>(?:{alternation(RESPONSIBILITY_LABELS)})[ \t]*[:：][^()（）【】〔〕\[\]。\n]*)。?[ \t]*$"
 )
 # Responsibility written as roles, without labels: `（县教育局牵头，县财政局、县住建局配合）`.
 _ROLE_PAREN = re.compile(r"\((?P<lead>[^()\n,，;；:：。]{2,40}?)牵头(?:[,，;；][ \t]*(?P<help>[^()\n;；:：。]{2,60}?)(?:配合|参与|协同|协助))?\)")
