@@ -351,7 +351,8 @@ TITLE_KEYWORDS = ("工作要点", "工作计划", "工作计画", "工作安排"
                   "工作总结", "工作报告")  # reports are documents too: their results need an issuer and year
 # Task lists, often an attachment; a line ending in one is a title only with a year in it (a bare
 # `细化任务分解` is a heading in a plan's body).
-TASK_LIST_KEYWORDS = ("任务清单", "任务分解", "任务分解表", "责任分解表", "责任清单", "项目清单")
+TASK_LIST_KEYWORDS = ("任务清单", "任务分解", "任务分解表", "责任分解表", "责任清单", "项目清单", "任务分工表", "分工表",
+                      "工作台账", "任务台账", "目标任务表", "工作清单", "分工方案")
 # Plans and reports of other names; a line ending in one is a title only with a year in it or a
 # place opening it (`西河县学前教育普及普惠提升行动实施方案`; a bare `实施三年行动计划` is a line of a
 # plan's body).
@@ -367,7 +368,8 @@ NAMED_PLAN_KEYWORDS = ("实施方案", "工作方案", "行动计划", "行动�
 NOTICE_ENDS = ("的通知", "的意见", "的通报", "的报告", "的公告", "的批复")
 # A title line holds one of these (every keyword above does): a quick test before the pattern.
 TITLE_PRETEST_WORDS = ("工作", "分解", "清单", "方案", "计划", "报告", "通报", "公示", "情况", "实事", "责任",
-                       "细则", "办法", "施政", "预算", "计画", "公告", "的通知", "的意见", "的批复", "规划")
+                       "细则", "办法", "施政", "预算", "计画", "公告", "的通知", "的意见", "的批复", "规划", "分工",
+                       "台账", "任务表")
 ISSUER_SUFFIXES = ("局", "委", "厅", "府", "会", "部", "室", "中心", "办", "处", "院", "所", "校", "工委",
                    "中学", "小学", "大学", "幼儿园", "科", "股")
 RESPONSIBILITY_LABELS = {

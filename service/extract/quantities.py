@@ -38,7 +38,7 @@ _AR = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d{{1,{_N}}})(?:\.\d{{1,{_N}}})?"
 _CN = (rf"[{CN_NUMERAL_CHARS}]{{1,{_N}}}(?:[万亿][{CN_NUMERAL_CHARS}]{{1,{_N}}})*"
        rf"(?:点[{CN_NUMERAL_CHARS}]{{1,{_N}}})?")
 _MAG = alternation(MAGNITUDES)
-_SP = r"[ \t]?"
+_SP = r"[ ]?"  # a space as Word puts one; a tab parts a table's cells (`3500\t人事股`)
 _DASH = r"(?:-{1,2}|—{1,2}|–|~|至|到)"
 
 

@@ -77,7 +77,7 @@ def _title_like(text: str) -> bool:
         return bool(_YEAR.search(text) or _PLACE_OPENING.match(text))
     return True
 
-_DOC_NUMBER = re.compile(r"^[ \t]*\S{1,12}?[〔\[［(][ \t]*(?:19|20)\d{2}[ \t]*[〕\]］)][ \t]*\d{1,4}[ \t]*号[ \t]*$")
+_DOC_NUMBER = re.compile(r"^[ \t]*\S{1,12}?[〔\[［(【][ \t]*(?:19|20)\d{2}[ \t]*[〕\]］)】][ \t]*\d{1,4}[ \t]*号[ \t]*$")
 _ISSUER_ONLY = re.compile(rf"^[^,，。;；:：《》\d]{{2,40}}(?:{alternation(ISSUER_SUFFIXES)})$")
 _MARKUP = re.compile(r"\*\*|__|^#{1,6}[ \t]*")
 _LABEL_FIRST_CHARS = frozenset(label[0] for label in RESPONSIBILITY_LABELS)
@@ -295,6 +295,9 @@ def names_time(limit: str) -> bool:
     return bool(_NAMES_TIME.search(limit))
 
 
+_TIME_LIMIT_NAME = re.compile(r"\d{1,2}月|[底末]前|前完成|年内|年底|暑期完成|寒假完成|完成$")
+
+
 def _add_responsibility(item: Item, label: str, body: str) -> None:
     kind = RESPONSIBILITY_LABELS[label]
     if kind == "deadline":
@@ -304,6 +307,10 @@ def _add_responsibility(item: Item, label: str, body: str) -> None:
         return
     target = item.responsible_leaders if kind == "leader" else item.responsible_units
     for name in _names(body, kind):
+        if _TIME_LIMIT_NAME.search(name):  # `（牵头单位：学前教育科，8月底前完成）`: the item's time limit
+            if item.deadline is None:
+                item.deadline = name
+            continue
         if name not in target:
             target.append(name)
 
@@ -357,9 +364,13 @@ def _is_prose(lines: list[Line]) -> bool:
     return False
 
 
+_TOC_ENTRY = re.compile(r"(?:[.…·．]{2,}|\s)[ \t]*\d{1,3}[ \t]*$|页\)?[ \t]*$")
+
+
 def _has_body(lines: list[Line], i: int) -> bool:
-    """A title opens a document only when sections or items follow before the next title."""
-    seen = 0
+    """A title opens a document only when sections, items (not a table of contents' entries) or
+    a table follow before the next title."""
+    seen = items = 0
     for line in lines[i + 1:i + 40]:
         if not line.text.strip():
             continue
@@ -371,6 +382,12 @@ def _has_body(lines: list[Line], i: int) -> bool:
         m = _ITEM.match(line.text) if lead.isdigit() else None
         if m and m.group("sep") and len(line.text) > 30:
             return True
+        if line.text.count("|") >= 2 or line.text.count("\t") >= 2:
+            return True  # an attachment's table (`附件1 …任务分解表` / `序号 | 工作任务 | …`)
+        if m and m.group("sep") and not _TOC_ENTRY.search(line.text):
+            items += 1
+            if items >= 2:
+                return True  # short items (`1.新建公办幼儿园2所。` / `2.改造…`)
         seen += 1
         if seen > 12:
             return False
@@ -451,7 +468,7 @@ def _document_header(text: str, lines: list[Line], title_index: int, floor: int)
 
 
 _LABELLED_DOC_NUMBER = re.compile(
-    r"(?:发文字号|文号)[ \t]*[:：][ \t]*(?P<num>[^\s:：]{1,12}?[〔\[［(][ \t]*(?:19|20)\d{2}[ \t]*[〕\]］)][ \t]*\d{1,4}[ \t]*号)")
+    r"(?:发文字号|文号)[ \t]*[:：][ \t]*(?P<num>[^\s:：]{1,12}?[〔\[［(【][ \t]*(?:19|20)\d{2}[ \t]*[〕\]］)】][ \t]*\d{1,4}[ \t]*号)")
 
 
 def _doc_number_in(line: Line) -> tuple[int, int] | None:

@@ -216,11 +216,17 @@ def _cells(line, sep: str = "|") -> list[tuple[int, int] | None]:
     return out
 
 
+def _is_unit(word: str) -> bool:
+    from .lexicon import CURRENCIES, MEASURE_WORDS, PERCENT_UNITS
+    return word in CURRENCIES or word in MEASURE_WORDS or word in PERCENT_UNITS or word == "个百分点"
+
+
 def _heading_unit(header, span) -> tuple[int, int] | None:
     """Where a column heading writes its unit in brackets (`计划投资（万元）`): the heading's span,
     read by `bare_values` as a row's name is."""
     text = header.text[span[0] - header.start:span[1] - header.start]
-    return span if _LABEL_UNIT.search(text) else None
+    m = _LABEL_UNIT.search(text)
+    return span if m and _is_unit(m.group("unit")) else None  # not `2026年（目标）`
 
 
 def _separators(text: str, sep: str) -> int:
