@@ -82,6 +82,13 @@ def number_value(digits: str, magnitude: str = "") -> Decimal | None:
         return None
     if digits[0].isdigit():
         base = Decimal(digits.replace(",", ""))
+    elif "亿" in digits and digits[-1] != "亿" and magnitude and MAGNITUDES[magnitude] < 10**8:
+        # `三亿五千万`, `一亿零五百万`: the magnitude after the number counts only the part after 亿
+        cut = digits.rindex("亿") + 1
+        high, low = chinese_value(digits[:cut]), chinese_value(digits[cut:].lstrip("零〇") or "零")
+        if high is None or low is None:
+            return None
+        return high + low * MAGNITUDES[magnitude]
     else:
         base = chinese_value(digits)
         if base is None:
