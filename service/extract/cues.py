@@ -72,7 +72,7 @@ TARGET_CUES = (
 # `将`, which is also the disposal marker (`将税率从17%降至13%`): they make a target in a plan or in
 # no section, but not in a section headed as a review.
 WEAK_TARGET_CUES = (
-    r"(?<![即必])将(?![近来])", r"年内", r"争取",
+    r"(?<![即必])将(?![近来])", r"年内", r"争取", r"本学期", r"本学年",  # a school's term planned
     r"到20\d\d年",  # in a review, `到2025年底，…达到92.3%` reports the year reviewed  # `争取上级资金12.6亿元` in a review obtained it  # `年内完成建设23所` in a summary reports the year
     r"(?<!按)计划(?!量|的|数|生育|单列|经济|[”」』\"])", r"(?<!按)规划(?!量|的|数)",  # (`“双高计划”` is a name) r"目标(?!的)", r"任务数",
 )
