@@ -560,23 +560,21 @@ _LIMIT_CLAUSE_REST = re.compile(r"[ \t]*(?:前|之前|内|完成)?[ \t]*[,，;�
 
 
 def _limits_from(view: str, m: re.Match, pos: int) -> bool:
-    """Whether a time limit ending at `end` bounds the quantity at `pos`: it stands in the
-    quantity's clause; or is a clause of its own that frames what follows (`年底前，…达到90%`); or
-    opens a clause with a count of its own, which the clauses after it go on listing (`力争到年底
-    规范化率达90%，优良率达56%`), unless one of them opens with a period of its own (`全年…`). A limit
-    on another clause's task (`3月底前出台实施方案，…`) bounds that task only; a season the event
-    of an earlier clause is held in (`组织暑期全员研修，参训教师达到3200人`) goes on."""
+    """Whether a time limit bounds the quantity at `pos`: it stands in the quantity's clause, or
+    frames what follows (`年底前，…达到90%`), or goes on over the clauses after its own that list
+    more or give the size of its task (`力争到年底规范化率达90%，优良率达56%`, `10月底前完成城东幼儿园
+    改扩建，新增学位360个`) until one opens with a period of its own (`3月底前出台实施方案，全年培训…`,
+    `…，同时…`) or counts a frequency (`每学期…`)."""
     end = m.end()
     brk = _CLAUSE_BREAK.search(view, end, pos)
     if brk is None or _LIMIT_CLAUSE_REST.match(view, end) is not None:
         return True
-    if not _DIGIT_OR_CN_COUNT.search(view, end, brk.start()):
-        return not _LIMIT_WORD.search(m.group())
     return not _OWN_PERIOD.search(view, brk.start(), pos)
 
 
-_DIGIT_OR_CN_COUNT = re.compile(r"[0-9]|[一二三四五六七八九十两百千万][个所名项次场人]")
-_OWN_PERIOD = re.compile(r"[,，;；][ \t]*(?:全年|今年|同时)|每")  # (每…: a frequency has no time limit)
+# A later clause with a period of its own (`全年…`, `同时…`) or a frequency (`每学期…`; not a rate per
+# head, `每人每年3000元`) is not bounded by an earlier clause's limit.
+_OWN_PERIOD = re.compile(r"[,，;；][ \t]*(?:全年|今年|同时)|(?<![人生名位户])每(?:个|一)?(?:学期|学年|季度|半年|月|周|天|日|年|两周)")
 
 
 _PAREN_LIMIT_TAIL = re.compile(rf"[^()]{{0,4}}?(?:{alternation(COMPLETION_VERBS)})")

@@ -419,7 +419,7 @@ def _as_of(text: str, cues: status.CueIndex, q: Quantity, structure, openers: li
     if reported:  # `截至7月底…总体进展顺利` … `●已建成3所幼儿园`: the date the report last gave
         return text[reported[0]:reported[1]]
     for words in (heading, headline):
-        found = (status.heading_date(words) or status.heading_as_of(words)) if words else None
+        found = status.heading_as_of(words) if words else None
         if found:
             return found
     return None

@@ -367,6 +367,19 @@ def _is_prose(lines: list[Line]) -> bool:
 _TOC_ENTRY = re.compile(r"(?:[.…·．]{2,}|\s)[ \t]*\d{1,3}[ \t]*$|页\)?[ \t]*$")
 
 
+def _is_contents(lines: list[Line]) -> bool:
+    """Whether lines ahead of the first title are a table of contents or an outline: `目录`, or
+    entries ending in a page number."""
+    entries = 0
+    for line in lines:
+        text = line.text.strip()
+        if text in ("目录", "目 录", "目  录"):
+            return True
+        if _TOC_ENTRY.search(text):
+            entries += 1
+    return entries >= 2
+
+
 def _has_body(lines: list[Line], i: int) -> bool:
     """A title opens a document only when sections, items (not a table of contents' entries) or
     a table follow before the next title."""
@@ -602,8 +615,11 @@ def parse_structure(text: str, view: str) -> Structure:
             title, _, doc_number = _document_header(text, lines, k + 1, 0)  # wrapped in two lines
             headers = [(title, 0, doc_number, k + 2)]
 
-    if title_indexes and headers[0][1] > 0 and _is_prose(
-            lines[:bisect.bisect_left([ln.start for ln in lines], headers[0][1])]):
+    head = lines[:bisect.bisect_left([ln.start for ln in lines], headers[0][1])] if title_indexes else []
+    if title_indexes and headers[0][1] > 0 and (_is_prose(head) or (
+            any(_opens_item_or_section(ln.text) for ln in head) and not _is_contents(head))):
+        # (a head that is no table of contents, `各县教育局：…1.各地要…2.…` before an attachment,
+        # is a document too)
         # a cover letter ahead of its attachment: a document (not when the attachment's header
         # reaches up over it for its number: then notice and plan are one, as a 通知 prints them)
         headers.insert(0, (None, 0, None, 0))

@@ -136,7 +136,8 @@ def find_tables(lines, view: str) -> list[Table]:
             if table:
                 tables.append(table)
             continue
-        if tabs and text.count("\t") >= 2 and text.strip():
+        if tabs and (text.count("\t") >= 2 or (  # two columns: a tab inside, and the next row too
+                "\t" in text.strip() and i + 1 < n and "\t" in lines[i + 1].text.strip())) and text.strip():
             table, i = _pipe_table(lines, i, "\t")
             if table:
                 tables.append(table)
