@@ -350,11 +350,13 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
         0 <= doc_index < len(structure.documents)
         and status.opens_with_past_year(view, lo, q.start, structure.documents[doc_index].year))
     cue = _cue_before(cues, lo, q.start, section_status, own_plan)
+    year = structure.documents[doc_index].year if 0 <= doc_index < len(structure.documents) else None
+    if cue == "comparison" and status.opens_with_past_year(view, lo, q.start, year):
+        return status.RESULT, None  # `2025年，全县教育经费投入14.3亿元，同比增长6.5%` in a 2026 plan
     if cue == "comparison" and section_status:
         return section_status, heading
     if cue is not None and cue != "comparison":
         return cue, None
-    year = structure.documents[doc_index].year if 0 <= doc_index < len(structure.documents) else None
     if cue is None and year and _clause_opens_with_year(view, q.start, year):
         return status.TARGET, None  # `2025年新增学位1620个，2026年新增学位2000个。` in a 2026 plan
     if cue is None and status.opens_with_past_year(view, lo, q.start, year):
