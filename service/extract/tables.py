@@ -406,32 +406,28 @@ def bare_values(view: str, tables: list[Table]):
     from .numerals import number_value
     from .quantities import Quantity
 
-    def unit_written(cell: str):
-        """A 单位 column's cell (`%`, `所`, `万元`) as (unit, magnitude), or None."""
-        m = _UNIT_CELL.fullmatch(cell)
-        if not m:
-            return None
+    def read_unit(m, words: str = ""):
+        """(unit, magnitude) of a matched unit word, or None: money only in 万/亿 and not per head
+        (`生均…（元）` is an amount per head: its unit is not the cell's)."""
         unit, magnitude = m.group("unit"), m.group("mag") or ""
         if unit == "个百分点":
             unit = "百分点"
         if unit in CURRENCIES:
-            return (unit, magnitude) if magnitude else None
-        return (unit, magnitude) if unit in PERCENT_UNITS or unit in MEASURE_WORDS else None
+            if not magnitude or any(w in words for w in _PER_HEAD_WORDS):
+                return None
+        elif unit not in PERCENT_UNITS and unit not in MEASURE_WORDS:
+            return None
+        return unit, magnitude
+
+    def unit_written(cell: str):
+        """A 单位 column's cell (`%`, `所`, `万元`) as (unit, magnitude), or None."""
+        m = _UNIT_CELL.fullmatch(cell)
+        return read_unit(m) if m else None
 
     def unit_of(span):
         """(unit, magnitude) a row's name or a column's heading writes in brackets, or None."""
         m = _LABEL_UNIT.search(view, span[0], span[1]) if span else None
-        if not m:
-            return None
-        unit, magnitude = m.group("unit"), m.group("mag") or ""
-        if unit == "个百分点":
-            unit = "百分点"
-        if unit in CURRENCIES:
-            if not magnitude or any(w in view[span[0]:span[1]] for w in _PER_HEAD_WORDS):
-                return None  # `生均…（元）` is an amount per head: its unit is not the cell's
-        elif unit not in PERCENT_UNITS and unit not in MEASURE_WORDS:
-            return None
-        return unit, magnitude
+        return read_unit(m, view[span[0]:span[1]]) if m else None
 
     for table in tables:
         if not any(r in _VALUE_ROLES for r in table.roles) and not table.cell_units and "measure" not in table.roles:
