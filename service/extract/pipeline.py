@@ -346,11 +346,9 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
     if status.share_of_plan(view, q.start):
         return status.RESULT, None
     lo = cues.sentence_start(q.start)
-    own_plan = section_status != status.RESULT or not (
-        0 <= doc_index < len(structure.documents)
-        and status.opens_with_past_year(view, lo, q.start, structure.documents[doc_index].year))
-    cue = _cue_before(cues, lo, q.start, section_status, own_plan)
     year = structure.documents[doc_index].year if 0 <= doc_index < len(structure.documents) else None
+    own_plan = section_status != status.RESULT or not status.opens_with_past_year(view, lo, q.start, year)
+    cue = _cue_before(cues, lo, q.start, section_status, own_plan)
     if cue == "comparison" and status.opens_with_past_year(view, lo, q.start, year):
         return status.RESULT, None  # `2025年，全县教育经费投入14.3亿元，同比增长6.5%` in a 2026 plan
     if cue == "comparison" and section_status:
