@@ -59,13 +59,14 @@ _SENTENCE_BREAK = re.compile(f"[{_BREAK_CHARS}]")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)年")
 
 
-def heading_status(heading: str | None, year: int | None = None) -> str | None:
+def heading_status(heading: str | None, year: int | None = None, normalised: bool = False) -> str | None:
     """`一、2024年工作回顾` → result, `二、2025年工作安排` → target, `三、存在的问题` → fact; more
     than one named → the first one
     (`2024年工作总结及2025年工作计划` opens with the summary); neither → None (inherit)."""
     if not heading:
         return None
-    heading = normalise(heading)  # `一、2024年工作回顧` reads as simplified text does
+    if not normalised:
+        heading = normalise(heading)  # `一、2024年工作回顧` reads as simplified text does
     review = _REVIEW_HEADING.search(heading)
     plan = _PLAN_HEADING.search(heading)
     if plan and not review and _DONE_HEADING.search(heading):

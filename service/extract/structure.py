@@ -642,7 +642,9 @@ def parse_structure(text: str, view: str) -> Structure:
     line_starts = [ln.start for ln in lines]
     # a web page's links to other pages (`相关链接`, `上一篇：…`) end the text: their titles
     # (`我县新增学位3200个`) are headlines of other pages
-    links = next((ln.start for ln in lines if ln.start > headers[0][1] and _LINKS_HEADER.match(ln.text)), len(text))
+    links = len(text)
+    if any(w in view for w in LINKS_HEADERS):  # (a substring test in C spares most texts the line scan)
+        links = next((ln.start for ln in lines if ln.start > headers[0][1] and _LINKS_HEADER.match(ln.text)), links)
     for d, (title, start, doc_number, body_line) in enumerate(headers):
         end = headers[d + 1][1] if d + 1 < len(headers) else len(text)
         if start < links < end:
@@ -727,12 +729,13 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
         if (lead in _SECTION_LEADS and _SECTION.match(content)) or (
                 content.lstrip()[:1] == "#" and _MD_HEADING.match(content) and not _ITEM.match(content)
                 and not _SUBSECTION.match(content)) or (
-                not (lead.isdigit() and _ITEM.match(content)) and _bare_heading(content) and heading_status(content, doc.year)
+                (not lead.isdigit() or content.lstrip(" \t*#")[:4].isdigit()) and _bare_heading(content, lead)
+                and heading_status(content, doc.year, normalised=True)
                 and _clean(content) != doc.title):  # (a running header repeats the title)
             section = _heading(text, line)
             subsection = None
             section_changed = True
-            section_status = heading_status(section, doc.year) or doc_status
+            section_status = heading_status(_heading_view(line), doc.year, normalised=True) or doc_status
             structure._sections.append((line.start, doc.index, section, section_status))
             structure._section_starts.append(line.start)
             structure.top_section_starts.append(line.start)
@@ -743,7 +746,8 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
             subsection = _heading(text, line)
             section_changed = True  # some plans number items afresh in each sub-section
             structure._sections.append((line.start, doc.index, subsection,
-                                        heading_status(subsection, doc.year) or section_status))
+                                        heading_status(_heading_view(line), doc.year, normalised=True)
+                                        or section_status))
             structure._section_starts.append(line.start)
             current = _close(current, line.start)
             continue
@@ -840,8 +844,12 @@ def _table_items(text: str, table: Table, doc: Document, structure: Structure, s
 _BARE_HEADING = re.compile(r"^[ \t*]*[^\s,，。;；:：、!?|]{4,20}[ \t*]*$")
 
 
-def _bare_heading(content: str) -> bool:
-    """A short line without punctuation that may head a section when it names one."""
+def _bare_heading(content: str, lead: str) -> bool:
+    """A short line without punctuation, not numbered, that may head a section when it names one."""
+    if lead == "(" or lead in _SECTION_LEADS or not 4 <= len(content) <= 26:
+        return False
+    if lead.isdigit() and not content.lstrip(" \t*").startswith(("19", "20")):
+        return False  # an item's number (`11.提高教育教学水平`), not a year (`2026年工作打算`)
     return bool(_BARE_HEADING.match(content)) and not is_page_chrome(content)
 
 
@@ -869,6 +877,12 @@ def _add_names(target: list[str], body: str, kind: str = "unit") -> None:
 def _first_sentence(text: str, line: Line) -> str:
     stop = _SENTENCE_END.search(line.text)
     return _clean(text[line.start:line.start + stop.start() if stop else line.end])
+
+
+def _heading_view(line: Line) -> str:
+    """A heading as the view writes it (normalised: its status is read without normalising again)."""
+    stop = _SENTENCE_END.search(line.text)
+    return line.text[:stop.start()] if stop else line.text
 
 
 def _heading(text: str, line: Line) -> str:

@@ -48,6 +48,11 @@ _PAGE_FOOTER = re.compile(r"^(?:[-—–·~ ]*\d{1,3}[-—–·~ ]*|第\s*\d+\s*
 _TABLE_ROW = re.compile(r"[|\t]|\S {2,}\S")
 _LABEL_ONLY = re.compile(rf"^(?:{alternation(RESPONSIBILITY_LABELS)})[ \t]*:$")
 _MIN_WRAPPED = 4  # lines at the wrap width before a text counts as wrapped
+# A line ending where an unwrapped text may still go on: a comma, an open bracket, a dash, a
+# label's colon, a digit.
+# A line long enough to reach a wrap width, without a closing mark (a candidate for `_wrap_width`).
+_LONG_OPEN_LINE = re.compile(r"(?m)^[ \t]*\S[^\n]{14,}(?<![。;!?:)”》」』】 \t\r])[ \t\r]*$")  # (_MIN_WIDTH - 2)
+_OPEN_LINE_END = re.compile(r"[,、(“《\-—~:][ \t\r]*\n|[0-9][ \t\r]*\n[ \t]*[%万亿千百个所名人项次元家间套台场期篇节处条种位]")
 _CLAUSE_CLOSE = re.compile(r"(?:\d|%|以上|以下|左右|以内|[所个名人项次元间套台场期篇节处条种位家])$")
 _MIN_WIDTH = 16
 
@@ -79,15 +84,17 @@ class Unwrapped:
 def _wrap_width(lines: list[str]) -> float | None:
     """The width a wrapped text breaks its lines at: the width most lines without a closing mark
     reach (within a character), when enough do."""
-    open_lines = [(w, s) for s in lines if len(s) >= _MIN_WIDTH // 2 and not s.endswith(_CLOSED_ENDS)
+    open_lines = [(w, s) for s in lines if len(s) >= _MIN_WIDTH and not s.endswith(_CLOSED_ENDS)
                   for w in (_width(s),) if w >= _MIN_WIDTH and not _TABLE_ROW.search(s)]
     if len(open_lines) < _MIN_WRAPPED:
         return None  # (most texts: their long lines end in 。)
     widths = sorted(w for w, _ in open_lines)
     top = widths[int(len(widths) * 0.75)]
     near_lines = [s for w, s in open_lines if 0.85 * top <= w <= top + 1]
-    nonblank = sum(1 for s in lines if s and _width(s) >= 10)
-    if len(near_lines) < _MIN_WRAPPED or len(near_lines) < 0.25 * nonblank:
+    if len(near_lines) < _MIN_WRAPPED:
+        return None
+    nonblank = sum(1 for s in lines if len(s) >= 10 and _width(s) >= 10)
+    if len(near_lines) < 0.25 * nonblank:
         return None
     # A list of entries without final marks (`全县义务教育巩固率保持在98.5%以上`) ends its lines
     # where its clauses end, on a quantity; a page's wrap falls anywhere.
@@ -123,6 +130,8 @@ def unwrap(text: str, view: str | None = None) -> Unwrapped | None:
     if "\n" not in text:
         return None
     view = normalise(text) if view is None else view
+    if len(_LONG_OPEN_LINE.findall(view)) < _MIN_WRAPPED and not _OPEN_LINE_END.search(view):
+        return None  # no width to wrap at, no line ending where a sentence goes on (told in C)
     raw_lines = view.split("\n")
     stripped = [ln.strip(" \t\r") for ln in raw_lines]
     wrap = _wrap_width(stripped)
