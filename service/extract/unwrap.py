@@ -124,14 +124,25 @@ def _soft(above: str, below: str, wrap: float | None) -> bool:
     return at_width
 
 
+def _soft_at(view: str, pos: int) -> bool:
+    """`_soft` (no wrap width) for a line break found by `_OPEN_LINE_END` (ending at or after `pos`)."""
+    brk = view.rfind("\n", 0, pos)
+    start = view.rfind("\n", 0, brk) + 1
+    end = view.find("\n", brk + 1)
+    above = view[start:brk].strip(" \t\r")
+    below = view[brk + 1:end if end >= 0 else len(view)].strip(" \t\r")
+    return bool(above and below and _soft(above, below, None))
+
+
 def unwrap(text: str, view: str | None = None) -> Unwrapped | None:
     """The text with its wrapped lines joined, or None when it has none. Linear in the text;
     `view` is its normalised form, when the caller has it."""
     if "\n" not in text:
         return None
     view = normalise(text) if view is None else view
-    if len(_LONG_OPEN_LINE.findall(view)) < _MIN_WRAPPED and not _OPEN_LINE_END.search(view):
-        return None  # no width to wrap at, no line ending where a sentence goes on (told in C)
+    if len(_LONG_OPEN_LINE.findall(view)) < _MIN_WRAPPED and not any(
+            _soft_at(view, m.end()) for m in _OPEN_LINE_END.finditer(view)):
+        return None  # no width to wrap at, no line ending where its sentence goes on
     raw_lines = view.split("\n")
     stripped = [ln.strip(" \t\r") for ln in raw_lines]
     wrap = _wrap_width(stripped)
