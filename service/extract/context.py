@@ -15,6 +15,7 @@ from .lexicon import (
     BREAKDOWN_CUES,
     CURRENCY_PREFIXES,
     PHASE_NAMES_AFTER,
+    PREVIOUS_PERIOD,
     CN_ONE_BLOCKED_UNITS,
     CN_ONE_DESCRIPTIVE_AFTER,
     CN_ONE_WORD_PREFIXES,
@@ -608,7 +609,7 @@ _METRIC_BEFORE_VERBS = re.compile(rf"(?:{alternation(_BEFORE_VERBS)})+$")
 _ENDS_IN_VERB = tuple(_BEFORE_VERBS) + ("\n",)
 # `教师培训覆盖率由96%提高到…`: the starting level is no part of what is measured.
 # (tried only where a number follows it): `由96%…`, `较2024年的48.6%…`, `在2025年90.5%的基础上…`
-_METRIC_FROM = re.compile(r"(?:由|从)[^由从]*$|(?:较|比)(?:20\d\d年|上年|去年|上学年|上学期|上年度|同期)[^较比]*$"
+_METRIC_FROM = re.compile(rf"(?:由|从)[^由从]*$|(?:较|比)(?:{PREVIOUS_PERIOD}|同期)[^较比]*$"
                           r"|在[^在]*的基础上[^在]*$")
 
 
@@ -678,7 +679,7 @@ _PART_GAP = 16  # characters between two parts of one breakdown
 _TOTAL_AFTER_PARTS = re.compile(rf"总数|总量|总计|合计|累计|(?:{alternation(LEVEL_VERBS)})")
 
 
-_COMPARISON_CLAUSE = re.compile(r"[ \t]*(?:比|较)(?:上年|去年|上年度|上学年|上学期|同期|20\d\d年)(?:同期)?"
+_COMPARISON_CLAUSE = re.compile(rf"[ \t]*(?:比|较)(?:{PREVIOUS_PERIOD}|同期)(?:同期)?"
                                 r"(?:增加|增长|提高|提升|减少|下降|降低|多|少)(?:了)?[ \t]*")
 
 

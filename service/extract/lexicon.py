@@ -245,6 +245,8 @@ PER_HEAD_STANDARD = "标准"
 # --- deadlines -----------------------------------------------------------------------------
 # A month as plans write it (`6月`, `十二月`): a fragment of the deadline and date patterns.
 MONTH = r"(?:\d{1,2}[ \t]?|[一二三四五六七八九十]{1,3})月"  # `6 月` as Word spaces digits
+# The period a change is measured against (`比上年`, `较2024年`, `比上学期`): a pattern.
+PREVIOUS_PERIOD = r"(?:20\d\d年|上年度|上学年|上学期|上年|去年)"
 DEADLINE_WORDS = ("年内", "年底前", "年底", "年末", "年底之前", "贯穿全年", "全年内", "上半年", "下半年",
                   "春季学期", "秋季学期", "寒假", "暑假", "暑期", "春季开学", "秋季开学", "开学",
                   # the school calendar: a time limit with 前 (`国庆节前完成…`, `期中考试前组织…`)

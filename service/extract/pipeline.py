@@ -13,7 +13,7 @@ from . import context, status
 from .cues import EXISTING_STATE_CUES, OWN_PLAN_WORDS, STOCK_CUES
 from .lexicon import (ACHIEVEMENT_VERBS, COMPLETION_VERBS, CURRENCIES, DECREASE_VERBS, GOAL_VERBS, INCREASE_VERBS, LEVEL_VERBS,
                       MEASURE_WORDS, METRIC_CATEGORY_SUFFIXES, PERCENT_UNITS,
-                      MAGNITUDES, REGION_CURRENCY_MARKERS, SEAT_NOUNS, DEGREE_WORDS)
+                      MAGNITUDES, PREVIOUS_PERIOD, REGION_CURRENCY_MARKERS, SEAT_NOUNS, DEGREE_WORDS)
 from .model import Baseline, Extraction, ItemRef, Result, Span, Target
 from .numerals import to_number
 from .quantities import Quantity, find_quantities, quantity_at
@@ -174,12 +174,12 @@ _FROM = re.compile(r"(?:由|从)[^,，。;；\n]{0,12}$")
 _AT = re.compile(r"在[^,，。;；\n]{0,12}$")
 _ON_BASIS = re.compile(r"[ \t]*的基础上[,，]?[ \t]*(?:再)?[^\d,，。;；\n]{0,8}$")
 # `较2024年的48.6%下降1个百分点`: the level compared against, not a target.
-_COMPARED_TO = re.compile(r"(?:较|比)(?:20\d\d年|上年|去年|上学年|上学期|上年度)(?:同期)?的[ \t]*$")
+_COMPARED_TO = re.compile(rf"(?:较|比){PREVIOUS_PERIOD}(?:同期)?的[ \t]*$")
 _CHANGE_BY = re.compile(r"[ \t]*(?:下降|降低|减少|提高|提升|增加|增长|上升)(?:了)?[ \t]*$")
 _CLAUSE_BREAK = re.compile(r"[,，;；]")
 _NOT_MEASURED_COLUMNS = ("number", "units", "leaders", "deadline", "note", "measure")
 # A metric that names only the comparison (`比上年`, `同比增长`): the change of what came before.
-_COMPARISON_ONLY = re.compile(r"(?=.)(?:(?:比|较)(?:上年|去年|上年度|上学年|上学期|20\d\d年)(?:同期)?|同比)?"
+_COMPARISON_ONLY = re.compile(rf"(?=.)(?:(?:比|较){PREVIOUS_PERIOD}(?:同期)?|同比)?"
                               r"(?:增长|提高|提升|增加|下降|降低|减少|增幅|增速|多|少|达到|达)?(?:了|到|至)?")
 # An item's number run into the text before it (`扩大资源1.新建…`, `计财股)2.改造…`) when line
 # breaks were lost: a clause starts after it. Not a decimal (`1.5倍`) nor a list (`1、2号楼`).
@@ -188,7 +188,6 @@ _CHANGE_OF_RATE = re.compile(r"提高|增加|提升|上调|增长|降低|下调|
 # Plan words that, in a review, still mark the figure of their own clause as the plan it reports on.
 _OWN_PLAN_WORDS = tuple(OWN_PLAN_WORDS)
 _COMPARISON_CUES = ("同比", "比上年", "较上年", "比去年", "较去年", "比五年前", "较五年前", "是十年前")
-# `比上学期`, `较上年度`, `由上学年的`: a change against the last term, as 比上年 is against the last year
 
 
 def _baselines(view: str, quantities: list[Quantity]) -> dict[int, int]:
@@ -275,7 +274,9 @@ def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | N
             continue
         if kind == status.RESULT and (cues.view[start:end].endswith(_COMPARISON_CUES)
                                       or (view[start] in "比较由从" and view[start + 1] == "上")):
-            comparison = True  # `比上年增加…`: planned where the clause plans, else a result
+            # `比上年增加…`, and against the last term (`比上学期`, `由上学年的`): planned where the
+            # clause plans, else a result
+            comparison = True
             continue
         return kind
     if stock:
@@ -347,9 +348,12 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
         return status.RESULT, None
     lo = cues.sentence_start(q.start)
     year = structure.documents[doc_index].year if 0 <= doc_index < len(structure.documents) else None
-    own_plan = section_status != status.RESULT or not status.opens_with_past_year(view, lo, q.start, year)
-    cue = _cue_before(cues, lo, q.start, section_status, own_plan)
-    if cue == "comparison" and status.opens_with_past_year(view, lo, q.start, year):
+    # whether the sentence is about a year before the document's: read once, where it is asked
+    past_year = status.opens_with_past_year(view, lo, q.start, year) if section_status == status.RESULT else None
+    cue = _cue_before(cues, lo, q.start, section_status, own_plan=not past_year)
+    if past_year is None and cue in (None, "comparison"):
+        past_year = status.opens_with_past_year(view, lo, q.start, year)
+    if cue == "comparison" and past_year:
         return status.RESULT, None  # `2025年，全县教育经费投入14.3亿元，同比增长6.5%` in a 2026 plan
     if cue == "comparison" and section_status:
         return section_status, heading
@@ -357,7 +361,7 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
         return cue, None
     if cue is None and year and _clause_opens_with_year(view, q.start, year):
         return status.TARGET, None  # `2025年新增学位1620个，2026年新增学位2000个。` in a 2026 plan
-    if cue is None and status.opens_with_past_year(view, lo, q.start, year):
+    if cue is None and past_year:
         return status.RESULT, None  # `2024年，全县新增公办学位1860个。` in a 2025 plan
     if cue is None and status.done_after(view, q.alt_end, cues.sentence_end(q.start)):
         return status.RESULT, None  # `全年新建学校19所，超额完成省下达任务。`
@@ -444,6 +448,7 @@ def _link_results(view: str, targets: list[Target], results: list[Result], struc
     target after it whose metric shares a word (a report's progress, then its plan for the year).
     Distances are counted without the CR of CRLF line ends, which would otherwise decide."""
     years = [d.year for d in structure.documents]
+    target_starts = [t.span.start for t in targets]
     for r in results:
         best = nearest = None
         r_item = r.item.id if r.item else None
@@ -468,7 +473,7 @@ def _link_results(view: str, targets: list[Target], results: list[Result], struc
                 nearest = t  # `计划投资76.8亿元…截至6月底完成46.1亿元`
         best = best or nearest
         if best is None:
-            best = _plan_after(view, targets, r)
+            best = _plan_after(view, targets, target_starts, r)
         if best is not None and _before_the_plan(r, years):
             best = None  # `据了解，2024年全县共新增学位3800个` reports no progress on this year's plan
         r.target = best.id if best else None
@@ -485,14 +490,14 @@ _PLAN_NAMED = re.compile(r"计划|目标|任务")
 _IN_YEAR = re.compile(r"上半年|截[至止]|[0-9一二三四五六七八九十]月|季度|今年以来|目前|前[三两]季度")
 
 
-def _plan_after(view: str, targets: list[Target], r: Result) -> Target | None:
+def _plan_after(view: str, targets: list[Target], target_starts: list[int], r: Result) -> Target | None:
     """The year's target stated after the progress on it (`一、上半年工作进展 累计完成投资2.43亿元 …
     二、下半年工作计划 确保全年完成投资5.86亿元`): same unit, item and metric, within a few
     paragraphs, and not a target for the second half alone. Only progress within the year (as of
     a month, a quarter, a half year) looks ahead: a review of a past year reports on its own plan."""
     if not _IN_YEAR.search(r.as_of or ""):
         return None
-    k = bisect.bisect_right([t.span.start for t in targets], r.span.start)
+    k = bisect.bisect_right(target_starts, r.span.start)
     for t in targets[k:]:
         if t.document != r.document or t.span.start - r.span.start > 1500:
             break

@@ -488,11 +488,10 @@ _LABELLED_DOC_NUMBER = re.compile(
 def _doc_number_in(line: Line) -> tuple[int, int] | None:
     """Where a line prints a document number: the whole line (`惠教〔2023〕4号`), or the value of
     a `发文字号：` field of a page's metadata, whatever else the line holds."""
-    if _DOC_NUMBER.match(line.text):
-        m = _LABELLED_DOC_NUMBER.search(line.text)
-        return (line.start + m.start("num"), line.start + m.end("num")) if m else (line.start, line.end)
     m = _LABELLED_DOC_NUMBER.search(line.text)
-    return (line.start + m.start("num"), line.start + m.end("num")) if m else None
+    if m:
+        return line.start + m.start("num"), line.start + m.end("num")
+    return (line.start, line.end) if _DOC_NUMBER.match(line.text) else None
 
 
 _QUOTED_TITLE = re.compile(r"《([^《》]{4,60})》")
@@ -616,13 +615,13 @@ def parse_structure(text: str, view: str) -> Structure:
             title, _, doc_number = _document_header(text, lines, k + 1, 0)  # wrapped in two lines
             headers = [(title, 0, doc_number, k + 2)]
 
-    head = lines[:bisect.bisect_left([ln.start for ln in lines], headers[0][1])] if title_indexes else []
+    line_starts = [ln.start for ln in lines]
+    head = lines[:bisect.bisect_left(line_starts, headers[0][1])] if title_indexes else []
     if title_indexes and headers[0][1] > 0 and (_is_prose(head) or (
             any(_opens_item_or_section(ln.text) for ln in head) and not _is_contents(head))):
-        # (a head that is no table of contents, `各县教育局：…1.各地要…2.…` before an attachment,
-        # is a document too)
-        # a cover letter ahead of its attachment: a document (not when the attachment's header
-        # reaches up over it for its number: then notice and plan are one, as a 通知 prints them)
+        # a cover letter ahead of its attachment is a document (prose, or a numbered head that is no
+        # table of contents: `各县教育局：…1.各地要…2.…`); not when the attachment's header reaches
+        # up over it for its number: then notice and plan are one, as a 通知 prints them
         headers.insert(0, (None, 0, None, 0))
     elif title_indexes and headers[0][1] > 0 and not any(
             _opens_item_or_section(ln.text) for ln in lines[:title_indexes[0]]):
@@ -640,7 +639,6 @@ def parse_structure(text: str, view: str) -> Structure:
             "an outline or a cover letter) belong to no document and yield no targets")
     elif not title_indexes and view.strip():
         structure.warnings.append("no document title found: the text is read as one untitled document")
-    line_starts = [ln.start for ln in lines]
     # a web page's links to other pages (`相关链接`, `上一篇：…`) end the text: their titles
     # (`我县新增学位3200个`) are headlines of other pages
     links = len(text)
@@ -733,10 +731,10 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
                 (not lead.isdigit() or content.lstrip(" \t*#")[:4].isdigit()) and _bare_heading(content, lead)
                 and heading_status(content, doc.year, normalised=True)
                 and _clean(content) != doc.title):  # (a running header repeats the title)
-            section = _heading(text, line)
+            section, section_view = _heading(text, line)
             subsection = None
             section_changed = True
-            section_status = heading_status(_heading_view(line), doc.year, normalised=True) or doc_status
+            section_status = heading_status(section_view, doc.year, normalised=True) or doc_status
             structure._sections.append((line.start, doc.index, section, section_status))
             structure._section_starts.append(line.start)
             structure.top_section_starts.append(line.start)
@@ -744,10 +742,10 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
             current = _close(current, line.start)
             continue
         if lead == "(" and _SUBSECTION.match(content):
-            subsection = _heading(text, line)
+            subsection, subsection_view = _heading(text, line)
             section_changed = True  # some plans number items afresh in each sub-section
             structure._sections.append((line.start, doc.index, subsection,
-                                        heading_status(_heading_view(line), doc.year, normalised=True)
+                                        heading_status(subsection_view, doc.year, normalised=True)
                                         or section_status))
             structure._section_starts.append(line.start)
             current = _close(current, line.start)
@@ -880,16 +878,13 @@ def _first_sentence(text: str, line: Line) -> str:
     return _clean(text[line.start:line.start + stop.start() if stop else line.end])
 
 
-def _heading_view(line: Line) -> str:
-    """A heading as the view writes it (normalised: its status is read without normalising again)."""
+def _heading(text: str, line: Line) -> tuple[str, str]:
+    """A section heading up to its first sentence end: `（一）加强组织领导。各校…` -> `（一）加强组织领导`,
+    as written and as the view writes it (normalised: its status is read without normalising again)."""
     stop = _SENTENCE_END.search(line.text)
-    return line.text[:stop.start()] if stop else line.text
-
-
-def _heading(text: str, line: Line) -> str:
-    """A section heading up to its first sentence end: `（一）加强组织领导。各校…` -> `（一）加强组织领导`."""
-    stop = _SENTENCE_END.search(line.text)
-    return _clean(text[line.start:line.start + stop.start() if stop else line.end])
+    if stop is None:
+        return _clean(text[line.start:line.end]), line.text
+    return _clean(text[line.start:line.start + stop.start()]), line.text[:stop.start()]
 
 
 def _close(item: Item | None, at: int) -> None:

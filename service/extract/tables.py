@@ -15,6 +15,9 @@ import re
 from dataclasses import dataclass, field
 
 from .cues import COLUMN_ROLES, SUM_ROW_LABELS
+from .lexicon import CURRENCIES, MEASURE_WORDS, PERCENT_UNITS
+from .numerals import number_value
+from .quantities import Quantity
 
 _YEAR_HEADING = re.compile(r"^(?:19|20)\d\d年(?:度)?(?:目标(?:值)?|基期(?:值)?|现状|实际)?$")
 _YEAR_WORD_ROLES = (("基期", "baseline"), ("现状", "baseline"), ("目标", "target"), ("实际", "result"))
@@ -218,8 +221,7 @@ def _cells(line, sep: str = "|") -> list[tuple[int, int] | None]:
 
 
 def _is_unit(word: str) -> bool:
-    from .lexicon import CURRENCIES, MEASURE_WORDS, PERCENT_UNITS
-    return word in CURRENCIES or word in MEASURE_WORDS or word in PERCENT_UNITS or word == "个百分点"
+    return word in CURRENCIES or word in MEASURE_WORDS or word in PERCENT_UNITS
 
 
 def _heading_unit(header, span) -> tuple[int, int] | None:
@@ -402,20 +404,13 @@ _PER_HEAD_WORDS = ("生均", "人均", "每")
 def bare_values(view: str, tables: list[Table]):
     """Quantities for the bare numbers of indicator tables, with the unit their row's name gives
     (a percentage, a measure word, money in 万元/亿元 that is no amount per head)."""
-    from .lexicon import CURRENCIES, MEASURE_WORDS, PERCENT_UNITS
-    from .numerals import number_value
-    from .quantities import Quantity
-
     def read_unit(m, words: str = ""):
         """(unit, magnitude) of a matched unit word, or None: money only in 万/亿 and not per head
         (`生均…（元）` is an amount per head: its unit is not the cell's)."""
         unit, magnitude = m.group("unit"), m.group("mag") or ""
         if unit == "个百分点":
             unit = "百分点"
-        if unit in CURRENCIES:
-            if not magnitude or any(w in words for w in _PER_HEAD_WORDS):
-                return None
-        elif unit not in PERCENT_UNITS and unit not in MEASURE_WORDS:
+        if not _is_unit(unit) or unit in CURRENCIES and (not magnitude or any(w in words for w in _PER_HEAD_WORDS)):
             return None
         return unit, magnitude
 

@@ -39,7 +39,9 @@ _STRUCTURE_START = re.compile(
     + alternation(RESPONSIBILITY_LABELS) + r"|完成时限|完成时间)")
 # A bare item number (`27构建…`): digits and no unit after them.
 _BARE_ITEM = re.compile(r"^\d{1,3}[\u4e00-\u9fff]")
-_UNIT_START = re.compile(r"^(?:%|万|亿|千|百|个|所|名|人|位|项|次|元|家|间|套|台|场|期|篇|节|处|条|种|以上|以下|左右)")
+# The measure words a count at a line's end may find its unit among at the next line's start.
+_COUNTED = "个所名人位项次元家间套台场期篇节处条种"
+_UNIT_START = re.compile(rf"^(?:[%万亿千百{_COUNTED}]|以上|以下|左右)")
 # A unit that ends its clause right there (`个，`, `万元。`): no word that begins with the same
 # character (`人民`, `名单`, `元旦` after a table of contents' page number).
 _UNIT_CLOSING = re.compile(r"^(?:%|(?:万|亿|千万)?(?:元|人次|人|名|个|所|项|次|家|间|套|台|场|篇|节|处|条|种|位))"
@@ -48,12 +50,12 @@ _PAGE_FOOTER = re.compile(r"^(?:[-—–·~ ]*\d{1,3}[-—–·~ ]*|第\s*\d+\s*
 _TABLE_ROW = re.compile(r"[|\t]|\S {2,}\S")
 _LABEL_ONLY = re.compile(rf"^(?:{alternation(RESPONSIBILITY_LABELS)})[ \t]*:$")
 _MIN_WRAPPED = 4  # lines at the wrap width before a text counts as wrapped
-# A line ending where an unwrapped text may still go on: a comma, an open bracket, a dash, a
-# label's colon, a digit.
 # A line long enough to reach a wrap width, without a closing mark (a candidate for `_wrap_width`).
 _LONG_OPEN_LINE = re.compile(r"(?m)^[ \t]*\S[^\n]{14,}(?<![。;!?:)”》」』】 \t\r])[ \t\r]*$")  # (_MIN_WIDTH - 2)
-_OPEN_LINE_END = re.compile(r"[,、(“《\-—~:][ \t\r]*\n|[0-9][ \t\r]*\n[ \t]*[%万亿千百个所名人项次元家间套台场期篇节处条种位]")
-_CLAUSE_CLOSE = re.compile(r"(?:\d|%|以上|以下|左右|以内|[所个名人项次元间套台场期篇节处条种位家])$")
+# A line ending where an unwrapped text may still go on: a comma, an open bracket, a dash, a
+# label's colon, a digit with its unit on the next line.
+_OPEN_LINE_END = re.compile(rf"[,、(“《\-—~:][ \t\r]*\n|[0-9][ \t\r]*\n[ \t]*[%万亿千百{_COUNTED}]")
+_CLAUSE_CLOSE = re.compile(rf"(?:\d|%|以上|以下|左右|以内|[{_COUNTED}])$")
 _MIN_WIDTH = 16
 
 
@@ -163,35 +165,29 @@ def unwrap(text: str, view: str | None = None) -> Unwrapped | None:
         if k < skip_to:  # a page's footer or running header inside a sentence: removed
             pos = end + 1
             continue
-        if wrap is not None and k + 1 < n and stripped[k] and _PAGE_FOOTER.match(stripped[k + 1]):
-            j = k + 1
-            while j < n and (not stripped[j] or _PAGE_FOOTER.match(stripped[j]) or stripped[j] == first_line):
-                j += 1
-            if j < n and j - k <= 6 and _soft(stripped[k], stripped[j], wrap):
-                keep = len(line.rstrip(" \t\r"))
-                pieces.append(text[pos:pos + keep])
-                out_len += keep
-                nxt = raw_lines[j]
-                lead = len(nxt) - len(nxt.lstrip(" \t"))
-                skipped = sum(len(raw_lines[i]) + 1 for i in range(k + 1, j))
-                removed += (len(line) - keep) + 1 + skipped + lead
-                cuts.append(out_len)
-                shift.append(removed)
-                raw_lines[j] = nxt[lead:]
-                skip_to, pending_lead = j, lead
-                pos = end + 1
-                continue
-        if k + 1 < n and stripped[k] and stripped[k + 1] and _soft(stripped[k], stripped[k + 1], wrap):
+        joined = None  # the next line this one goes on in, past a footer between them
+        if k + 1 < n and stripped[k] and stripped[k + 1]:
+            joined = k + 1
+            if wrap is not None and _PAGE_FOOTER.match(stripped[k + 1]):
+                while joined < n and (not stripped[joined] or _PAGE_FOOTER.match(stripped[joined])
+                                      or stripped[joined] == first_line):
+                    joined += 1
+                if joined >= n or joined - k > 6:
+                    joined = None
+            if joined is not None and not _soft(stripped[k], stripped[joined], wrap):
+                joined = None
+        if joined is not None:
             keep = len(line.rstrip(" \t\r"))  # the line without its trailing blanks and \r
-            nxt = raw_lines[k + 1]
+            nxt = raw_lines[joined]
             lead = len(nxt) - len(nxt.lstrip(" \t"))  # the next line's indentation
             pieces.append(text[pos:pos + keep])
             out_len += keep
-            removed += (len(line) - keep) + 1 + lead
+            removed += (len(line) - keep) + 1 + sum(len(raw_lines[i]) + 1 for i in range(k + 1, joined)) + lead
             cuts.append(out_len)
             shift.append(removed)
-            pos = end + 1 + lead
-            raw_lines[k + 1] = nxt[lead:]
+            raw_lines[joined] = nxt[lead:]
+            skip_to, pending_lead = joined, lead
+            pos = end + 1
             continue
         pieces.append(text[pos:end + 1] if k + 1 < n else text[pos:end])
         out_len += (end + 1 - pos) if k + 1 < n else (end - pos)
