@@ -110,6 +110,15 @@ COLUMN_ROLES = (
     ("measure", ("单位", "计量单位")),  # the unit of the row's bare numbers (`%`, `所`)
     ("note", ("备注", "属性", "类别", "说明")),
 )
+# Verbs and scopes that open a task's content after its name, where the cells of a table run
+# together (`增加教育资源供给实施新建…`: the name `增加教育资源供给`, the content from `实施`); they
+# also end a run of unit names (`轨道公司推进大庙弄…`).
+TASK_OPENERS = (
+    "实施", "落实", "完成", "推进", "新建", "改建", "扩建", "改扩建", "新改扩建", "续建", "开展", "建设", "建成", "提升",
+    "加快", "加强", "全面", "深化", "持续", "继续", "组织", "启动", "推动", "改造", "新增", "打造", "确保", "力争",
+    "计划", "为", "对", "全年", "年内", "今年", "全区", "全县", "全市", "全镇", "投入", "投资", "支持", "举办", "创建",
+    "招聘", "培训", "资助", "免费", "提供", "实现", "争创", "规范", "做好", "开工", "新开工", "改善", "扩大", "筹建",
+)
 
 # A time or period a result is reported for (`as_of`), as written.
 AS_OF = (

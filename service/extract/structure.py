@@ -18,7 +18,7 @@ from .scan import alternation
 from .source import normalise
 from .cues import LINKS_HEADERS
 from .status import heading_status
-from .tables import Row, Table, find_tables
+from .tables import _RUN_HEADER, Row, Table, find_tables
 
 _CN = "一二三四五六七八九十"
 
@@ -243,6 +243,9 @@ def _cut_run_on(lines: list[Line]) -> list[Line]:
         starts = [title.end()] if title else [0]
         starts += [m.end() for m in _INLINE_OPENER.finditer(raw, starts[0])]
         cuts = starts[:] if title else starts[1:]
+        header = _RUN_HEADER.search(raw) if "序号" in raw or "编号" in raw else None
+        if header and header.start():
+            cuts.append(header.start())  # `…责任分解表序号项目名称…`: the title, then the table
         for start in starts:  # `二、工作目标1 .…`: a heading at a line's or sentence's start
             heading = _HEADING_THEN_ITEM.match(raw, start) if raw[start:start + 1] in _CN_OR_SPACE else None
             if heading:
@@ -397,6 +400,8 @@ def _has_body(lines: list[Line], i: int) -> bool:
             return True
         if line.text.count("|") >= 2 or line.text.count("\t") >= 2:
             return True  # an attachment's table (`附件1 …任务分解表` / `序号 | 工作任务 | …`)
+        if line.text[:2] in ("序号", "编号") and _RUN_HEADER.match(line.text):
+            return True  # a table whose cells run together (`序号项目名称主要内容…1增加…`)
         if m and m.group("sep") and not _TOC_ENTRY.search(line.text):
             items += 1
             if items >= 2:
@@ -867,7 +872,13 @@ def _cell_text(text: str, row, role: str) -> str:
     return next((text[s:e].strip() for s, e, r in row.cells if r == role), "")
 
 
+# A document site's page number inside a cell that a page break cut (`高新园(邹区镇` / `2、)`).
+_PAGE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*\d{1,3}、")
+
+
 def _add_names(target: list[str], body: str, kind: str = "unit") -> None:
+    if "\n" in body:
+        body = _PAGE_BREAK.sub("", body)
     for name in _names(body, kind):
         if name not in target:
             target.append(name)

@@ -1,23 +1,27 @@
 """Tables inside a text: rows of cells with a role per column (targets.md §5, issue "results").
 
-Two written forms are read alike:
+The written forms are read alike:
 - pipe rows, one row a line, cells joined by `|` (Markdown tables, and what the .docx and PDF
-  converters write for a table);
+  converters write for a table), or by tabs, or columns aligned with spaces;
 - a table flattened one cell a line (what copying a Word table into a web page leaves): a header
-  of short lines naming columns (`序号`, `项目内容`, `当前进度`, `牵头单位` …), then the cells.
+  of short lines naming columns (`序号`, `项目内容`, `当前进度`, `牵头单位` …), then the cells;
+- a table whose cells run together (a document site's text of a Word table): `序号项目名称…
+  牵头单位1增加教育资源供给实施…教育局2促进…` (see _run_table).
 A column's heading gives its role (cues.COLUMN_ROLES): a number in a `完成情况` column is a
 result, in a `基期` column a baseline, under `牵头单位` names are responsible units. Rows are
 found in one pass over the lines; nothing here looks further than the table it reads.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
-from .cues import COLUMN_ROLES, SUM_ROW_LABELS
-from .lexicon import CURRENCIES, MEASURE_WORDS, PERCENT_UNITS
+from .cues import COLUMN_ROLES, SUM_ROW_LABELS, TASK_OPENERS
+from .lexicon import CURRENCIES, DEPARTMENTS, MAGNITUDES, MEASURE_WORDS, PERCENT_UNITS, UNIT_NAME_SUFFIXES
 from .numerals import number_value
 from .quantities import Quantity
+from .scan import alternation
 
 _YEAR_HEADING = re.compile(r"^(?:19|20)\d\d年(?:度)?(?:目标(?:值)?|基期(?:值)?|现状|实际)?$")
 _YEAR_WORD_ROLES = (("基期", "baseline"), ("现状", "baseline"), ("目标", "target"), ("实际", "result"))
@@ -152,6 +156,12 @@ def find_tables(lines, view: str) -> list[Table]:
                 i = nxt
                 continue
         if line.end - line.start > 2 * _MAX_HEADER_CELL:
+            if ("序号" in text or "编号" in text) and _RUN_HEADER.search(text):
+                table, nxt = _run_table(lines, i)
+                if table:
+                    tables.append(table)
+                    i = nxt
+                    continue
             i += 1
             continue
         stripped = text.strip()
@@ -354,6 +364,152 @@ def _flat_table(lines, i, view):
     if cells:
         _flat_row(table, cells, view)
     return (table if table.rows else None), k
+
+
+# A Word table whose cells run together, as a document site's text layer gives it: the header is
+# its column words written as one (`序号项目名称主要内容区政府分管领导牵头单位配合单位`), row 1
+# follows at once, and every row opens with its number, 1, 2, 3 … in turn (a number a measure word
+# follows is a quantity of the row before). In a row, the name runs to the verb that opens the
+# content (`增加教育资源供给` | `实施新建…`); after a sentence end, a leader's name and the units
+# answering for the content before them (`何海平` `教育局` `经开区` `高新园(邹区镇)` …) are parted
+# where a known department begins and where a unit's name ends, until the next verb (a merged cell:
+# more content and more names follow in the same row). The site's page numbers are already out of
+# the lines (structure.split_lines); a header repeated at a page's top ends the row before it.
+_RUN_WORD = r"(?:[区县市镇]政府|[区县市]级|[\u4e00-\u9fff]{0,2}?)(?:" + alternation(_ROLE_OF) + ")"
+_RUN_HEADER = re.compile(r"(?:序号|编号)(?:" + _RUN_WORD + "){2,10}")
+_RUN_HEADER_WORD = re.compile(_RUN_WORD)
+_RUN_ROW = re.compile(r"(?<![\d.,%])(\d{1,3})(?=[\u4e00-\u9fff“\"])")
+_QUANTITY_AFTER = re.compile(alternation(
+    list(MEASURE_WORDS) + list(CURRENCIES) + list(PERCENT_UNITS) + list(MAGNITUDES)
+    + ["年", "月", "日", "号", "时", "天", "周", "岁", "倍", "元", "届", "期", "批", "类", "级", "星"]))
+_TASK_OPENER = re.compile(alternation(TASK_OPENERS))
+_DEPARTMENT = re.compile(r"(?:[区县市州镇各])?(?:" + alternation(DEPARTMENTS) + ")")
+_SUFFIX = "(?:" + alternation(UNIT_NAME_SUFFIXES) + ")"
+# the shortest name to a suffix, and the suffixes right after it (`各乡` + `镇`, `高新园` + `区`)
+_UNIT_NAME = re.compile(r"(?:各[\u4e00-\u9fff]{0,6}?|[\u4e00-\u9fff]{1,6}?)" + _SUFFIX + "+"
+                        + r"(?:[(（][^()（）\n]{1,8}[)）])?")
+_CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_SENTENCE_STOP = re.compile(r"[。;；]")
+_NAME_STOP = re.compile(r"[,，。;；:：、(（“\s\d]")
+_RUN_LINES = 400  # lines (pages) one table may span
+
+
+def _run_table(lines, i):
+    """A table whose cells run together, its header in line `i` (see above)."""
+    header = _RUN_HEADER.search(lines[i].text)
+    # the table's text: line i from the header on, then the lines that go on with it (a page
+    # that continues the sentence, a row or a repeated header opening a line), without breaks
+    pieces, starts, offsets = [], [], []
+    size = 0
+    k = i
+    while k < len(lines) and k - i < _RUN_LINES:
+        line = lines[k]
+        text = line.text[header.start():] if k == i else line.text
+        if k > i and not (line.continues or _RUN_ROW.match(text) or _RUN_HEADER.match(text)):
+            break
+        starts.append(size)
+        offsets.append(line.end - len(text))
+        pieces.append(text)
+        size += len(text)
+        k += 1
+    run = "".join(pieces)
+
+    def at(pos: int) -> int:  # the view's offset of a character of `run`
+        n = bisect.bisect_right(starts, pos) - 1
+        return offsets[n] + pos - starts[n]
+
+    words = [m.group() for m in _RUN_HEADER_WORD.finditer(run, 0, header.end() - header.start())]
+    roles = [column_role(w) or "other" for w in words]
+    if roles[0] != "number" or "result" in roles or "baseline" in roles:
+        return None, i + 1  # a column of results would need its cells told from the content's
+    head = run[:header.end() - header.start()]
+    row_starts = []
+    expected = 1
+    for m in _RUN_ROW.finditer(run, len(head)):
+        if int(m.group(1)) == expected and not _QUANTITY_AFTER.match(run, m.end()):
+            if expected == 1 and m.start() != len(head):
+                return None, i + 1  # row 1 follows the header at once
+            row_starts.append(m.start())
+            expected += 1
+    if len(row_starts) < 2:
+        return None, i + 1
+    repeats = []
+    found = run.find(head, len(head))
+    while found >= 0:
+        repeats.append(found)
+        found = run.find(head, found + len(head))
+    table = Table(start=lines[i].start, end=lines[k - 1].end, roles=roles)
+    leaders_first = "leaders" in roles and ("units" not in roles or roles.index("leaders") < roles.index("units"))
+    for n, start in enumerate(row_starts):
+        end = row_starts[n + 1] if n + 1 < len(row_starts) else len(run)
+        cut = bisect.bisect_right(repeats, start)
+        if cut < len(repeats) and repeats[cut] < end:
+            end = repeats[cut]
+        cells = _run_row(run, start, end, roles, leaders_first)
+        row = Row(start=at(start), end=at(end - 1) + 1, roles=roles, number=n + 1,
+                  cells=[(at(s), at(e - 1) + 1, role) for s, e, role in cells if e > s])
+        table.rows.append(row)
+    return table, k
+
+
+def _run_row(run: str, start: int, end: int, roles: list[str], leaders_first: bool):
+    """The cells (start, end, role) of one row of a run-together table, in `run`'s offsets."""
+    number_end = start + len(_RUN_ROW.match(run, start).group(1))
+    cells = [(start, number_end, "number")]
+    pos = number_end
+    if "name" in roles:
+        stop = _NAME_STOP.search(run, pos, min(end, pos + 24))
+        opener = _TASK_OPENER.search(run, pos + 4, stop.start() if stop else min(end, pos + 20))
+        if opener:
+            cells.append((pos, opener.start(), "name"))
+            pos = opener.start()
+    content = pos
+    names = "units" in roles or "leaders" in roles
+    for stop in (_SENTENCE_STOP.finditer(run, pos, end) if names else ()):
+        if stop.end() < content:
+            continue
+        found = _responsibility(run, stop.end(), end, "leaders" in roles, leaders_first)
+        if found:
+            cells.append((content, stop.end(), "target"))
+            cells.extend(found)
+            content = found[-1][1]
+    if content < end:
+        cells.append((content, end, "target"))
+    return cells
+
+
+def _unit_end(run: str, pos: int, end: int) -> int | None:
+    if _TASK_OPENER.match(run, pos):
+        return None
+    m = _DEPARTMENT.match(run, pos, end) or _UNIT_NAME.match(run, pos, end)
+    return m.end() if m else None
+
+
+def _responsibility(run: str, pos: int, end: int, has_leaders: bool, leaders_first: bool):
+    """The leader's name and the units written together at `pos` (`何海平教育局经开区…`), as cells,
+    or None where the text there is more content."""
+    cells = []
+    if has_leaders and leaders_first:
+        for size in (3, 2, 4):
+            if pos + size < end and _CJK_NAME.fullmatch(run, pos, pos + size) and _DEPARTMENT.match(run, pos + size, end):
+                cells.append((pos, pos + size, "leaders"))
+                pos += size
+                break
+    units = 0
+    while pos < end:
+        unit_end = _unit_end(run, pos, end)
+        if unit_end is None:
+            break
+        cells.append((pos, unit_end, "units"))
+        units += 1
+        pos = unit_end
+        if run[pos:pos + 1] in ("、", ",", "，"):
+            pos += 1
+    if not units:
+        return None
+    if has_leaders and not leaders_first and 2 <= end - pos <= 4 and _CJK_NAME.fullmatch(run, pos, end):
+        cells.append((pos, end, "leaders"))
+    return cells
 
 
 _VALUE_CELL = re.compile(r"^[\d.,]+[ \t]*[^\d\s]{0,4}?(?:以上|以下|以内|左右)?$")
