@@ -23,6 +23,7 @@ from .lexicon import (
     LIST_JOINERS,
     MAGNITUDES,
     MEASURE_WORDS,
+    MONEY_NOUNS,
     UNITS_NOT_BEFORE,
     PERCENT_UNITS,
 )
@@ -189,9 +190,60 @@ def _list_members(view: str, m, floor: int) -> list[tuple[int, int, Decimal]]:
 
 _JOINER_END = frozenset(w[-1] for w in LIST_JOINERS) | {" ", "\t"}
 
+# A share in tenths (`五成`, `七成以上`, `下降超过三成`): 成 after one numeral is ten per cent, read in
+# % as 百分之 is. Only where 成 ends the phrase: not in words (`统一成立`, `三五成群`, `一成不变`).
+_TENTHS = re.compile(rf"(?<![{CN_NUMERAL_CHARS}万亿\d])(?P<num>[一二两三四五六七八九])成"
+                     r"(?=以上|以下|左右|多|的|[,，。;；、:：)）\s]|$)")
+
+
+def _tenths(view: str) -> list[Quantity]:
+    if "成" not in view:
+        return []
+    return [Quantity(m.start(), m.end(), number_value(m.group("num")) * 10, None, False, "%", None,
+                     m.group("num"), m.end()) for m in _TENTHS.finditer(view)]
+
+
+# An amount of money without 元 (`总投资3000万`, `投入资金1.2个亿`): a magnitude ends the number and no
+# unit follows, and a money word (MONEY_NOUNS) stands at most 6 characters before it in its clause.
+_BARE_MONEY = re.compile(
+    rf"(?<![\d.,A-Za-z{CN_NUMERAL_CHARS}万亿])(?P<num>{_AR}|[{CN_NUMERAL_CHARS}]{{1,4}})(?P<ge>个)?(?P<mag>万亿|千万|亿|万)"
+    rf"(?![\d{CN_NUMERAL_CHARS}万亿])(?!(?:余|多|来)?(?:{_unit_alternation()}))")
+_MONEY_BEFORE = re.compile(r"(?:" + alternation(MONEY_NOUNS) + r")[^,，。;；:：!?\n\d]{0,6}$")
+_MONEY_REACH = 6 + max(map(len, MONEY_NOUNS))
+
+
+def _bare_money(view: str) -> list[Quantity]:
+    if "万" not in view and "亿" not in view:
+        return []
+    found = []
+    for m in _BARE_MONEY.finditer(view):
+        if not _MONEY_BEFORE.search(view, max(0, m.start() - _MONEY_REACH), m.start()):
+            continue
+        value = number_value(m.group("num"), m.group("mag"))
+        if value is not None:
+            found.append(Quantity(m.start(), m.end(), value, None, False, "元", None,
+                                  None if m.group("num")[0].isdigit() else m.group("num"), m.end()))
+    return found
+
 
 def find_quantities(view: str):
     """Yield every Quantity in the normalised view, left to right."""
+    extra = _tenths(view) + _bare_money(view)
+    if not extra:
+        yield from _matched_quantities(view)
+        return
+    extra.sort(key=lambda q: q.start)
+    taken = {q.start for q in extra}
+    for q in _matched_quantities(view):
+        while extra and extra[0].start < q.start:
+            yield extra.pop(0)
+        if q.start in taken:
+            continue  # `1.2个亿`: not a count of 个
+        yield q
+    yield from extra
+
+
+def _matched_quantities(view: str):
     last_end = 0
     for m in QUANTITY.finditer(view):
         pct, aar, acn, amag, amore, dash, unit, infix = m.group(
