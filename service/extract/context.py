@@ -58,6 +58,9 @@ from .lexicon import (
     PER_HEAD_WORDS,
     PER_NOUNS,
     STOCK_NOUNS,
+    TASK_LIST_KEYWORDS,
+    TITLE_KEYWORDS,
+    NAMED_PLAN_KEYWORDS,
     VAGUE_BEFORE,
 )
 from .numerals import CN_NUMERAL_CHARS
@@ -210,6 +213,30 @@ _SCALE_BEFORE = re.compile(rf"(?:{alternation(SCORE_SCALE_WORDS)})(?:为|是)?[ 
 _CONDITION_BEFORE = tuple(w for w, c in COMPARATORS_BEFORE.items() if c in ("gt", "lt"))
 
 
+# A notice's list of attachments (`附件:1.2025年县政府工作报告任务清单` / `2.2025年十五件民盼实事任务
+# 分解`): each line a numbered document title, what it counts is part of a name.
+_ATTACHMENT_ENTRY = re.compile(
+    r"[ \t]*(?:附件[ \t]*[:：]?[ \t]*)?\d{1,2}[.、．][ \t]*[^\n。;；,，!?]{4,60}?(?:"
+    + alternation(TITLE_KEYWORDS + TASK_LIST_KEYWORDS + NAMED_PLAN_KEYWORDS + ("名单", "清单", "方案", "计划", "表"))
+    + r")》?[ \t]*$")
+_ATTACHMENT_REACH = 240
+
+
+def _in_attachment_list(view: str, q: Quantity) -> bool:
+    lo = max(0, q.start - _ATTACHMENT_REACH)
+    label = view.rfind("附件", lo, q.start)
+    if label < 0:
+        return False
+    start = view.rfind("\n", lo, q.start) + 1
+    end = view.find("\n", q.start, q.start + 80)
+    if end < 0:
+        end = min(len(view), q.start + 80)
+    if not _ATTACHMENT_ENTRY.match(view[start:end]):
+        return False
+    # the label opens this line, or a line of the list above it (no sentence between)
+    return label >= start or "。" not in view[label:start]
+
+
 def exclusion(view: str, q: Quantity) -> str | None:
     """Why this quantity is not a target, or None when it may be one."""
     before = view[max(0, q.start - 4):q.start]
@@ -239,6 +266,8 @@ def exclusion(view: str, q: Quantity) -> str | None:
         return "condition"  # `学生规模超过1000人的学校`: which schools a rule holds for; a share (`90%以上的学校`) is a rate
     if q.unit_written in CURRENCIES and _PROJECT_CLASS_AFTER.match(view, q.alt_end, q.alt_end + 8):
         return "condition"
+    if _in_attachment_list(view, q):
+        return "name"  # `附件:…2.2025年十五件民盼实事任务分解`: an attached document's title
     if after.startswith(_COUNTER_AFTER):
         return "counter"  # `已有 1234 人阅读`: a web page's counter
     if _SCORING_BEFORE.search(before) and _SCORING_AFTER.match(view, q.alt_end, q.alt_end + 16):
