@@ -319,7 +319,7 @@ def exclusion(view: str, q: Quantity) -> str | None:
 
 
 _LIST_JOINER_CHARS = "、,，和及至-"
-_ORDINAL_LIST = re.compile(r"第[ \t]*[0-9一二三四五六七八九十]{1,3}(?:[、,，和及至-][0-9一二三四五六七八九十]{1,3})*[、,，和及至-]$")
+_ORDINAL_LIST = re.compile(r"(?:第|序号)[ \t]*[0-9一二三四五六七八九十]{1,3}(?:[、,，和及至-][0-9一二三四五六七八九十]{1,3})*[、,，和及至-]$")
 
 
 # A quoted name that modifies what is counted (`建设三个“智慧课堂”示范点`, `评选十名“最美教师”`):

@@ -635,6 +635,10 @@ def _extract(text: str, view: str) -> Extraction:
         per_head = context.money_per_head(view, q)
         sentence = context.sentence_bounds(view, q.start, q.end)
         clause_lo = context.clause_start(view, q.start)
+        if cell is not None and cell[1].joined:  # cells run together: no mark between them ends a sentence
+            cell_lo, cell_hi = next(((s, e) for s, e, _ in cell[1].cells if s <= q.start < e), sentence)
+            sentence = (max(sentence[0], cell_lo), min(sentence[1], cell_hi))
+            clause_lo = max(clause_lo, cell_lo)
         if q.unit_written in CURRENCIES:
             if per_head is not None:
                 last_per_head = (sentence[0], per_head)

@@ -830,6 +830,8 @@ def _table_items(text: str, table: Table, doc: Document, structure: Structure, s
         for start, cell_end, role in row.cells:
             if role in ("target", "name") and not title:
                 body = text[start:cell_end]
+                if "\n" in body:
+                    body = _PAGE_BREAK.sub("", body)  # a page number inside a cell cut by a page break
                 stop = _SENTENCE_END.search(body)
                 title = _clean(body[:stop.start()] if stop else body).rstrip("。")
         item = Item(id=f"d{doc.index}-i{len(doc.items)}", number=row.number, title=title,

@@ -39,6 +39,7 @@ class Row:
     number: int | None = None
     roles: list[str] = field(default_factory=list)  # the table's column roles
     cell_units: dict[int, tuple[int, int]] = field(default_factory=dict)  # the table's, shared
+    joined: bool = False  # cells run together: no mark between them bounds a sentence
 
 
 @dataclass
@@ -155,13 +156,13 @@ def find_tables(lines, view: str) -> list[Table]:
                 tables.append(table)
                 i = nxt
                 continue
+        if ("序号" in text or "编号" in text) and _RUN_HEADER.search(text):
+            table, nxt = _run_table(lines, i)  # a header of column words written as one
+            if table:
+                tables.append(table)
+                i = nxt
+                continue
         if line.end - line.start > 2 * _MAX_HEADER_CELL:
-            if ("序号" in text or "编号" in text) and _RUN_HEADER.search(text):
-                table, nxt = _run_table(lines, i)
-                if table:
-                    tables.append(table)
-                    i = nxt
-                    continue
             i += 1
             continue
         stripped = text.strip()
@@ -382,16 +383,37 @@ _RUN_ROW = re.compile(r"(?<![\d.,%])(\d{1,3})(?=[\u4e00-\u9fff“\"])")
 _QUANTITY_AFTER = re.compile(alternation(
     list(MEASURE_WORDS) + list(CURRENCIES) + list(PERCENT_UNITS) + list(MAGNITUDES)
     + ["年", "月", "日", "号", "时", "天", "周", "岁", "倍", "元", "届", "期", "批", "类", "级", "星"]))
+# Where a cell ends, a row number followed by what could be a measure word still opens a row
+# (`…区教育局2名师培养…`, `…8月底前2项目建设…`): a unit's name, a sentence or a time limit ends there.
+_CELL_END = frozenset("。;；局委办镇乡厅科股处室司道府团)）")
+# A row that ends with a unit's name and a leader's (`…区大数据中心刘振东2校舍安全改造…`).
+_UNIT_THEN_NAME = re.compile(r"(?:局|委|办|街道|公司|集团|中心|政府|管委会|科|股|处|室)[\u4e00-\u9fff]{2,3}$")
+_DEADLINE_END = frozenset("前底末旬月内")
+# A section row inside the table (`一、基础教育`) between the header or a row and the next row.
+_SECTION_ROW = re.compile(r"[一二三四五六七八九十]{1,3}、[^\d,，。;；]{1,12}?(?=\d)")
+# A page number the lines still hold (a short page): `2、` opening a line that goes on with the last.
+_PAGE_PREFIX = re.compile(r"[ \t]*\d{1,3}、")
 _TASK_OPENER = re.compile(alternation(TASK_OPENERS))
+# What names a task rather than opens its content (`北坪中学扩建项目`, `平安校园建设完成…`).
+_TITLE_TAIL = re.compile(r"项目|工程|行动|计划|工作|活动|任务")
+# A verb that may end a task's name before the verb opening its content (`平安校园建设` | `完成…`).
+_TITLE_LAST_VERBS = frozenset(("建设", "提升", "改造", "创建", "推进", "提质", "扩容"))
 _DEPARTMENT = re.compile(r"(?:[区县市州镇各])?(?:" + alternation(DEPARTMENTS) + ")")
 _SUFFIX = "(?:" + alternation(UNIT_NAME_SUFFIXES) + ")"
-# the shortest name to a suffix, and the suffixes right after it (`各乡` + `镇`, `高新园` + `区`)
+# the shortest name to a suffix, and the suffixes right after it (`各乡` + `镇`, `各区` + `县` + `政府`)
 _UNIT_NAME = re.compile(r"(?:各[\u4e00-\u9fff]{0,6}?|[\u4e00-\u9fff]{1,6}?)" + _SUFFIX + "+"
                         + r"(?:[(（][^()（）\n]{1,8}[)）])?")
 _CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+# A time-limit cell: `8月底前`, `2024年8月`, `2024年12月底前`, `年底前`, `年内`, `长期`.
+_DEADLINE_CELL = re.compile(r"(?:20\d\d年)?(?:\d{1,2}月(?:\d{1,2}日)?|年底|年内|上半年|下半年|全年|长期|持续推进)"
+                            r"(?:上旬|中旬|下旬|底|末)?(?:前|以前|之前)?(?:完成)?|20\d\d年(?:底|内)?(?:前)?")
+_DEADLINE_START = re.compile(r"(?<![\d年])(?:20\d\d年|\d{1,2}月|年底|年内)")
 _SENTENCE_STOP = re.compile(r"[。;；]")
 _NAME_STOP = re.compile(r"[,，。;；:：、(（“\s\d]")
+_SENTENCE_CLOSE = frozenset("。;；!?！？")
 _RUN_LINES = 400  # lines (pages) one table may span
+_MAX_LEADERS = 4
+_PLACES = frozenset("区县市州镇")
 
 
 def _run_table(lines, i):
@@ -405,8 +427,13 @@ def _run_table(lines, i):
     while k < len(lines) and k - i < _RUN_LINES:
         line = lines[k]
         text = line.text[header.start():] if k == i else line.text
-        if k > i and not (line.continues or _RUN_ROW.match(text) or _RUN_HEADER.match(text)):
-            break
+        if k > i and not line.continues:
+            page = _PAGE_PREFIX.match(text)
+            rest = text[page.end():] if page else text
+            if not (_RUN_ROW.match(rest) or _RUN_HEADER.match(rest)
+                    or (page and pieces and pieces[-1][-1:] not in _SENTENCE_CLOSE)):
+                break
+            text = rest
         starts.append(size)
         offsets.append(line.end - len(text))
         pieces.append(text)
@@ -418,19 +445,30 @@ def _run_table(lines, i):
         n = bisect.bisect_right(starts, pos) - 1
         return offsets[n] + pos - starts[n]
 
-    words = [m.group() for m in _RUN_HEADER_WORD.finditer(run, 0, header.end() - header.start())]
-    roles = [column_role(w) or "other" for w in words]
+    head = run[:header.end() - header.start()]
+    roles = [column_role(m.group()) or "other" for m in _RUN_HEADER_WORD.finditer(head)]
     if roles[0] != "number" or "result" in roles or "baseline" in roles:
         return None, i + 1  # a column of results would need its cells told from the content's
-    head = run[:header.end() - header.start()]
+    if "name" not in roles and roles.count("target") >= 2:
+        roles[roles.index("target")] = "name"  # `工作任务` / `目标任务`: the task, then its figures
+    first = len(head)
+    section = _SECTION_ROW.match(run, first)
+    if section:
+        first = section.end()
     row_starts = []
     expected = 1
-    for m in _RUN_ROW.finditer(run, len(head)):
-        if int(m.group(1)) == expected and not _QUANTITY_AFTER.match(run, m.end()):
-            if expected == 1 and m.start() != len(head):
-                return None, i + 1  # row 1 follows the header at once
-            row_starts.append(m.start())
-            expected += 1
+    for m in _RUN_ROW.finditer(run, first):
+        if int(m.group(1)) != expected:
+            continue
+        if expected == 1 and m.start() != first:
+            return None, i + 1  # row 1 follows the header at once
+        if expected > 1 and _QUANTITY_AFTER.match(run, m.end()):
+            before = run[m.start() - 1]
+            if not (before in _CELL_END or ("deadline" in roles and before in _DEADLINE_END)
+                    or _UNIT_THEN_NAME.search(run, max(0, m.start() - 16), m.start())):
+                continue  # `新建幼儿园2所`: a quantity of the row before
+        row_starts.append(m.start())
+        expected += 1
     if len(row_starts) < 2:
         return None, i + 1
     repeats = []
@@ -439,40 +477,46 @@ def _run_table(lines, i):
         repeats.append(found)
         found = run.find(head, found + len(head))
     table = Table(start=lines[i].start, end=lines[k - 1].end, roles=roles)
-    leaders_first = "leaders" in roles and ("units" not in roles or roles.index("leaders") < roles.index("units"))
     for n, start in enumerate(row_starts):
         end = row_starts[n + 1] if n + 1 < len(row_starts) else len(run)
         cut = bisect.bisect_right(repeats, start)
         if cut < len(repeats) and repeats[cut] < end:
             end = repeats[cut]
-        cells = _run_row(run, start, end, roles, leaders_first)
-        row = Row(start=at(start), end=at(end - 1) + 1, roles=roles, number=n + 1,
+        cells = _run_row(run, start, end, roles)
+        row = Row(start=at(start), end=at(end - 1) + 1, roles=roles, number=n + 1, joined=True,
                   cells=[(at(s), at(e - 1) + 1, role) for s, e, role in cells if e > s])
         table.rows.append(row)
     return table, k
 
 
-def _run_row(run: str, start: int, end: int, roles: list[str], leaders_first: bool):
+def _run_row(run: str, start: int, end: int, roles: list[str]):
     """The cells (start, end, role) of one row of a run-together table, in `run`'s offsets."""
     number_end = start + len(_RUN_ROW.match(run, start).group(1))
     cells = [(start, number_end, "number")]
     pos = number_end
     if "name" in roles:
         stop = _NAME_STOP.search(run, pos, min(end, pos + 24))
-        opener = _TASK_OPENER.search(run, pos + 4, stop.start() if stop else min(end, pos + 20))
-        if opener:
-            cells.append((pos, opener.start(), "name"))
-            pos = opener.start()
+        limit = stop.start() if stop else min(end, pos + 20)
+        for opener in _TASK_OPENER.finditer(run, pos + 4, limit):
+            if not _TITLE_TAIL.match(run, opener.end()) and not (
+                    opener.group() in _TITLE_LAST_VERBS and _TASK_OPENER.match(run, opener.end())):
+                cells.append((pos, opener.start(), "name"))
+                pos = opener.start()
+                break
     content = pos
-    names = "units" in roles or "leaders" in roles
-    for stop in (_SENTENCE_STOP.finditer(run, pos, end) if names else ()):
-        if stop.end() < content:
-            continue
-        found = _responsibility(run, stop.end(), end, "leaders" in roles, leaders_first)
-        if found:
-            cells.append((content, stop.end(), "target"))
-            cells.extend(found)
-            content = found[-1][1]
+    if "units" in roles or "leaders" in roles:
+        # a sentence's end closes a cell of content; so may a time limit (`…1620个12月底前郭宏伟…`)
+        ends = [m.end() for m in _SENTENCE_STOP.finditer(run, pos, end)]
+        if "deadline" in roles:
+            ends = sorted(set(ends + [m.start() for m in _DEADLINE_START.finditer(run, pos, end)]))
+        for at in ends:
+            if at <= content:
+                continue
+            found = _responsibility(run, at, end, roles)
+            if found:
+                cells.append((content, at, "target"))
+                cells.extend(found)
+                content = found[-1][1]
     if content < end:
         cells.append((content, end, "target"))
     return cells
@@ -482,19 +526,57 @@ def _unit_end(run: str, pos: int, end: int) -> int | None:
     if _TASK_OPENER.match(run, pos):
         return None
     m = _DEPARTMENT.match(run, pos, end) or _UNIT_NAME.match(run, pos, end)
-    return m.end() if m else None
+    if m is None:
+        return None
+    if m.end() - pos > 2 and run[m.end() - 1] in _PLACES and _DEPARTMENT.match(run, m.end() - 1, end):
+        return m.end() - 1  # `区公安分局` + `区应急管理局`: the place opens the next unit
+    return m.end()
 
 
-def _responsibility(run: str, pos: int, end: int, has_leaders: bool, leaders_first: bool):
-    """The leader's name and the units written together at `pos` (`何海平教育局经开区…`), as cells,
-    or None where the text there is more content."""
-    cells = []
-    if has_leaders and leaders_first:
+def _deadline(run: str, pos: int, end: int):
+    m = _DEADLINE_CELL.match(run, pos, end)
+    return (pos, m.end(), "deadline") if m and m.end() - pos >= 2 else None
+
+
+def _leaders(run: str, pos: int, end: int, before_unit: bool) -> list[tuple[int, int, str]]:
+    """Leaders' names at `pos` (`赵立军、孙美华`): each 2 to 4 characters, the last followed by a
+    department (`before_unit`) or by a time limit, the row's end or nothing of a name."""
+    names = []
+    while len(names) < _MAX_LEADERS:
         for size in (3, 2, 4):
-            if pos + size < end and _CJK_NAME.fullmatch(run, pos, pos + size) and _DEPARTMENT.match(run, pos + size, end):
-                cells.append((pos, pos + size, "leaders"))
-                pos += size
+            nxt = pos + size
+            if nxt > end or not _CJK_NAME.fullmatch(run, pos, nxt):
+                continue
+            if run[nxt:nxt + 1] in ("、", ",", "，") and _CJK_NAME.match(run, nxt + 1, min(end, nxt + 3)):
+                names.append((pos, nxt, "leaders"))
+                pos = nxt + 1
                 break
+            if before_unit and size > 2 and run[nxt - 1] in _PLACES and _DEPARTMENT.match(run, nxt - 1, end):
+                continue  # `沈佳` + `市教育局`, not `沈佳市` + `教育局`
+            if (_DEPARTMENT.match(run, nxt, end) if before_unit else (
+                    nxt == end or not ("\u4e00" <= run[nxt] <= "\u9fff") or _deadline(run, nxt, end))):
+                names.append((pos, nxt, "leaders"))
+                return names
+        else:
+            return []
+    return []
+
+
+def _responsibility(run: str, pos: int, end: int, roles: list[str]):
+    """The time limit, leaders' names and units written together after a sentence of content
+    (`何海平教育局经开区…`, `8月底前赵立军区教育局`, `县教育局韩冬梅2024年8月`), as cells, or None
+    where the text there is more content."""
+    cells = []
+    has_deadline = "deadline" in roles
+    limit = _deadline(run, pos, end) if has_deadline else None
+    if limit:
+        cells.append(limit)
+        pos = limit[1]
+    leaders_first = "leaders" in roles and ("units" not in roles or roles.index("leaders") < roles.index("units"))
+    if leaders_first:
+        names = _leaders(run, pos, end, True)
+        cells += names
+        pos = names[-1][1] if names else pos
     units = 0
     while pos < end:
         unit_end = _unit_end(run, pos, end)
@@ -507,8 +589,14 @@ def _responsibility(run: str, pos: int, end: int, has_leaders: bool, leaders_fir
             pos += 1
     if not units:
         return None
-    if has_leaders and not leaders_first and 2 <= end - pos <= 4 and _CJK_NAME.fullmatch(run, pos, end):
-        cells.append((pos, end, "leaders"))
+    if "leaders" in roles and not leaders_first:
+        names = _leaders(run, pos, end, False)
+        cells += names
+        pos = names[-1][1] if names else pos
+    if has_deadline and not limit:
+        limit = _deadline(run, pos, end)
+        if limit:
+            cells.append(limit)
     return cells
 
 
