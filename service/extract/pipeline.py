@@ -233,6 +233,20 @@ def _plan_opening(view: str, lo: int, start: int, end: int, hi: int) -> bool:
     return not _CLAUSE_BREAK.search(view, end, hi) or at == lo
 
 
+# The next point of a list (`一是…；二是…`) opens a statement of its own.
+_NEXT_POINT = re.compile(r"[,，;；。][ \t]*[一二三四五六七八九十]是")
+_BREAKDOWN = re.compile(r"[ \t]*其中")
+
+
+def _in_breakdown(view: str, lo: int, start: int, end: int, hi: int) -> bool:
+    """Whether a cue stands in a `其中…` clause (a part of what the clause before counts) that
+    ends before the quantity at `hi`."""
+    if not _CLAUSE_BREAK.search(view, end, hi):
+        return False
+    opened = max(view.rfind(c, lo, start) for c in ",，;；") + 1
+    return bool(opened and _BREAKDOWN.match(view, opened, start))
+
+
 def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | None,
                 own_plan: bool = True) -> str | None:
     """The status of the nearest decisive cue in view[lo:hi]. In a review, a plan word of the
@@ -243,6 +257,10 @@ def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | N
     cumulative = False
     view = cues.view
     for start, end, kind in cues.before(lo, hi):
+        if _NEXT_POINT.search(view, end, hi):
+            break  # `一是…预计完成6.8亿元；二是获得…1.3亿元`: each point of a list has its own cues
+        if _in_breakdown(view, lo, start, end, hi):
+            continue  # `新建学校5所，其中2所已于去年底开工；新增学位3000个`: 已 tells of the part only
         if kind == status.FACT and view.startswith(EXISTING_STATE_CUES, start) and _ACHIEVED_AFTER.match(view, hi):
             return status.RESULT  # `共有15名教师在优质课评比中获奖`: those who won, not what exists
         if kind == status.FACT and _CLAUSE_BREAK.search(view, end, hi):
