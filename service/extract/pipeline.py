@@ -365,6 +365,9 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
     if status.share_of_plan(view, q.start):
         return status.RESULT, None
     lo = cues.sentence_start(q.start)
+    cell = structure.cell_at(q.start) if structure.tables else None
+    if cell is not None:  # a table cell is read apart from its row's other cells
+        lo = max(lo, next((s for s, e, _ in cell[1].cells if s <= q.start < e), lo))
     year = structure.documents[doc_index].year if 0 <= doc_index < len(structure.documents) else None
     # whether the sentence is about a year before the document's: read once, where it is asked
     past_year = status.opens_with_past_year(view, lo, q.start, year) if section_status == status.RESULT else None
@@ -385,7 +388,6 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
         return status.RESULT, None  # `全年新建学校19所，超额完成省下达任务。`
     if done_after and status.result_after(view, q.alt_end):
         return status.RESULT, None
-    cell = structure.cell_at(q.start)
     if cell is not None:
         role = cell[0]
         if role == "result":

@@ -150,6 +150,13 @@ def find_tables(lines, view: str) -> list[Table]:
             if table:
                 tables.append(table)
             continue
+        if (" " in text and len(text) <= 2 * _MAX_HEADER_CELL * 3 and "  " not in text.strip()
+                and _single_spaced_header(text)):
+            table, nxt = _pipe_table(lines, i, " ")
+            if table:
+                tables.append(table)
+                i = nxt
+                continue
         if "  " in text and len(text) <= 2 * _MAX_HEADER_CELL * 3 and _spaced_header(line):
             table, nxt = _pipe_table(lines, i, _SPACED)
             if table:
@@ -204,6 +211,16 @@ def _spaced_header(line) -> bool:
     if len(cells) < 3 or len(cells) > 12 or any(len(c) > _MAX_HEADER_CELL for c in cells):
         return False
     return _header_ok([column_role(c) for c in cells])
+
+
+def _single_spaced_header(text: str) -> bool:
+    """A header of column words parted by single spaces (`序号 项目名称 年度目标 完成情况`): Chinese
+    cells hold no space, so one parts them, but only where every heading is a known column word."""
+    headings = text.strip().split(" ")
+    if not 3 <= len(headings) <= 12 or any(not h or len(h) > _MAX_HEADER_CELL for h in headings):
+        return False
+    roles = [column_role(h) for h in headings]
+    return all(roles) and _header_ok(roles)
 
 
 def _cells(line, sep: str = "|") -> list[tuple[int, int] | None]:
