@@ -237,6 +237,11 @@ def _in_attachment_list(view: str, q: Quantity) -> bool:
     return label >= start or "。" not in view[label:start]
 
 
+_ATTENDANCE_AFTER = re.compile(
+    r"[^,，。;；:：\n]{0,12}?(?:参加|出席|列席)(?:了)?(?:本次|此次|这次)?(?:会议|大会|推进会|座谈会|动员会|部署会|"
+    r"启动仪式|开班仪式|仪式|开幕式|发布会)|[^,，。;；:：\n]{0,8}?(?:参会|与会)")
+
+
 def exclusion(view: str, q: Quantity) -> str | None:
     """Why this quantity is not a target, or None when it may be one."""
     before = view[max(0, q.start - 4):q.start]
@@ -266,6 +271,8 @@ def exclusion(view: str, q: Quantity) -> str | None:
         return "condition"  # `学生规模超过1000人的学校`: which schools a rule holds for; a share (`90%以上的学校`) is a rate
     if q.unit_written in CURRENCIES and _PROJECT_CLASS_AFTER.match(view, q.alt_end, q.alt_end + 8):
         return "condition"
+    if _ATTENDANCE_AFTER.match(view, q.alt_end, q.alt_end + 24):
+        return "attendance"  # `全区56所学校的校长参加会议`: who came to a meeting, no goal
     if _in_attachment_list(view, q):
         return "name"  # `附件:…2.2025年十五件民盼实事任务分解`: an attached document's title
     if after.startswith(_COUNTER_AFTER):
@@ -518,7 +525,8 @@ def _time_limit(view: str, m: re.Match) -> bool:
 
 
 _LIMIT_WORD = re.compile(r"^到|前|内|底|末|旬|完成|贯穿")
-_OPENING_PREFIX = re.compile(r"[ \t]*(?:今年|明年|本年|20\d\d年)?[ \t]*|[ \t]*(?:据[^,，。]{0,8}介绍|[^,，。]{1,12}(?:表示|介绍))[,，][ \t]*")
+_OPENING_PREFIX = re.compile(r"[ \t]*(?:今年|明年|本年|20\d\d年)?[ \t]*|[ \t]*(?:据[^,，。]{0,8}(?:介绍|了解|悉)|[^,，。]{1,12}"
+                             r"(?:表示|介绍|通报|获悉|了解到|指出|透露))[,，][ \t]*(?:今年|明年|本年|20\d\d年)?[ \t]*")
 
 
 # A deadline written after the quantities it bounds governs their completion:

@@ -148,6 +148,9 @@ class Quantity:
     list_end: int | None = None
 
 
+_TIME_LABEL = re.compile(r"时间[:：]")
+
+
 def _is_duration_goal(view: str, start: int, end: int, value: Decimal, nouns=DURATION_NOUNS) -> bool:
     """`受教育年限达12.3年`: a noun or verb of duration among the 24 characters before the number
     (white space not counted, so CRLF and indentation change nothing), in its sentence (across the
@@ -158,6 +161,8 @@ def _is_duration_goal(view: str, start: int, end: int, value: Decimal, nouns=DUR
     window = _SPACE.sub("", view[max(0, start - 96):start])[-24:]
     brk = _SENTENCE_BREAK.search(window)
     window = window[brk.end() if brk else 0:]
+    if "时间" in window:
+        window = _TIME_LABEL.sub("", window)  # `发布时间：2024-02-02`: a page's date label, no duration
     if view.startswith("个月", end):
         return "每" in window and any(noun in window for noun in nouns)  # `每年到企业实践不少于1个月`
     return any(noun in window for noun in nouns)
