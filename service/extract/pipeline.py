@@ -346,6 +346,9 @@ def _row_deadline(text: str, structure, pos: int) -> str | None:
     return None
 
 
+_INDICATOR_COUNT = re.compile(r"(?:任务)?指标(?:中|就是|是|为|[,，:：])")
+
+
 def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index: int,
             previous: str | None = None) -> tuple[str, str | None]:
     """(target|result|fact, heading that decided it or None). The nearest cue decides: the
@@ -355,6 +358,8 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
     after = view[q.alt_end:q.alt_end + 14]  # what status.target_after and result_after first test
     if status.target_after(view, q.alt_end):
         return status.TARGET, None
+    if q.unit_written == "项" and _INDICATOR_COUNT.match(view, q.alt_end):
+        return status.TARGET, None  # `26项指标中，13项指标已完成`: the plan's indicators, the scope reported on
     done_after = "已" in after
     if done_after and status.scope_of_progress(view, q.alt_end):
         return status.TARGET, None
