@@ -346,7 +346,7 @@ def _row_deadline(text: str, structure, pos: int) -> str | None:
     return None
 
 
-_INDICATOR_COUNT = re.compile(r"(?:任务)?指标(?:中|就是|是|为|[,，:：])")
+_INDICATOR_COUNT = re.compile(r"(?:任务)?指标(?:中|就是|是|为|[,，:：])|(?:为民|民生|惠民)实事(?:项目)?")
 
 
 def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index: int,
@@ -358,8 +358,11 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
     after = view[q.alt_end:q.alt_end + 14]  # what status.target_after and result_after first test
     if status.target_after(view, q.alt_end):
         return status.TARGET, None
-    if q.unit_written == "项" and _INDICATOR_COUNT.match(view, q.alt_end):
-        return status.TARGET, None  # `26项指标中，13项指标已完成`: the plan's indicators, the scope reported on
+    if (q.unit_written in ("项", "件") and _INDICATOR_COUNT.match(view, q.alt_end)) or (
+            q.unit_written == "个" and view.startswith("方面", q.alt_end)):
+        # `26项指标中，13项指标已完成`, `十个方面30项为民实事…进展顺利`: the plan's indicators or
+        # projects, the scope reported on
+        return status.TARGET, None
     done_after = "已" in after
     if done_after and status.scope_of_progress(view, q.alt_end):
         return status.TARGET, None
