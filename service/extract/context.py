@@ -218,7 +218,7 @@ _CONDITION_BEFORE = tuple(w for w, c in COMPARATORS_BEFORE.items() if c in ("gt"
 _ATTACHMENT_ENTRY = re.compile(
     r"[ \t]*(?:附件[ \t]*[:：]?[ \t]*)?\d{1,2}[.、．][ \t]*[^\n。;；,，!?]{4,60}?(?:"
     + alternation(TITLE_KEYWORDS + TASK_LIST_KEYWORDS + NAMED_PLAN_KEYWORDS + ("名单", "清单", "方案", "计划", "表"))
-    + r")》?[ \t]*$")
+    + r")》?[ \t]*(?:[(（][^()（）\n]{1,10}[)）])?[ \t]*$")
 _ATTACHMENT_REACH = 240
 
 
@@ -240,6 +240,10 @@ def _in_attachment_list(view: str, q: Quantity) -> bool:
 _ATTENDANCE_AFTER = re.compile(
     r"[^,，。;；:：\n]{0,12}?(?:参加|出席|列席)(?:了)?(?:本次|此次|这次)?(?:会议|大会|推进会|座谈会|动员会|部署会|"
     r"启动仪式|开班仪式|仪式|开幕式|发布会)|[^,，。;；:：\n]{0,8}?(?:参会|与会)")
+
+
+# `组织200名校长参加会议`: people sent to a meeting are planned, not a meeting's attendance reported.
+_SENDING_BEFORE = re.compile(r"(?:组织|选派|安排|推荐|邀请|动员|确保)[^,，。;；\n]{0,8}$")
 
 
 def exclusion(view: str, q: Quantity) -> str | None:
@@ -271,7 +275,8 @@ def exclusion(view: str, q: Quantity) -> str | None:
         return "condition"  # `学生规模超过1000人的学校`: which schools a rule holds for; a share (`90%以上的学校`) is a rate
     if q.unit_written in CURRENCIES and _PROJECT_CLASS_AFTER.match(view, q.alt_end, q.alt_end + 8):
         return "condition"
-    if _ATTENDANCE_AFTER.match(view, q.alt_end, q.alt_end + 24):
+    if _ATTENDANCE_AFTER.match(view, q.alt_end, q.alt_end + 24) and not _SENDING_BEFORE.search(
+            view, max(0, q.start - 12), q.start):
         return "attendance"  # `全区56所学校的校长参加会议`: who came to a meeting, no goal
     if _in_attachment_list(view, q):
         return "name"  # `附件:…2.2025年十五件民盼实事任务分解`: an attached document's title
@@ -516,7 +521,10 @@ def _time_limit(view: str, m: re.Match) -> bool:
         return False
     if _HALF_YEAR_OPENING.match(view, m.start()) and (m.start() == 0 or view[m.start() - 1] in "。!?！？;；\n"):
         return False
-    if not _LIMIT_WORD.search(m.group()):  # a bare period (`下半年`, `秋季学期`, `暑期`) opening its sentence
+    phrase = m.group()
+    if phrase.endswith("完成") and view[m.end():m.end() + 1] not in _CLAUSE_END_CHARS:
+        phrase = phrase[:-2]  # `下半年完成投资1.7亿元`: 完成 is the clause's verb, no limit word
+    if not _LIMIT_WORD.search(phrase):  # a bare period (`下半年`, `秋季学期`, `暑期`) opening its sentence
         lo = max(0, m.start() - 24)
         brk = _SENTENCE_BREAK_LAST.search(view, lo, m.start())
         if _OPENING_PREFIX.fullmatch(view, brk.end() if brk else lo, m.start()) and (brk or lo == 0):
@@ -525,6 +533,7 @@ def _time_limit(view: str, m: re.Match) -> bool:
 
 
 _LIMIT_WORD = re.compile(r"^到|前|内|底|末|旬|完成|贯穿")
+_CLAUSE_END_CHARS = frozenset(",，。;；)）!?！？\n")
 _OPENING_PREFIX = re.compile(r"[ \t]*(?:今年|明年|本年|20\d\d年)?[ \t]*|[ \t]*(?:据[^,，。]{0,8}(?:介绍|了解|悉)|[^,，。]{1,12}"
                              r"(?:表示|介绍|通报|获悉|了解到|指出|透露))[,，][ \t]*(?:今年|明年|本年|20\d\d年)?[ \t]*")
 

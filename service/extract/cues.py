@@ -55,7 +55,7 @@ RESULT_CUES = (
     r"共为", r"共增加", r"共新增", r"共评出", r"评选出", r"揭晓",  # `共评出一等奖37名`: an event held
     r"占(?:[^,，。;；\n]{0,10})(?:计划|规划|任务|目标)[^,，。;；\n的]{0,4}的",  # `占计划总投资的64.3%`
     # news of the term's opening (`今年秋季开学，全市新投用学校18所`): the event has taken place
-    r"(?:今年|20\d\d年)(?:秋季|春季)(?:学期)?开学(?:以来|时)?(?=[,，])",
+    r"(?<![^。!?！？\n,，;；:：])(?:今年|20\d\d年)(?:秋季|春季)(?:学期)?开学(?:以来|时)?(?=[,，])",
     r"完成(?:年度)?(?:投资)?(?:计划|任务|目标)的",
     # (not after a plan's word or time limit: `下一步，将于12月底前全面完成9个子项目`)
     r"(?<!前)(?<!将)(?<!要)(?<!确保)(?<!力争)(?<!争取)(?:全面|顺利|超额|圆满|如期)完成",
@@ -67,7 +67,6 @@ TARGET_CUES = (
     r"拟", r"(?<![主重需纲摘提概只简])要(?![求点素闻件])",
     r"力争", r"确保", r"预计", r"(?<![于及超到])预期", r"(?<!截至)(?<!截止)(?<!截至到)今年(?!以来|前|上半年|秋季|春季)",
     r"下一步", r"力求", r"年底前", r"明年", r"下半年",
-    r"(?:建成|投用|投入使用|竣工|完工)后(?:可|将|能)",  # `建成后可新增学位2160个`: what a project will give
     r"全年计划", r"今年计划", r"本年度计划",  # the year's plan, restated in a mid-year report
     r"(?:年度目标|目标任务|工作目标|年度任务|年度计划)[:：]",  # a row's label: `年度目标：筛查12万人`
     r"任务数", r"目标任务(?=[:：为是])", r"(?:全年|年度)(?:目标)?任务(?=[:：为是])", r"任务(?=[^,，。;；\n]{1,8}数)",  # the quota a report measures against
@@ -77,6 +76,8 @@ TARGET_CUES = (
 # no section, but not in a section headed as a review.
 WEAK_TARGET_CUES = (
     r"(?<![即必])将(?![近来])", r"年内", r"争取", r"本学期", r"本学年",  # a school's term planned
+    # `建成后可新增学位2160个`: what a project will give (in a review, what the school built gives)
+    r"(?:建成|投用|投入使用|竣工|完工)后(?:可|将|能)",
     r"到20\d\d年",  # in a review, `到2025年底，…达到92.3%` reports the year reviewed  # `争取上级资金12.6亿元` in a review obtained it  # `年内完成建设23所` in a summary reports the year
     r"(?<!按)计划(?!量|的|数|生育|单列|经济|[”」』\"])", r"(?<!按)规划(?!量|的|数)",  # (`“双高计划”` is a name) r"目标(?!的)", r"任务数",
 )

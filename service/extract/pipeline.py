@@ -233,8 +233,8 @@ def _plan_opening(view: str, lo: int, start: int, end: int, hi: int) -> bool:
     return not _CLAUSE_BREAK.search(view, end, hi) or at == lo
 
 
-# The next point of a list (`一是…；二是…`) opens a statement of its own.
-_NEXT_POINT = re.compile(r"[,，;；。][ \t]*[一二三四五六七八九十]是")
+# A point of a list (`一是…；二是…`): each has its cues of its own.
+_POINT = re.compile(r"(?:(?<=[,，;；。:：\n])|(?<![\s\S]))[ \t]*[一二三四五六七八九十]是")
 _BREAKDOWN = re.compile(r"[ \t]*其中")
 
 
@@ -247,6 +247,21 @@ def _in_breakdown(view: str, lo: int, start: int, end: int, hi: int) -> bool:
     return bool(opened and _BREAKDOWN.match(view, opened, start))
 
 
+_PLANNED_SHARE = re.compile(r"确保|力争|预计|争取|计划|将|要|拟")
+
+
+def _clause_of(view: str, lo: int, pos: int) -> int:
+    return max(lo, max(view.rfind(c, lo, pos) for c in ",，;；") + 1)
+
+
+def _describes_noun(view: str, start: int, end: int, hi: int) -> bool:
+    """Whether a result's cue opens a phrase that names what is there (`已建成的3所学校`,
+    `在已完成…的基础上`, `去年已建成的…`) in a clause before the quantity at `hi`: it describes a
+    noun, it reports nothing of hi's clause."""
+    brk = _CLAUSE_BREAK.search(view, end, hi)
+    return bool(brk) and "的" in view[end:brk.start()]
+
+
 def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | None,
                 own_plan: bool = True) -> str | None:
     """The status of the nearest decisive cue in view[lo:hi]. In a review, a plan word of the
@@ -256,11 +271,17 @@ def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | N
     stock = False
     cumulative = False
     view = cues.view
+    points = [m.start() for m in _POINT.finditer(view, lo, hi)] if "是" in view[lo:hi] else ()
     for start, end, kind in cues.before(lo, hi):
-        if _NEXT_POINT.search(view, end, hi):
-            break  # `一是…预计完成6.8亿元；二是获得…1.3亿元`: each point of a list has its own cues
+        if points and points[0] <= start and end <= points[-1]:
+            continue  # `一是…预计完成6.8亿元；二是获得…1.3亿元`: a cue of an earlier point of the list
+            # (the words that open the list, `下一步，将做好以下工作：一是…；二是…`, still reach)
         if _in_breakdown(view, lo, start, end, hi):
             continue  # `新建学校5所，其中2所已于去年底开工；新增学位3000个`: 已 tells of the part only
+        if kind == status.RESULT and section_status == status.TARGET and "开学" in view[start:end]:
+            continue  # `今年秋季开学，城南小学投入使用` in a plan: the term the plan works to
+        if kind == status.RESULT and section_status == status.TARGET and _describes_noun(view, start, end, hi):
+            continue  # `在已完成8所学校改造的基础上，再改造学校5所`: what the plan builds on
         if kind == status.FACT and view.startswith(EXISTING_STATE_CUES, start) and _ACHIEVED_AFTER.match(view, hi):
             return status.RESULT  # `共有15名教师在优质课评比中获奖`: those who won, not what exists
         if kind == status.FACT and _CLAUSE_BREAK.search(view, end, hi):
@@ -282,8 +303,10 @@ def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | N
             if section_status == status.RESULT and not (own_plan and _plan_opening(view, lo, start, end, hi)):
                 continue  # `规划总投资…`, `将…从A降至B` describe what was done in a review
             return status.TARGET  # `一、完成情况 计划新建学校18所，实际完成20所`: the plan, restated
-        if kind == status.RESULT and view.startswith("占", start) and not status.done_before(view, start):
-            continue  # `投放计划5900个，占招生计划总数的72%`: a plan's own share, nothing done
+        if kind == status.RESULT and view.startswith("占", start) and (
+                not status.done_before(view, start) or _PLANNED_SHARE.search(view, _clause_of(view, lo, start), start)):
+            continue  # `投放计划5900个，占招生计划总数的72%`: a plan's own share, nothing done; `确保完成投资
+            # 占计划总投资的80%`: a share the clause plans
         if kind == status.RESULT and view.startswith("累计", start):
             # `全区累计新增学位2.1万个` reports, `到2027年，累计新增…` plans; bare 累计 in a plan's
             # section sums up what the plan is to reach (`累计培训学时36学时`)

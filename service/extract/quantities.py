@@ -213,7 +213,9 @@ def _tenths(view: str) -> list[Quantity]:
 _BARE_MONEY = re.compile(
     rf"(?<![\d.,A-Za-z{CN_NUMERAL_CHARS}万亿])(?P<num>{_AR}|[{CN_NUMERAL_CHARS}]{{1,4}})(?P<ge>个)?(?P<mag>万亿|千万|亿|万)"
     rf"(?![\d{CN_NUMERAL_CHARS}万亿])(?!(?:余|多|来)?(?:{_unit_alternation()}))")
-_MONEY_BEFORE = re.compile(r"(?:" + alternation(MONEY_NOUNS) + r")[^,，。;；:：!?\n\d]{0,6}$")
+# (not past a noun of people or things: `资助学生1.2万` counts students)
+_MONEY_BEFORE = re.compile(r"(?:" + alternation(MONEY_NOUNS) + r")(?:(?!学生|教师|幼儿|儿童|家庭|人|户|所|名)"
+                           r"[^,，。;；:：!?\n\d]){0,6}$")
 _MONEY_REACH = 6 + max(map(len, MONEY_NOUNS))
 
 

@@ -213,6 +213,19 @@ def _spaced_header(line) -> bool:
     return _header_ok([column_role(c) for c in cells])
 
 
+def _join_units(line, spans):
+    """Cells parted by single spaces: a measure word after a number (`3000 个`) is the number's."""
+    out = []
+    for span in spans:
+        if (span is not None and len(out) > 1 and out[-1] is not None  # not onto the row's number
+                and _is_unit(line.text[span[0] - line.start:span[1] - line.start])
+                and line.text[out[-1][1] - line.start - 1].isdigit()):
+            out[-1] = (out[-1][0], span[1])
+            continue
+        out.append(span)
+    return out
+
+
 def _single_spaced_header(text: str) -> bool:
     """A header of column words parted by single spaces (`序号 项目名称 年度目标 完成情况`): Chinese
     cells hold no space, so one parts them, but only where every heading is a known column word."""
@@ -297,6 +310,8 @@ def _pipe_table(lines, i, sep: str = "|"):
             k += 1
             continue
         spans = _cells(line, sep)
+        if sep == " ":
+            spans = _join_units(line, spans)
         while spans and spans[0] is None and len(spans) > len(roles):
             spans.pop(0)  # indentation before the first cell, not an empty one
         row = Row(start=line.start, end=line.end, roles=roles, cell_units=table.cell_units)
@@ -654,8 +669,9 @@ def _by_content(roles: list[str], texts: list[str]) -> list[str]:
 # `新增学位（万个） | — | 12`), and bare numbers in its cells, a comparator beside some (`≥90`,
 # `96以上`, `60左右`).
 _LABEL_UNIT = re.compile(r"[(（][ \t]*(?P<mag>万|亿|千)?(?P<unit>[^\s()（）\d]{1,4})[ \t]*[)）][ \t]*$")
-_BARE_VALUE = re.compile(r"(?:≥|≤|⩾|⩽|不低于|不少于|不超过|不高于|约)?[ \t]*(?P<num>\d{1,9}(?:\.\d{1,4})?)"
-                         r"[ \t]*(?:以上|以下|以内|左右)?")
+# A plan's table writes a total over its five years in brackets (`〔4.5〕`, `[6000]`).
+_BARE_VALUE = re.compile(r"(?:≥|≤|⩾|⩽|不低于|不少于|不超过|不高于|约)?[ \t]*[〔\[［]?[ \t]*(?P<num>\d{1,9}(?:\.\d{1,4})?)"
+                         r"[ \t]*[〕\]］]?[ \t]*(?:以上|以下|以内|左右)?")
 _VALUE_ROLES = frozenset(("target", "baseline", "result"))
 _SUM_ROWS = frozenset(SUM_ROW_LABELS)
 _UNIT_CELL = re.compile(r"(?P<mag>万|亿|千)?(?P<unit>[^\s()（）\d]{1,4})")
