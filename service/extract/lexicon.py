@@ -151,7 +151,8 @@ CN_ONE_BLOCKED_UNITS = {"只", "支", "部", "条", "种", "班", "组", "队", 
 # Currencies: written word -> ISO code. Money is normalised to 亿 of its currency.
 # Where 元 is not the yuan: words (in traditional script, as those texts are written) that only a
 # Taiwan or Hong Kong text holds; a document holding one counts its bare 元 in that currency.
-REGION_CURRENCY_MARKERS = (("TWD", ("新臺幣", "新台幣", "立法院", "行政院")),
+REGION_CURRENCY_MARKERS = (("MOP", ("澳門特區", "澳門特別行政區", "澳門元", "澳門幣", "澳門居民")),
+                           ("TWD", ("新臺幣", "新台幣", "立法院", "行政院", "臺灣", "台灣", "民國")),
                            ("HKD", ("立法會", "財政預算案", "特區政府", "特區")))
 CURRENCIES = {"元": "CNY", "人民币": "CNY", "美元": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY", "英镑": "GBP",
               "澳门元": "MOP", "澳门币": "MOP", "美金": "USD"}

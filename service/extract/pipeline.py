@@ -218,6 +218,8 @@ _LEVEL_AFTER_STOCK = re.compile(alternation(LEVEL_VERBS))
 
 
 _PLAN_PREFIX = re.compile(r"(?:年度|全年|今年|原|总)?$")
+_PLAN_SUBJECT = re.compile(r"(?:我[们局县区市校院]|[\u4e00-\u9fff]{1,8}?(?:部|局|厅|委|政府|学校))$")
+_PLAN_VERB_AFTER = re.compile(r"(?:在|于)?(?:新建|改建|扩建|改扩建|建设|建成|投入|投资|招聘|培训|新增|增加|完成|实施|开展|推出|拨款|安排)")
 
 
 def _plan_opening(view: str, lo: int, start: int, end: int, hi: int) -> bool:
@@ -229,7 +231,10 @@ def _plan_opening(view: str, lo: int, start: int, end: int, hi: int) -> bool:
     prefix = _PLAN_PREFIX.search(view, max(lo, start - 2), start)
     at = prefix.start() if prefix else start
     if at > lo and view[at - 1] not in ",，;；:：。 \t\n":
-        return False
+        subject = _PLAN_SUBJECT.search(view, max(lo, start - 10), start) if _PLAN_VERB_AFTER.match(view, end) else None
+        if not subject or (subject.start() > lo and view[subject.start() - 1] not in ",，;；:：。 \t\n"):
+            return False  # (`教育部计划新建学校5所`: who plans, then the plan word and its verb)
+        at = subject.start()
     return not _CLAUSE_BREAK.search(view, end, hi) or at == lo
 
 

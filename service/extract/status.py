@@ -42,7 +42,7 @@ _RESULT_AFTER = re.compile(_IN_CELL + r"{0,8}?(?:已经|已(?![经知有]))")
 # `其余26场次将于下半年完成`, `剩余9场于12月底前完成`: a plan cue right after the counted noun
 # (a time limit of completion is one, unless 已 says it was met).
 _TARGET_AFTER = re.compile(_IN_CELL + r"{0,6}?(?:将于|将在|计划于|拟于|预计于|预计在|力争于|力争在|年内(?=开工|完工|竣工|建成|完成|投用)|预计(?=[\d一二三四五六七八九十年今明下本])"
-                           r"|(?<!按)(?:力争|确保|计划|争取))"
+                           r"|(?<!按)(?:力争|确保|计划(?=[^\s,，。;；”」』\"、)）])|争取))"
                            rf"|(?:(?!已)(?!  )[^,，。;；:：\n|\t]){{0,6}}?于?[^,，。;；:：\n|\t已]{{1,8}}?(?<!提)前(?:{alternation(COMPLETION_VERBS + ('开工', '拨付到位', '拨付'))})")
 _REVIEW_HEADING = re.compile(_alt(re.escape(w) for w in REVIEW_HEADINGS))
 _PLAN_HEADING = re.compile(_alt(re.escape(w) for w in PLAN_HEADINGS))

@@ -733,7 +733,8 @@ def _parse_items(text, lines, first_line, body_line, end, doc, structure) -> Non
         if (lead in _SECTION_LEADS and _SECTION.match(content)) or (
                 content.lstrip()[:1] == "#" and _MD_HEADING.match(content) and not _ITEM.match(content)
                 and not _SUBSECTION.match(content)) or (
-                (not lead.isdigit() or content.lstrip(" \t*#")[:4].isdigit()) and _bare_heading(content, lead)
+                (not lead.isdigit() or content.lstrip(" \t*#")[:4].isdigit() or _ROC_YEAR_OPENING.match(content))
+                and _bare_heading(content, lead)
                 and heading_status(content, doc.year, normalised=True)
                 and _clean(content) != doc.title):  # (a running header repeats the title)
             section, section_view = _heading(text, line)
@@ -850,12 +851,16 @@ def _table_items(text: str, table: Table, doc: Document, structure: Structure, s
 _BARE_HEADING = re.compile(r"^[ \t*]*[^\s,，。;；:：、!?|]{4,20}[ \t*]*$")
 
 
+_HEADING_YEAR = re.compile(r"(?:19|20)\d\d|1[01]\d年")  # also a year of the Republic of China era
+_ROC_YEAR_OPENING = re.compile(r"[ \t*#]*1[01]\d年")
+
+
 def _bare_heading(content: str, lead: str) -> bool:
     """A short line without punctuation, not numbered, that may head a section when it names one."""
     if lead == "(" or lead in _SECTION_LEADS or not 4 <= len(content) <= 26:
         return False
-    if lead.isdigit() and not content.lstrip(" \t*").startswith(("19", "20")):
-        return False  # an item's number (`11.提高教育教学水平`), not a year (`2026年工作打算`)
+    if lead.isdigit() and not _HEADING_YEAR.match(content.lstrip(" \t*")):
+        return False  # an item's number (`11.提高教育教学水平`), not a year (`2026年工作打算`, `113年度…`)
     return bool(_BARE_HEADING.match(content)) and not is_page_chrome(content)
 
 
