@@ -124,7 +124,7 @@ DURATION_UNITS = {"年": ("年", "other"), "个月": ("个月", "other"), "小�
                   "分钟": ("分钟", "other"), "工作日": ("工作日", "other"), "个工作日": ("工作日", "other"),
                   "天": ("天", "other")}
 # A limit on the number (`每天…体育活动不少于2小时`, `课后服务每周不少于5天`) makes it a goal too.
-DURATION_NOUNS = ("年限", "期限", "承包期", "有效期", "使用期", "服务期", "时间", "时长", "时限", "用时", "每周", "每月",
+DURATION_NOUNS = ("年限", "期限", "承包期", "有效期", "使用期", "服务期", "时间", "时长", "时限", "用时", "每周", "每月", "每天", "每日",
                   "压缩", "缩短", "控制在", "不少于", "不低于", "至少", "不超过", "不多于")
 MEASURE_WORDS.update(DURATION_UNITS)
 # Points of a score count only after a noun of scoring (`中考平均分提高5分`, `考核分值100分`);
@@ -311,7 +311,7 @@ COUNTED_AFTER_QUOTE = ("示范点", "示范校", "示范区", "示范基地", "�
 # After a count of a condition (`超过1000人的学校`, `低于60分的，不得…`): the nouns a rule holds for,
 # and the words of the rule that follows the case it names.
 CONDITION_NOUNS = ("学校", "项目", "单位", "班级", "企业", "幼儿园", "地区", "乡镇", "家庭", "学生", "教师", "班", "考生",
-                   "岗位", "人员", "申报人", "作品", "新生", "个人", "团队", "中学", "小学", "课题")
+                   "岗位", "人员", "申报人", "作品", "新生", "个人", "团队", "中学", "小学", "课题", "教学点")
 CONDITION_CONSEQUENCES = ("不", "取消", "扣", "加", "得", "视为", "按", "须", "可", "予以", "给予")
 # Before a count, these make it the step of a scoring rule (`每少1节扣0.2分`, `发现一次扣5分`).
 SCORING_STEPS = ("每少", "每多", "每低", "每高", "每超", "每超过", "每降低", "每减少", "每增加", "每下降", "每发现",

@@ -181,6 +181,10 @@ _NOT_MEASURED_COLUMNS = ("number", "units", "leaders", "deadline", "note", "meas
 # A metric that names only the comparison (`比上年`, `同比增长`): the change of what came before.
 _COMPARISON_ONLY = re.compile(rf"(?=.)(?:(?:比|较){PREVIOUS_PERIOD}(?:同期)?|同比)?"
                               r"(?:增长|提高|提升|增加|下降|降低|减少|增幅|增速|多|少|达到|达)?(?:了|到|至)?")
+# A clause that names only another school level and a comparator (`初中不低于1050元`): it goes on
+# with the rate of the clause before.
+_LEVEL_ONLY = re.compile(r"(?:小学|初中|高中|普通高中|中职|中职学校|幼儿园|学前|特殊教育学校|特教学校|寄宿生)"
+                         r"(?:每生|每人)?(?:每年)?(?:不低于|不少于|达到|达|为|提高到|提高至)?")
 # An item's number run into the text before it (`扩大资源1.新建…`, `计财股)2.改造…`) when line
 # breaks were lost: a clause starts after it. Not a decimal (`1.5倍`) nor a list (`1、2号楼`).
 _RUN_IN_ITEM = re.compile(r"(?<=[\u4e00-\u9fff)）。;；])\d{1,2}[.．](?![\d%])")
@@ -283,6 +287,8 @@ def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | N
             # (the words that open the list, `下一步，将做好以下工作：一是…；二是…`, still reach)
         if _in_breakdown(view, lo, start, end, hi):
             continue  # `新建学校5所，其中2所已于去年底开工；新增学位3000个`: 已 tells of the part only
+        if kind == status.RESULT and section_status == status.TARGET and view.startswith(("共新增", "共增加"), start):
+            continue  # `全年共新增学位1200个` in a plan: the year's sum planned, no event reported
         if kind == status.RESULT and section_status == status.TARGET and "开学" in view[start:end]:
             continue  # `今年秋季开学，城南小学投入使用` in a plan: the term the plan works to
         if kind == status.RESULT and section_status == status.TARGET and _describes_noun(view, start, end, hi):
@@ -702,6 +708,9 @@ def _extract(text: str, view: str) -> Extraction:
                   and _CHANGE_OF_RATE.search(view, clause_lo, q.start)
                   and _COMPARISON_ONLY.fullmatch(view[clause_lo:q.start].strip(" \t"))):
                 per_head = last_per_head[1]  # `每人每月不低于300元，较上年提高100元`: a change of that rate
+            elif (last_per_head and last_per_head[0] == sentence[0]
+                  and _LEVEL_ONLY.fullmatch(view[clause_lo:q.start].strip(" \t"))):
+                per_head = last_per_head[1]  # `小学生均…不低于850元，初中不低于1050元`: the same rate, another level
         unit, currency, category, low, high = _unit_and_category(q, per_head)
         named = context.currency_before(view, q) if q.unit_written == "元" and q.start else None
         if named:

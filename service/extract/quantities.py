@@ -149,6 +149,9 @@ class Quantity:
 
 
 _TIME_LABEL = re.compile(r"时间[:：]")
+_DAILY = frozenset(("每天", "每日"))
+_UNIT_AT = re.compile(alternation(DURATION_UNITS))
+_CLAUSE_CLOSE = re.compile(r"[ \t]*(?:以上|左右|以内)?[ \t]*(?:[,，。;；、)）!?！？\n]|$)")
 
 
 def _is_duration_goal(view: str, start: int, end: int, value: Decimal, nouns=DURATION_NOUNS) -> bool:
@@ -165,7 +168,12 @@ def _is_duration_goal(view: str, start: int, end: int, value: Decimal, nouns=DUR
         window = _TIME_LABEL.sub("", window)  # `发布时间：2024-02-02`: a page's date label, no duration
     if view.startswith("个月", end):
         return "每" in window and any(noun in window for noun in nouns)  # `每年到企业实践不少于1个月`
-    return any(noun in window for noun in nouns)
+    found = [noun for noun in nouns if noun in window]
+    if found and all(noun in _DAILY for noun in found):
+        # `每天阳光大课间30分钟`: a day's length closing its clause; `每天一小时校园体育活动` names a campaign
+        unit_end = end + (len(_UNIT_AT.match(view, end).group()) if _UNIT_AT.match(view, end) else 0)
+        return _CLAUSE_CLOSE.match(view, unit_end) is not None
+    return bool(found)
 
 
 def _list_members(view: str, m, floor: int) -> list[tuple[int, int, Decimal]]:
@@ -240,12 +248,13 @@ def find_quantities(view: str):
         yield from _matched_quantities(view)
         return
     extra.sort(key=lambda q: q.start)
-    taken = {q.start for q in extra}
     for q in _matched_quantities(view):
         while extra and extra[0].start < q.start:
             yield extra.pop(0)
-        if q.start in taken:
-            continue  # `1.2个亿`: not a count of 个
+        if extra and extra[0].start == q.start:
+            if q.unit_written == "个" and view.startswith(("亿", "万"), q.end):
+                continue  # `1.2个亿`: not a count of 个
+            extra.pop(0)  # `3000万—5000万元`: the range with its unit, not its first end alone
         yield q
     yield from extra
 
