@@ -389,8 +389,12 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
     quantity's own sentence (left of it, or `已` right after its noun), else its section heading
     or the document's title, else the sentences before it in the same section, else a plan."""
     section_status, heading = structure.status_at(q.start, doc_index)
-    after = view[q.alt_end:q.alt_end + 14]  # what status.target_after and result_after first test
-    if status.target_after(view, q.alt_end):
+    # a table cell is read apart from its row's other cells: nothing after its end, before its start
+    cell = structure.cell_at(q.start) if structure.tables else None
+    cell_lo, cell_hi = next(((s, e) for s, e, _ in cell[1].cells if s <= q.start < e), (0, len(view))) if cell else (
+        0, len(view))
+    after = view[q.alt_end:min(q.alt_end + 14, cell_hi)]  # what status.target_after and result_after first test
+    if status.target_after(view, q.alt_end, cell_hi):
         return status.TARGET, None
     if (q.unit_written in ("项", "件") and _INDICATOR_COUNT.match(view, q.alt_end)) or (
             q.unit_written == "个" and view.startswith("方面", q.alt_end)):
@@ -398,18 +402,16 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
         # projects, the scope reported on
         return status.TARGET, None
     done_after = "已" in after
-    if done_after and status.scope_of_progress(view, q.alt_end):
+    if done_after and status.scope_of_progress(view, q.alt_end, cell_hi):
         return status.TARGET, None
-    if section_status == status.RESULT and status.project_scope(view, q.start, cues.sentence_end(q.start)):
+    sentence_end = min(cues.sentence_end(q.start), cell_hi)
+    if section_status == status.RESULT and status.project_scope(view, q.start, sentence_end):
         return status.TARGET, None  # `项目总投资860万元，截至6月底已完成投资520万元`: the scope reported on
-    if done_after and status.result_after(view, q.alt_end, near=True):
+    if done_after and status.result_after(view, q.alt_end, near=True, limit=cell_hi):
         return status.RESULT, None  # `5个项目已于3月完工`: the cue right after the noun is nearest
     if status.share_of_plan(view, q.start):
         return status.RESULT, None
-    lo = cues.sentence_start(q.start)
-    cell = structure.cell_at(q.start) if structure.tables else None
-    if cell is not None:  # a table cell is read apart from its row's other cells
-        lo = max(lo, next((s for s, e, _ in cell[1].cells if s <= q.start < e), lo))
+    lo = max(cues.sentence_start(q.start), cell_lo)
     year = structure.documents[doc_index].year if 0 <= doc_index < len(structure.documents) else None
     # whether the sentence is about a year before the document's: read once, where it is asked
     past_year = status.opens_with_past_year(view, lo, q.start, year) if section_status == status.RESULT else None
@@ -426,9 +428,9 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
         return status.TARGET, None  # `2025年新增学位1620个，2026年新增学位2000个。` in a 2026 plan
     if cue is None and past_year:
         return status.RESULT, None  # `2024年，全县新增公办学位1860个。` in a 2025 plan
-    if cue is None and status.done_after(view, q.alt_end, cues.sentence_end(q.start)):
+    if cue is None and status.done_after(view, q.alt_end, sentence_end):
         return status.RESULT, None  # `全年新建学校19所，超额完成省下达任务。`
-    if done_after and status.result_after(view, q.alt_end):
+    if done_after and status.result_after(view, q.alt_end, limit=cell_hi):
         return status.RESULT, None
     if cell is not None:
         role = cell[0]

@@ -259,17 +259,20 @@ def done_before(view: str, pos: int) -> bool:
     return bool(_DONE_BEFORE.search(view, brk.end() if brk else lo, pos))
 
 
-def scope_of_progress(view: str, end: int) -> bool:
-    if "已" not in view[end:end + 12]:
+def scope_of_progress(view: str, end: int, limit: int | None = None) -> bool:
+    """(`limit`: where the quantity's table cell ends; nothing after it is read)"""
+    limit = len(view) if limit is None else limit
+    if "已" not in view[end:min(end + 12, limit)]:
         return False
-    return _SCOPE_OF_PROGRESS.match(view, end, min(len(view), end + 30)) is not None
+    return _SCOPE_OF_PROGRESS.match(view, end, min(limit, end + 30)) is not None
 
 
-def target_after(view: str, end: int) -> bool:
-    window = view[end:end + 14]
+def target_after(view: str, end: int, limit: int | None = None) -> bool:
+    limit = len(view) if limit is None else limit
+    window = view[end:min(end + 14, limit)]
     if not any(c in window for c in _TARGET_AFTER_CHARS):
         return False  # every plan cue after a count holds one of them (`将于`, `计划在`, `预计`, `…前`)
-    return _TARGET_AFTER.match(view, end, min(len(view), end + 14)) is not None
+    return _TARGET_AFTER.match(view, end, min(limit, end + 14)) is not None
 
 
 _TARGET_AFTER_CHARS = ("于", "在", "预计", "前", "力争", "确保", "计划", "争取", "年内")
@@ -291,11 +294,12 @@ def heading_date(heading: str) -> str | None:
     return m.group()
 
 
-def result_after(view: str, end: int, near: bool = False) -> bool:
-    if "已" not in view[end:end + 12]:
+def result_after(view: str, end: int, near: bool = False, limit: int | None = None) -> bool:
+    limit = len(view) if limit is None else limit
+    if "已" not in view[end:min(end + 12, limit)]:
         return False
     pattern = _RESULT_NEAR if near else _RESULT_AFTER
-    return pattern.match(view, end, min(len(view), end + 12)) is not None
+    return pattern.match(view, end, min(limit, end + 12)) is not None
 
 
 _OPENER = re.compile(rf"(?m)^[ \t\u3000]*(?:——)?(?:{_alt(AS_OF)})")
