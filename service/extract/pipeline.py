@@ -221,9 +221,9 @@ _ACHIEVED_AFTER = re.compile(rf"[^,，。;；\n]{{0,16}}?(?:{alternation(ACHIEVE
 _LEVEL_AFTER_STOCK = re.compile(alternation(LEVEL_VERBS))
 
 
-_PLAN_PREFIX = re.compile(r"(?:年度|全年|今年|原|总)?$")
-_PLAN_SUBJECT = re.compile(r"(?:我[们局县区市校院]|[\u4e00-\u9fff]{1,8}?(?:部|局|厅|委|政府|学校))$")
-_PLAN_VERB_AFTER = re.compile(r"(?:在|于)?(?:新建|改建|扩建|改扩建|建设|建成|投入|投资|招聘|培训|新增|增加|完成|实施|开展|推出|拨款|安排)")
+_PLAN_PREFIX = re.compile(r"(?:年度|全年|今年|年初|原|总)?$")
+_PLAN_SUBJECT = re.compile(r"(?:我[们局县区市校院]|全[区县市省镇州]|[\u4e00-\u9fff]{0,8}?(?:部|局|厅|委|政府|学校))$")
+_PLAN_VERB_AFTER = re.compile(r"(?:在|于)?(?:新建|改建|扩建|改扩建|建设|建成|投入|投资|招聘|培训|新增|增加|完成|实施|开展|推出|拨款|安排|将)")
 
 
 def _plan_opening(view: str, lo: int, start: int, end: int, hi: int) -> bool:
@@ -380,6 +380,7 @@ def _row_deadline(text: str, structure, pos: int) -> str | None:
     return None
 
 
+_PLAN_OF_SHARE = re.compile(r"占[^,，。;；\d]{0,6}(?:计划|任务|目标)[^,，。;；\d]{0,4}$")
 _INDICATOR_COUNT = re.compile(r"(?:任务)?指标(?:中|就是|是|为|[,，:：])|(?:为民|民生|惠民)实事(?:项目)?")
 
 
@@ -396,6 +397,8 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
     after = view[q.alt_end:min(q.alt_end + 14, cell_hi)]  # what status.target_after and result_after first test
     if status.target_after(view, q.alt_end, cell_hi):
         return status.TARGET, None
+    if view.startswith("的", q.alt_end) and _PLAN_OF_SHARE.search(view, max(0, q.start - 12), q.start):
+        return status.TARGET, None  # `占年度计划4亿元的90%`: the plan a share is measured against
     if (q.unit_written in ("项", "件") and _INDICATOR_COUNT.match(view, q.alt_end)) or (
             q.unit_written == "个" and view.startswith("方面", q.alt_end)):
         # `26项指标中，13项指标已完成`, `十个方面30项为民实事…进展顺利`: the plan's indicators or
@@ -424,7 +427,7 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
         return section_status, heading
     if cue is not None and cue != "comparison":
         return cue, None
-    if cue is None and year and _clause_opens_with_year(view, q.start, year):
+    if cue is None and year and section_status != status.RESULT and _clause_opens_with_year(view, q.start, year):
         return status.TARGET, None  # `2025年新增学位1620个，2026年新增学位2000个。` in a 2026 plan
     if cue is None and past_year:
         return status.RESULT, None  # `2024年，全县新增公办学位1860个。` in a 2025 plan
