@@ -238,6 +238,7 @@ def _in_attachment_list(view: str, q: Quantity) -> bool:
     return label >= start or "。" not in view[label:start]
 
 
+_ATTENDING = re.compile(r"[参出列与]")
 _ATTENDANCE_AFTER = re.compile(
     r"[^,，。;；:：\n]{0,12}?(?:参加|出席|列席)(?:了)?(?:本次|此次|这次)?(?:会议|大会|推进会|座谈会|动员会|部署会|"
     r"启动仪式|开班仪式|仪式|开幕式|发布会)|[^,，。;；:：\n]{0,8}?(?:参会|与会)")
@@ -276,7 +277,8 @@ def exclusion(view: str, q: Quantity) -> str | None:
         return "condition"  # `学生规模超过1000人的学校`: which schools a rule holds for; a share (`90%以上的学校`) is a rate
     if q.unit_written in CURRENCIES and _PROJECT_CLASS_AFTER.match(view, q.alt_end, q.alt_end + 8):
         return "condition"
-    if _ATTENDANCE_AFTER.match(view, q.alt_end, q.alt_end + 24) and not _SENDING_BEFORE.search(
+    if _ATTENDING.search(view, q.alt_end, q.alt_end + 24) and _ATTENDANCE_AFTER.match(
+            view, q.alt_end, q.alt_end + 24) and not _SENDING_BEFORE.search(
             view, max(0, q.start - 12), q.start):
         return "attendance"  # `全区56所学校的校长参加会议`: who came to a meeting, no goal
     if _in_attachment_list(view, q):

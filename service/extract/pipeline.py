@@ -250,7 +250,7 @@ _BREAKDOWN = re.compile(r"[ \t]*其中")
 def _in_breakdown(view: str, lo: int, start: int, end: int, hi: int) -> bool:
     """Whether a cue stands in a `其中…` clause (a part of what the clause before counts) that
     ends before the quantity at `hi`."""
-    if not _CLAUSE_BREAK.search(view, end, hi):
+    if view.find("其中", lo, start) < 0 or not _CLAUSE_BREAK.search(view, end, hi):
         return False
     opened = max(view.rfind(c, lo, start) for c in ",，;；") + 1
     return bool(opened and _BREAKDOWN.match(view, opened, start))

@@ -205,8 +205,9 @@ _JOINER_END = frozenset(w[-1] for w in LIST_JOINERS) | {" ", "\t"}
 
 # A share in tenths (`五成`, `七成以上`, `下降超过三成`): 成 after one numeral is ten per cent, read in
 # % as 百分之 is. Only where 成 ends the phrase: not in words (`统一成立`, `三五成群`, `一成不变`).
-_TENTHS = re.compile(rf"(?<![{CN_NUMERAL_CHARS}万亿\d])(?P<num>[一二两三四五六七八九])成"
-                     r"(?=以上|以下|左右|多|的|[,，。;；、:：)）\s]|$)")
+_TENTHS = re.compile(rf"(?P<num>[一二两三四五六七八九])(?<![{CN_NUMERAL_CHARS}万亿\d][一二两三四五六七八九])成"
+                     r"(?=以上|以下|左右|多|的|[,，。;；、:：)）\s]|$)")  # (the lookbehind after the
+# first character, so that the scan skips in C to the numerals)
 
 
 def _tenths(view: str) -> list[Quantity]:
@@ -216,28 +217,29 @@ def _tenths(view: str) -> list[Quantity]:
                      m.group("num"), m.end()) for m in _TENTHS.finditer(view)]
 
 
-# An amount of money without 元 (`总投资3000万`, `投入资金1.2个亿`): a magnitude ends the number and no
-# unit follows, and a money word (MONEY_NOUNS) stands at most 6 characters before it in its clause.
-_BARE_MONEY = re.compile(
+# An amount of money without 元 (`总投资3000万`, `投入资金1.2个亿`): a money word (MONEY_NOUNS), at most
+# 6 characters (no digit, no noun of people or things: `资助学生1.2万` counts students), a number
+# that a magnitude ends, and no unit after it. Found from the money words (a text holds few).
+_MONEY_WORD = re.compile(alternation(MONEY_NOUNS))
+_MONEY_AMOUNT = re.compile(
+    r"(?:(?!学生|教师|幼儿|儿童|家庭|人|户|所|名)[^,，。;；:：!?\n\d]){0,6}?"
     rf"(?<![\d.,A-Za-z{CN_NUMERAL_CHARS}万亿])(?P<num>{_AR}|[{CN_NUMERAL_CHARS}]{{1,4}})(?P<ge>个)?(?P<mag>万亿|千万|亿|万)"
     rf"(?![\d{CN_NUMERAL_CHARS}万亿])(?!(?:余|多|来)?(?:{_unit_alternation()}))")
-# (not past a noun of people or things: `资助学生1.2万` counts students)
-_MONEY_BEFORE = re.compile(r"(?:" + alternation(MONEY_NOUNS) + r")(?:(?!学生|教师|幼儿|儿童|家庭|人|户|所|名)"
-                           r"[^,，。;；:：!?\n\d]){0,6}$")
-_MONEY_REACH = 6 + max(map(len, MONEY_NOUNS))
 
 
 def _bare_money(view: str) -> list[Quantity]:
     if "万" not in view and "亿" not in view:
         return []
     found = []
-    for m in _BARE_MONEY.finditer(view):
-        if not _MONEY_BEFORE.search(view, max(0, m.start() - _MONEY_REACH), m.start()):
-            continue
+    for w in _MONEY_WORD.finditer(view):
+        m = _MONEY_AMOUNT.match(view, w.end())
+        if m is None or (found and found[-1].start == m.start("num")):
+            continue  # (`投入资金1.2个亿`: two money words, one amount)
         value = number_value(m.group("num"), m.group("mag"))
         if value is not None:
-            found.append(Quantity(m.start(), m.end(), value, None, False, "元", None,
-                                  None if m.group("num")[0].isdigit() else m.group("num"), m.end()))
+            num = m.group("num")
+            found.append(Quantity(m.start("num"), m.end(), value, None, False, "元", None,
+                                  None if num[0].isdigit() else num, m.end()))
     return found
 
 
