@@ -308,8 +308,8 @@ def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | N
             continue  # `截至12月底，全区专任教师共有6840人`: one reached, reported
         if stock and kind not in (status.TARGET, status.RESULT, "weak_target"):
             break
-        if stock and view.startswith("目前", start):
-            return status.FACT  # `目前，全县共有中小学186所`: the existing state, as 现有
+        if stock and (view.startswith("目前", start) or (kind == status.RESULT and "开学" in view[start:end])):
+            return status.FACT  # `目前，全县共有中小学186所`, `今年秋季开学，全县共有学校186所`: the existing state
         if kind == "weak_target":
             if section_status == status.RESULT and not (own_plan and _plan_opening(view, lo, start, end, hi)):
                 continue  # `规划总投资…`, `将…从A降至B` describe what was done in a review

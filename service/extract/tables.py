@@ -213,16 +213,38 @@ def _spaced_header(line) -> bool:
     return _header_ok([column_role(c) for c in cells])
 
 
-def _join_units(line, spans):
-    """Cells parted by single spaces: a measure word after a number (`3000 个`) is the number's."""
+_UNIT_FIRST = re.compile(alternation(list(MEASURE_WORDS) + list(CURRENCIES) + list(PERCENT_UNITS)))
+_SPACED_NUMBER = re.compile(r"[\d.,]+%?$")
+_AFTER_NUMBER_WORDS = ("以上", "以下", "以内", "左右")
+
+
+def _join_units(line, spans, columns: int):
+    """Cells parted by single spaces: a measure word after a number (`3000 个`) is the number's;
+    where a row holds more parts than the table has columns, a space inside a cell parted it
+    (`招聘教师 120 名`, `参与率 95% 以上`): a bare number joins the text before it, and what only
+    goes on from a number (a unit, `以上`) joins the number. Never onto the row's number."""
+    def text(span):
+        return line.text[span[0] - line.start:span[1] - line.start]
+
     out = []
     for span in spans:
-        if (span is not None and len(out) > 1 and out[-1] is not None  # not onto the row's number
-                and _is_unit(line.text[span[0] - line.start:span[1] - line.start])
-                and line.text[out[-1][1] - line.start - 1].isdigit()):
+        if (span is not None and len(out) > 1 and out[-1] is not None
+                and (_is_unit(text(span)) or text(span).startswith(_AFTER_NUMBER_WORDS))
+                and text(out[-1])[-1:].isdigit() | text(out[-1]).endswith("%")):
             out[-1] = (out[-1][0], span[1])
             continue
         out.append(span)
+    k = 2
+    while len(out) > columns and k < len(out):
+        span, before = out[k], out[k - 1]
+        digit_before = text(before)[-1:].isdigit() if before is not None else False
+        if span is not None and before is not None and (
+                (_SPACED_NUMBER.match(text(span).split(" ")[0]) and not digit_before)
+                or (_UNIT_FIRST.match(text(span)) and digit_before)):
+            out[k - 1] = (before[0], span[1])
+            del out[k]
+            continue
+        k += 1
     return out
 
 
@@ -311,7 +333,7 @@ def _pipe_table(lines, i, sep: str = "|"):
             continue
         spans = _cells(line, sep)
         if sep == " ":
-            spans = _join_units(line, spans)
+            spans = _join_units(line, spans, len(roles))
         while spans and spans[0] is None and len(spans) > len(roles):
             spans.pop(0)  # indentation before the first cell, not an empty one
         row = Row(start=line.start, end=line.end, roles=roles, cell_units=table.cell_units)
