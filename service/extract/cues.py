@@ -72,7 +72,7 @@ TARGET_CUES = (
     r"下一步", r"力求", r"年底前", r"明年", r"下半年",
     r"全年计划", r"今年计划", r"本年度计划",  # the year's plan, restated in a mid-year report
     r"(?:年度目标|目标任务|工作目标|年度任务|年度计划)[:：]",  # a row's label: `年度目标：筛查12万人`
-    r"任务数", r"目标任务(?=[:：为是])", r"(?:全年|年度)(?:目标)?任务(?=[:：为是])", r"任务(?=[^,，。;；\n]{1,8}数)",  # the quota a report measures against
+    r"任务数", r"目标任务(?=[:：为是0-9一二三四五六七八九十两])", r"(?:全年|年度)(?:目标)?任务(?=[:：为是])", r"任务(?=[^,，。;；\n]{1,8}数)",  # the quota a report measures against
 )
 # Weak cues: words that name a plan rather than commit to one (`规划总投资`, `年度计划为29个`) and
 # `将`, which is also the disposal marker (`将税率从17%降至13%`): they make a target in a plan or in

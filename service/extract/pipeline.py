@@ -369,6 +369,12 @@ def _clause_opens_with_year(view: str, pos: int, year: int) -> bool:
     return bool(m and m.end() <= pos and int(m.group(1)) >= year)
 
 
+def _opens_with_year(view: str, lo: int, pos: int, year: int) -> bool:
+    """Whether the sentence from `lo` opens with `year` or a later one."""
+    m = _CLAUSE_YEAR.match(view, lo)
+    return bool(m and m.end() <= pos and int(m.group(1)) >= year)
+
+
 def _row_deadline(text: str, structure, pos: int) -> str | None:
     cell = structure.cell_at(pos)
     if cell is None:
@@ -427,7 +433,13 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
         return section_status, heading
     if cue is not None and cue != "comparison":
         return cue, None
-    if cue is None and year and section_status != status.RESULT and _clause_opens_with_year(view, q.start, year):
+    if cue is None and year and (
+            section_status != status.RESULT and _clause_opens_with_year(view, q.start, year)
+            or structure.status_of_document(doc_index) == status.TARGET and (
+                _clause_opens_with_year(view, q.start, year) or _opens_with_year(view, lo, q.start, year))
+            or _opens_with_year(view, lo, q.start, year + 1)):
+        # (not the year a summary reviews: `2023年新建成学校6所`; a later year plans in a review too:
+        # `一、2023年工作回顾 … 2024年，我们将…新增学位270个`)
         return status.TARGET, None  # `2025年新增学位1620个，2026年新增学位2000个。` in a 2026 plan
     if cue is None and past_year:
         return status.RESULT, None  # `2024年，全县新增公办学位1860个。` in a 2025 plan
