@@ -360,7 +360,12 @@ def _row_baselines(structure, quantities: list[Quantity]) -> dict[int, int]:
     return found
 
 
-_CLAUSE_YEAR = re.compile(r"[ \t]*(20\d\d)年(?!前|底|末)")
+# A year opening a clause as its period; not a month, a holiday or a part of it (`2025年1月，…`,
+# `2025年元旦期间，…` in a review tell when something was done).
+_CLAUSE_YEAR = re.compile(r"[ \t]*(20\d\d)年(?!前|底|末|[0-9]{1,2}月|[一二三四五六七八九十]{1,3}月|元旦|春节|寒假|暑假|暑期"
+                          r"|春季|秋季|上半年|下半年|第?[一二三四]季度|初)")
+# A year opening a sentence on its own (`2026年，我们将…`).
+_SENTENCE_YEAR = re.compile(r"[ \t]*(20\d\d)年(?:度)?[,，]")
 
 
 def _clause_opens_with_year(view: str, pos: int, year: int) -> bool:
@@ -370,8 +375,8 @@ def _clause_opens_with_year(view: str, pos: int, year: int) -> bool:
 
 
 def _opens_with_year(view: str, lo: int, pos: int, year: int) -> bool:
-    """Whether the sentence from `lo` opens with `year` or a later one."""
-    m = _CLAUSE_YEAR.match(view, lo)
+    """Whether the sentence from `lo` opens with `year` or a later one, on its own."""
+    m = _SENTENCE_YEAR.match(view, lo)
     return bool(m and m.end() <= pos and int(m.group(1)) >= year)
 
 
@@ -434,10 +439,10 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
     if cue is not None and cue != "comparison":
         return cue, None
     if cue is None and year and (
-            section_status != status.RESULT and _clause_opens_with_year(view, q.start, year)
-            or structure.status_of_document(doc_index) == status.TARGET and (
-                _clause_opens_with_year(view, q.start, year) or _opens_with_year(view, lo, q.start, year))
-            or _opens_with_year(view, lo, q.start, year + 1)):
+            _opens_with_year(view, lo, q.start, year + 1)
+            or structure.status_of_document(doc_index) == status.TARGET and _opens_with_year(view, lo, q.start, year)
+            or (section_status != status.RESULT or structure.status_of_document(doc_index) == status.TARGET)
+            and _clause_opens_with_year(view, q.start, year)):
         # (not the year a summary reviews: `2023年新建成学校6所`; a later year plans in a review too:
         # `一、2023年工作回顾 … 2024年，我们将…新增学位270个`)
         return status.TARGET, None  # `2025年新增学位1620个，2026年新增学位2000个。` in a 2026 plan
