@@ -374,6 +374,17 @@ def _clause_opens_with_year(view: str, pos: int, year: int) -> bool:
     return bool(m and m.end() <= pos and int(m.group(1)) >= year)
 
 
+_HEADING_YEAR_OF = re.compile(r"(20\d\d)年")
+
+
+def _names_earlier_year(heading: str | None, year: int | None) -> bool:
+    """Whether a section heading names a year before the document's (`一、2024年工作回顾`)."""
+    if not heading or not year or "20" not in heading:
+        return False
+    m = _HEADING_YEAR_OF.search(heading)
+    return bool(m and int(m.group(1)) < year)
+
+
 def _opens_with_year(view: str, lo: int, pos: int, year: int) -> bool:
     """Whether the sentence from `lo` opens with `year` or a later one, on its own."""
     m = _SENTENCE_YEAR.match(view, lo)
@@ -408,7 +419,11 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
     after = view[q.alt_end:min(q.alt_end + 14, cell_hi)]  # what status.target_after and result_after first test
     if status.target_after(view, q.alt_end, cell_hi):
         return status.TARGET, None
-    if view.startswith("的", q.alt_end) and _PLAN_OF_SHARE.search(view, max(0, q.start - 12), q.start):
+    year = structure.documents[doc_index].year if 0 <= doc_index < len(structure.documents) else None
+    # a review of a year before the document's (`一、2024年工作回顾` in a 2025 plan): its plans are past
+    past_review = section_status == status.RESULT and _names_earlier_year(heading, year)
+    if (view.startswith("的", q.alt_end) and not past_review
+            and _PLAN_OF_SHARE.search(view, max(0, q.start - 12), q.start)):
         return status.TARGET, None  # `占年度计划4亿元的90%`: the plan a share is measured against
     if (q.unit_written in ("项", "件") and _INDICATOR_COUNT.match(view, q.alt_end)) or (
             q.unit_written == "个" and view.startswith("方面", q.alt_end)):
@@ -426,10 +441,9 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
     if status.share_of_plan(view, q.start):
         return status.RESULT, None
     lo = max(cues.sentence_start(q.start), cell_lo)
-    year = structure.documents[doc_index].year if 0 <= doc_index < len(structure.documents) else None
     # whether the sentence is about a year before the document's: read once, where it is asked
     past_year = status.opens_with_past_year(view, lo, q.start, year) if section_status == status.RESULT else None
-    cue = _cue_before(cues, lo, q.start, section_status, own_plan=not past_year)
+    cue = _cue_before(cues, lo, q.start, section_status, own_plan=not (past_year or past_review))
     if past_year is None and cue in (None, "comparison"):
         past_year = status.opens_with_past_year(view, lo, q.start, year)
     if cue == "comparison" and past_year:
