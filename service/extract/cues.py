@@ -70,6 +70,9 @@ TARGET_CUES = (
     r"拟", r"(?<![主重需纲摘提概只简])要(?![求点素闻件])",
     r"力争", r"确保", r"预计", r"(?<![于及超到])预期", r"(?<!截至)(?<!截止)(?<!截至到)今年(?!以来|前|上半年|秋季|春季)",
     r"下一步", r"力求", r"年底前", r"明年", r"下半年",
+    # 将 before a word of time or manner is the future, also in a report (`将每半月通报一次`,
+    # `将继续新增学位450个`); before a noun it may be the disposal marker (`将税率从17%降至13%`)
+    r"(?<![即必])将(?=每|于|在|继续|进一步|持续|加快|全面|重点|逐步|力争|确保)",
     r"全年计划", r"今年计划", r"本年度计划",  # the year's plan, restated in a mid-year report
     r"(?:年度目标|目标任务|工作目标|年度任务|年度计划)[:：]",  # a row's label: `年度目标：筛查12万人`
     r"任务数", r"目标任务(?=[:：为是0-9一二三四五六七八九十两])", r"(?:全年|年度)(?:目标)?任务(?=[:：为是])", r"任务(?=[^,，。;；\n]{1,8}数)",  # the quota a report measures against

@@ -375,6 +375,7 @@ def _clause_opens_with_year(view: str, pos: int, year: int) -> bool:
 
 
 _HEADING_YEAR_OF = re.compile(r"(20\d\d)年")
+_PLAN_PARAGRAPH = re.compile(r"[ \t\u3000]*(?:下一步|下步|下阶段|下一阶段|今后一个时期|明年)")
 
 
 def _names_earlier_year(heading: str | None, year: int | None) -> bool:
@@ -475,6 +476,8 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
         table_plans = any(r in ("result", "baseline") for r in cell[1].roles)
         if role in ("target", "name") and (table_plans or section_status != status.RESULT):
             return status.TARGET, None
+    if section_status == status.RESULT and _PLAN_PARAGRAPH.match(view, view.rfind("\n", max(0, lo - 2000), lo) + 1):
+        return status.TARGET, None  # a paragraph opened by `下一步，…` plans, in a report too
     if section_status:
         return section_status, heading
     floor = max(structure.section_start(q.start, doc_index), lo - 400)

@@ -159,7 +159,8 @@ class CueIndex:
 # A year or this year opening the sentence of a result (`2017年温州市新建幼儿园94所`,
 # `今年全市已新建幼儿园67所`) is the period it reports.
 # A speaker may stand before it: `据介绍，2025年全市新建学校23所`, `刘建华表示，2025年…`.
-_OPENING_PERIOD = re.compile(r"[ \t\u3000]*(?:——)?(?:据[^,，。;；\n]{0,8}?介绍[,，]|[^,，。;；\n\d]{1,12}?(?:介绍|表示|指出)[,，])?"
+_OPENING_PERIOD = re.compile(r"[ \t\u3000]*(?:——)?(?:据[^,，。;；\n]{0,8}?(?:介绍|了解|悉)[,，]"
+                             r"|[^,，。;；\n\d]{1,12}?(?:介绍|表示|指出|通报|获悉|了解到|透露)[,，])?"
                              r"[ \t]*(?P<period>(?<!\d)20\d\d年(?:度|底|末)?|今年|去年)(?![0-9])")
 
 
