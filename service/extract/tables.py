@@ -413,6 +413,9 @@ def _flat_table(lines, i, view):
             if table.rows:
                 break  # text after the last row
             continue
+        elif numbered and len(cells) >= len(roles) and len(t) > 2 * _MAX_HEADER_CELL and t.endswith("。"):
+            k -= 1
+            break  # a paragraph after the last row's cells (`下一步，…。`): the table has ended
         lead = len(line.text) - len(line.text.lstrip())
         cells.append((line.start + lead, line.start + lead + len(t)))
         table.end = line.end
