@@ -182,3 +182,20 @@ def test_a_duration_reads_the_same_under_crlf_and_indentation(text):
     for got in others:
         assert ([(t["value"], t["unit"]) for t in got["targets"]]
                 == [(t["value"], t["unit"]) for t in base["targets"]])
+
+
+def test_a_long_line_of_single_spaces_is_read_in_one_pass():
+    """`1 2 1 2 …` closing on a digit before a unit line: the test for columns parted by single
+    spaces (unwrap) once searched the line from every space, n² on a line of spaces."""
+    text = "1 2 " * 50_000 + "3\n个，新增学位。\n"
+    result = extract_in_child(text)
+    assert_spans_exact(text, result)
+
+
+def test_a_single_space_table_row_of_many_parts_is_joined_in_one_pass():
+    """A row of a single-space table with thousands of parts more than its columns (`甲 3 甲 3 …`):
+    its parts are joined back in one pass, not by deleting inside the list."""
+    text = "序号 任务 目标 责任单位\n1 任务 " + "甲 3 所 " * 30_000 + "计财科\n"
+    result = extract_in_child(text)
+    assert_spans_exact(text, result)
+    assert [d["items"][0]["number"] for d in result["documents"] if d["items"]] == [1]

@@ -29,6 +29,9 @@ _SEPARATOR_ROW = re.compile(r"^[ \t|:\-—=]+$")
 _ROW_NUMBER = re.compile(r"^[ \t]*(\d{1,3})[ \t]*$")
 _NUMBERED_ROW = re.compile(r"^[ \t]*(?:\d{1,3}[.、．](?![\d%])|[一二三四五六七八九十]{1,3}、)")
 _MAX_HEADER_CELL = 14
+# A row's cells, most: every reading of a cell's row walks them, so a line of thousands of parts
+# would cost its quantities n² (the parts past it are one last cell).
+_MAX_ROW_CELLS = 40
 
 
 @dataclass
@@ -234,18 +237,19 @@ def _join_units(line, spans, columns: int):
             out[-1] = (out[-1][0], span[1])
             continue
         out.append(span)
-    k = 2
-    while len(out) > columns and k < len(out):
-        span, before = out[k], out[k - 1]
-        digit_before = text(before)[-1:].isdigit() if before is not None else False
-        if span is not None and before is not None and (
-                (_SPACED_NUMBER.match(text(span).split(" ")[0]) and not digit_before)
-                or (_UNIT_FIRST.match(text(span)) and digit_before)):
-            out[k - 1] = (before[0], span[1])
-            del out[k]
-            continue
-        k += 1
-    return out
+    extra = len(out) - columns  # parts to join back (one pass, no deletion inside the list)
+    joined = out[:2]
+    for span in out[2:]:
+        before = joined[-1]
+        if extra > 0 and span is not None and before is not None and len(joined) > 1:
+            digit_before = text(before)[-1:].isdigit()
+            if ((_SPACED_NUMBER.match(text(span).split(" ")[0]) and not digit_before)
+                    or (_UNIT_FIRST.match(text(span)) and digit_before)):
+                joined[-1] = (before[0], span[1])
+                extra -= 1
+                continue
+        joined.append(span)
+    return joined
 
 
 def _single_spaced_header(text: str) -> bool:
@@ -334,6 +338,9 @@ def _pipe_table(lines, i, sep: str = "|"):
         spans = _cells(line, sep)
         if sep == " ":
             spans = _join_units(line, spans, len(roles))
+        if len(spans) > _MAX_ROW_CELLS:  # no table has so many columns: the rest is one last cell
+            rest = [c for c in spans[_MAX_ROW_CELLS - 1:] if c is not None]
+            spans = spans[:_MAX_ROW_CELLS - 1] + ([(rest[0][0], rest[-1][1])] if rest else [])
         while spans and spans[0] is None and len(spans) > len(roles):
             spans.pop(0)  # indentation before the first cell, not an empty one
         row = Row(start=line.start, end=line.end, roles=roles, cell_units=table.cell_units)
@@ -540,6 +547,8 @@ def _run_table(lines, i):
         if cut < len(repeats) and repeats[cut] < end:
             end = repeats[cut]
         cells = _run_row(run, start, end, roles)
+        if len(cells) > _MAX_ROW_CELLS:
+            cells = cells[:_MAX_ROW_CELLS - 1] + [(cells[_MAX_ROW_CELLS - 1][0], cells[-1][1], "other")]
         row = Row(start=at(start), end=at(end - 1) + 1, roles=roles, number=n + 1, joined=True,
                   cells=[(at(s), at(e - 1) + 1, role) for s, e, role in cells if e > s])
         table.rows.append(row)

@@ -50,7 +50,16 @@ _PAGE_FOOTER = re.compile(r"^(?:[-—–·~ ]*\d{1,3}[-—–·~ ]*|第\s*\d+\s*
 _TABLE_ROW = re.compile(r"[|\t]|\S {2,}\S")
 # Cells parted by single spaces: two such spaces, one between Chinese characters (digits spaced out
 # in a PDF's text, `2025 年 8 月底前`, are no cells).
-_SPACED_ROW = re.compile(r"(?=\S \S.*\S \S).*[\u4e00-\u9fff] [\u4e00-\u9fff]")
+_CJK_SPACE_CJK = re.compile(r"[\u4e00-\u9fff] [\u4e00-\u9fff]")
+_SINGLE_SPACE = re.compile(r"(?<=\S) (?=\S)")
+
+
+def _spaced_row(line: str) -> bool:
+    """Two single spaces between characters, one between Chinese characters (each test one scan)."""
+    if _CJK_SPACE_CJK.search(line) is None:
+        return False
+    found = _SINGLE_SPACE.search(line)
+    return found is not None and _SINGLE_SPACE.search(line, found.end()) is not None
 _LABEL_ONLY = re.compile(rf"^(?:{alternation(RESPONSIBILITY_LABELS)})[ \t]*:$")
 _MIN_WRAPPED = 4  # lines at the wrap width before a text counts as wrapped
 # A line long enough to reach a wrap width, without a closing mark (a candidate for `_wrap_width`).
@@ -114,7 +123,7 @@ def _soft(above: str, below: str, wrap: float | None) -> bool:
         return False  # the usual case, told at once: an unwrapped text's line that ends a clause
     if _TABLE_ROW.search(above) or _TABLE_ROW.search(below) or _PAGE_FOOTER.match(below) or _PAGE_FOOTER.match(above):
         return False
-    if (" " in above and _SPACED_ROW.search(above)) or (" " in below and _SPACED_ROW.search(below)):
+    if (" " in above and _spaced_row(above)) or (" " in below and _spaced_row(below)):
         return False  # columns parted by single spaces (`新增学位 2000个 已新增1450个 72.5%`)
     at_width = wrap is not None and _width(above) >= 0.85 * wrap
     if _STRUCTURE_START.match(below) or (not at_width and _BARE_ITEM.match(below)
