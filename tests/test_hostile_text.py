@@ -195,7 +195,7 @@ def test_a_long_line_of_single_spaces_is_read_in_one_pass():
 def test_a_single_space_table_row_of_many_parts_is_joined_in_one_pass():
     """A row of a single-space table with thousands of parts more than its columns (`甲 3 甲 3 …`):
     its parts are joined back in one pass, not by deleting inside the list."""
-    text = "序号 任务 目标 责任单位\n1 任务 " + "甲 3 所 " * 30_000 + "计财科\n"
+    text = "序号 任务 目标 责任单位\n1 任务 " + "甲 3 所 " * 60_000 + "计财科\n"
     result = extract_in_child(text)
     assert_spans_exact(text, result)
     assert [d["items"][0]["number"] for d in result["documents"] if d["items"]] == [1]
