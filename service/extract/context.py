@@ -624,7 +624,8 @@ def _limits_from(view: str, m: re.Match, pos: int) -> bool:
 
 # A later clause with a period of its own (`全年…`, `同时…`) or a frequency (`每学期…`; not a rate per
 # head, `每人每年3000元`) is not bounded by an earlier clause's limit.
-_OWN_PERIOD = re.compile(r"[,，;；][ \t]*(?:全年|今年|同时)|(?<![人生名位户])每(?:个|一)?(?:学期|学年|季度|半年|月|周|天|日|年|两周)")
+_OWN_PERIOD = re.compile(r"[,，;；][ \t]*(?:全年|今年|同时)|(?<![人生名位户])每(?:个|一)?(?:[0-9一二三四五六七八九十两半]{1,2}[个]?)?"
+                         r"(?:学期|学年|季度|半年|月|周|天|日|年|两周)")  # (`每10天`, `每半月` too)
 
 
 _PAREN_LIMIT_TAIL = re.compile(rf"[^()]{{0,4}}?(?:{alternation(COMPLETION_VERBS)})")
