@@ -252,8 +252,8 @@ def _in_breakdown(view: str, lo: int, start: int, end: int, hi: int) -> bool:
     ends before the quantity at `hi`."""
     if view.find("其中", lo, start) < 0 or not _CLAUSE_BREAK.search(view, end, hi):
         return False
-    opened = max(view.rfind(c, lo, start) for c in ",，;；") + 1
-    return bool(opened and _BREAKDOWN.match(view, opened, start))
+    opened = _clause_of(view, lo, start)
+    return opened > lo and _BREAKDOWN.match(view, opened, start) is not None
 
 
 _PLANNED_SHARE = re.compile(r"确保|力争|预计|争取|计划|将|要|拟")
@@ -287,10 +287,10 @@ def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | N
             # (the words that open the list, `下一步，将做好以下工作：一是…；二是…`, still reach)
         if _in_breakdown(view, lo, start, end, hi):
             continue  # `新建学校5所，其中2所已于去年底开工；新增学位3000个`: 已 tells of the part only
-        if kind == status.RESULT and section_status == status.TARGET and view.startswith(("共新增", "共增加"), start):
-            continue  # `全年共新增学位1200个` in a plan: the year's sum planned, no event reported
-        if kind == status.RESULT and section_status == status.TARGET and "开学" in view[start:end]:
-            continue  # `今年秋季开学，城南小学投入使用` in a plan: the term the plan works to
+        if kind == "weak_result":
+            if section_status == status.TARGET:
+                continue  # `全年共新增学位1200个`, `今年秋季开学，…` in a plan: its sum, its time
+            kind = status.RESULT
         if kind == status.RESULT and section_status == status.TARGET and _describes_noun(view, start, end, hi):
             continue  # `在已完成8所学校改造的基础上，再改造学校5所`: what the plan builds on
         if kind == status.FACT and view.startswith(EXISTING_STATE_CUES, start) and _ACHIEVED_AFTER.match(view, hi):
@@ -308,7 +308,7 @@ def _cue_before(cues: status.CueIndex, lo: int, hi: int, section_status: str | N
             continue  # `截至12月底，全区专任教师共有6840人`: one reached, reported
         if stock and kind not in (status.TARGET, status.RESULT, "weak_target"):
             break
-        if stock and (view.startswith("目前", start) or (kind == status.RESULT and "开学" in view[start:end])):
+        if stock and (view.startswith("目前", start) or "开学" in view[start:end]):
             return status.FACT  # `目前，全县共有中小学186所`, `今年秋季开学，全县共有学校186所`: the existing state
         if kind == "weak_target":
             if section_status == status.RESULT and not (own_plan and _plan_opening(view, lo, start, end, hi)):
@@ -374,7 +374,6 @@ def _clause_opens_with_year(view: str, pos: int, year: int) -> bool:
     return bool(m and m.end() <= pos and int(m.group(1)) >= year)
 
 
-_HEADING_YEAR_OF = re.compile(r"(20\d\d)年")
 _PLAN_PARAGRAPH = re.compile(r"[ \t\u3000]*(?:下一步|下步|下阶段|下一阶段|今后一个时期|明年)")
 
 
@@ -382,7 +381,7 @@ def _names_earlier_year(heading: str | None, year: int | None) -> bool:
     """Whether a section heading names a year before the document's (`一、2024年工作回顾`)."""
     if not heading or not year or "20" not in heading:
         return False
-    m = _HEADING_YEAR_OF.search(heading)
+    m = _AS_OF_YEAR.search(heading)
     return bool(m and int(m.group(1)) < year)
 
 
@@ -408,15 +407,13 @@ _INDICATOR_COUNT = re.compile(r"(?:任务)?指标(?:中|就是|是|为|[,，:：
 
 
 def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index: int,
-            previous: str | None = None) -> tuple[str, str | None]:
+            previous: str | None = None, cell=None) -> tuple[str, str | None]:
     """(target|result|fact, heading that decided it or None). The nearest cue decides: the
     quantity's own sentence (left of it, or `已` right after its noun), else its section heading
     or the document's title, else the sentences before it in the same section, else a plan."""
     section_status, heading = structure.status_at(q.start, doc_index)
-    # a table cell is read apart from its row's other cells: nothing after its end, before its start
-    cell = structure.cell_at(q.start) if structure.tables else None
-    cell_lo, cell_hi = next(((s, e) for s, e, _ in cell[1].cells if s <= q.start < e), (0, len(view))) if cell else (
-        0, len(view))
+    # a table cell (`cell`: start, end, role, row) is read apart from its row's other cells
+    cell_lo, cell_hi = (cell[0], cell[1]) if cell else (0, len(view))
     after = view[q.alt_end:min(q.alt_end + 14, cell_hi)]  # what status.target_after and result_after first test
     if status.target_after(view, q.alt_end, cell_hi):
         return status.TARGET, None
@@ -468,12 +465,12 @@ def _status(view: str, q: Quantity, structure, cues: status.CueIndex, doc_index:
     if done_after and status.result_after(view, q.alt_end, limit=cell_hi):
         return status.RESULT, None
     if cell is not None:
-        role = cell[0]
+        role = cell[2]
         if role == "result":
             return status.RESULT, heading
         if role == "baseline":
             return status.FACT, None
-        table_plans = any(r in ("result", "baseline") for r in cell[1].roles)
+        table_plans = any(r in ("result", "baseline") for r in cell[3].roles)
         if role in ("target", "name") and (table_plans or section_status != status.RESULT):
             return status.TARGET, None
     if section_status == status.RESULT and _PLAN_PARAGRAPH.match(view, view.rfind("\n", max(0, lo - 2000), lo) + 1):
@@ -711,8 +708,8 @@ def _extract(text: str, view: str) -> Extraction:
             continue  # a table of contents or outline ahead of the documents
         if context.exclusion(view, q) or q.chinese == "零":
             continue  # `零部件` holds no count
-        cell = structure.cell_at(q.start)
-        if cell is not None and cell[0] in _NOT_MEASURED_COLUMNS:
+        cell = structure.cell_with_span(q.start)  # (start, end, column role, row)
+        if cell is not None and cell[2] in _NOT_MEASURED_COLUMNS:
             continue  # a row number, a unit's name, a date or a note
         if quoted is None:
             quoted, quoted_goals = context.quoted_spans(view)
@@ -729,17 +726,16 @@ def _extract(text: str, view: str) -> Extraction:
         if goal is not None:  # `指标就是“新建幼儿园80所”`: the goal as written, unless it says done
             kind, heading = _quoted_status(cues, goal[0], q.start), None
         else:
-            kind, heading = _status(view, q, structure, cues, doc_index, previous)
+            kind, heading = _status(view, q, structure, cues, doc_index, previous, cell)
         previous = kind
         if kind == status.FACT or k in baseline_used:
             continue  # background and starting levels are returned nowhere (a baseline rides on its target)
         per_head = context.money_per_head(view, q)
         sentence = context.sentence_bounds(view, q.start, q.end)
         clause_lo = context.clause_start(view, q.start)
-        if cell is not None and cell[1].joined:  # cells run together: no mark between them ends a sentence
-            cell_lo, cell_hi = next(((s, e) for s, e, _ in cell[1].cells if s <= q.start < e), sentence)
-            sentence = (max(sentence[0], cell_lo), min(sentence[1], cell_hi))
-            clause_lo = max(clause_lo, cell_lo)
+        if cell is not None and cell[3].joined:  # cells run together: no mark between them ends a sentence
+            sentence = (max(sentence[0], cell[0]), min(sentence[1], cell[1]))
+            clause_lo = max(clause_lo, cell[0])
         if q.unit_written in CURRENCIES:
             if per_head is not None:
                 last_per_head = (sentence[0], per_head)
@@ -759,7 +755,7 @@ def _extract(text: str, view: str) -> Extraction:
                 span = structure.documents[doc_index].span if doc_index < len(structure.documents) else None
                 yuan[doc_index] = _yuan_of(text, span.start, span.end) if span else "CNY"
             currency = yuan[doc_index]
-        cell_start = next((a for a, b, _ in cell[1].cells if a <= q.start < b), None) if cell is not None else None
+        cell_start = cell[0] if cell is not None else None
         if cell_start is not None:  # a clause never reaches back past its table cell's start
             clause_lo = max(clause_lo, cell_start)
         for m in _RUN_IN_ITEM.finditer(view, clause_lo, q.start):
@@ -770,8 +766,8 @@ def _extract(text: str, view: str) -> Extraction:
         after_noun = context.words_after(view, q, clause_hi)
         metric = context.metric(view, q, clause_lo, after_noun)
         direction = context.direction(view, q, clause_lo)
-        label = _row_label(view, cell[1], q.start, own_words=metric is not None) if cell is not None else None
-        unit_heading = cell[1].cell_units.get(cell_start) if cell_start is not None and cell[1].cell_units else None
+        label = _row_label(view, cell[3], q.start, own_words=metric is not None) if cell is not None else None
+        unit_heading = cell[3].cell_units.get(cell_start) if cell_start is not None and cell[3].cell_units else None
         if unit_heading and metric is None:  # `计划投资（万元） | 9800`: the column names what is measured
             label = context.label_text(view[unit_heading[0]:unit_heading[1]])
         if label and metric is None:  # `新增学位 | 3000个 | 3260个`: the row's name says what the value measures

@@ -17,7 +17,7 @@ import regex
 from .lexicon import COMPLETION_VERBS, MONTH, PROGRESS_VERBS
 from .scan import Scanner, alternation
 from .source import normalise
-from .cues import (AS_OF, BACKGROUND_HEADINGS, DONE_HEADING_WORDS, DONE_WORDS, FACT_CUES, PROJECT_SCOPE_WORDS, PLAN_HEADINGS, PROBLEM_HEADINGS, WEAK_TARGET_CUES, RESULT_CUES,
+from .cues import (AS_OF, BACKGROUND_HEADINGS, DONE_HEADING_WORDS, DONE_WORDS, FACT_CUES, PROJECT_SCOPE_WORDS, PLAN_HEADINGS, PROBLEM_HEADINGS, WEAK_RESULT_CUES, WEAK_TARGET_CUES, RESULT_CUES,
                    REVIEW_HEADINGS, TARGET_CUES)
 
 TARGET, RESULT, FACT = "target", "result", "fact"
@@ -31,7 +31,7 @@ def _alt(patterns) -> str:
 
 # Kinds in this order, the longer cue first within each: at one position the first that matches wins.
 _CUE_SCAN = Scanner([(kind, p)
-                     for kind, cues in (("fact", FACT_CUES), ("result", RESULT_CUES),
+                     for kind, cues in (("fact", FACT_CUES), ("result", RESULT_CUES), ("weak_result", WEAK_RESULT_CUES),
                                         ("target", TARGET_CUES), ("weak_target", WEAK_TARGET_CUES))
                      for p in sorted(cues, key=len, reverse=True)])
 _AS_OF_SCAN = Scanner([("as_of", p) for p in AS_OF])

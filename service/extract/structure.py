@@ -128,11 +128,16 @@ class Structure:
 
     def cell_at(self, pos: int) -> tuple[str, Row] | None:
         """(column role, row) of the table cell holding `pos`, or None outside tables."""
+        cell = self.cell_with_span(pos)
+        return (cell[2], cell[3]) if cell else None
+
+    def cell_with_span(self, pos: int) -> tuple[int, int, str, Row] | None:
+        """(start, end, column role, row) of the table cell holding `pos`, or None outside tables."""
         if not self._cell_starts:
             return None
         c = bisect.bisect_right(self._cell_starts, pos) - 1
         if c >= 0 and self._cells[c][0] <= pos < self._cells[c][1]:
-            return self._cells[c][2], self._cells[c][3]
+            return self._cells[c]
         return None
 
     def section_start(self, pos: int, d: int) -> int:
