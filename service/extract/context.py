@@ -57,6 +57,8 @@ from .lexicon import (
     PER_HEAD_STANDARD,
     PER_HEAD_WORDS,
     PER_NOUNS,
+    REPORTED_BY_AFTER_JU,
+    REPORTING_VERBS,
     STOCK_NOUNS,
     TASK_LIST_KEYWORDS,
     TITLE_KEYWORDS,
@@ -537,8 +539,8 @@ def _time_limit(view: str, m: re.Match) -> bool:
 
 _LIMIT_WORD = re.compile(r"^到|前|内|底|末|旬|完成|贯穿")
 _CLAUSE_END_CHARS = frozenset(",，。;；)）!?！？\n")
-_OPENING_PREFIX = re.compile(r"[ \t]*(?:今年|明年|本年|20\d\d年)?[ \t]*|[ \t]*(?:据[^,，。]{0,8}(?:介绍|了解|悉)|[^,，。]{1,12}"
-                             r"(?:表示|介绍|通报|获悉|了解到|指出|透露))[,，][ \t]*(?:今年|明年|本年|20\d\d年)?[ \t]*")
+_OPENING_PREFIX = re.compile(rf"[ \t]*(?:今年|明年|本年|20\d\d年)?[ \t]*|[ \t]*(?:据[^,，。]{{0,8}}(?:{alternation(REPORTED_BY_AFTER_JU)})"
+                             rf"|[^,，。]{{1,12}}(?:{alternation(REPORTING_VERBS)}))[,，][ \t]*(?:今年|明年|本年|20\d\d年)?[ \t]*")
 
 
 # A deadline written after the quantities it bounds governs their completion:

@@ -406,3 +406,7 @@ UNIT_NAME_SUFFIXES = ("街道", "公司", "集团", "中心", "管委会", "人�
 # `投入资金3个亿`, `争取上级资金5亿以上`), as news writes it.
 MONEY_NOUNS = ("投资", "资金", "经费", "投入", "拨付", "拨款", "预算", "补助", "补贴", "奖补", "奖励", "金额",
                "筹措", "筹集", "支出", "造价", "费用", "资助", "融资")
+# Words that put a report in someone's mouth before its sentence's own opening
+# (`据介绍，2024年…`, `会议通报，2025年…`): what follows opens the sentence as if they were not there.
+REPORTED_BY_AFTER_JU = ("介绍", "了解", "悉")  # after 据
+REPORTING_VERBS = ("介绍", "表示", "指出", "通报", "获悉", "了解到", "透露")

@@ -14,7 +14,7 @@ import re
 
 import regex
 
-from .lexicon import COMPLETION_VERBS, MONTH, PROGRESS_VERBS
+from .lexicon import COMPLETION_VERBS, MONTH, PROGRESS_VERBS, REPORTED_BY_AFTER_JU, REPORTING_VERBS
 from .scan import Scanner, alternation
 from .source import normalise
 from .cues import (AS_OF, BACKGROUND_HEADINGS, DONE_HEADING_WORDS, DONE_WORDS, FACT_CUES, PROJECT_SCOPE_WORDS, PLAN_HEADINGS, PROBLEM_HEADINGS, WEAK_RESULT_CUES, WEAK_TARGET_CUES, RESULT_CUES,
@@ -159,8 +159,8 @@ class CueIndex:
 # A year or this year opening the sentence of a result (`2017年温州市新建幼儿园94所`,
 # `今年全市已新建幼儿园67所`) is the period it reports.
 # A speaker may stand before it: `据介绍，2025年全市新建学校23所`, `刘建华表示，2025年…`.
-_OPENING_PERIOD = re.compile(r"[ \t\u3000]*(?:——)?(?:据[^,，。;；\n]{0,8}?(?:介绍|了解|悉)[,，]"
-                             r"|[^,，。;；\n\d]{1,12}?(?:介绍|表示|指出|通报|获悉|了解到|透露)[,，])?"
+_OPENING_PERIOD = re.compile(rf"[ \t\u3000]*(?:——)?(?:据[^,，。;；\n]{{0,8}}?(?:{_alt(REPORTED_BY_AFTER_JU)})[,，]"
+                             rf"|[^,，。;；\n\d]{{1,12}}?(?:{_alt(REPORTING_VERBS)})[,，])?"
                              r"[ \t]*(?P<period>(?<!\d)20\d\d年(?:度|底|末)?|今年|去年)(?![0-9])")
 
 

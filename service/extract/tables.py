@@ -216,7 +216,8 @@ def _spaced_header(line) -> bool:
     return _header_ok([column_role(c) for c in cells])
 
 
-_UNIT_FIRST = re.compile(alternation(list(MEASURE_WORDS) + list(CURRENCIES) + list(PERCENT_UNITS)))
+_UNIT_WORDS = list(MEASURE_WORDS) + list(CURRENCIES) + list(PERCENT_UNITS)
+_UNIT_FIRST = re.compile(alternation(_UNIT_WORDS))
 _SPACED_NUMBER = re.compile(r"[\d.,]+%?$")
 _AFTER_NUMBER_WORDS = ("以上", "以下", "以内", "左右")
 
@@ -445,8 +446,7 @@ _RUN_HEADER = re.compile(r"(?:序号|编号)(?:" + _RUN_WORD + "){2,10}")
 _RUN_HEADER_WORD = re.compile(_RUN_WORD)
 _RUN_ROW = re.compile(r"(?<![\d.,%])(\d{1,3})(?=[\u4e00-\u9fff“\"])")
 _QUANTITY_AFTER = re.compile(alternation(
-    list(MEASURE_WORDS) + list(CURRENCIES) + list(PERCENT_UNITS) + list(MAGNITUDES)
-    + ["年", "月", "日", "号", "时", "天", "周", "岁", "倍", "元", "届", "期", "批", "类", "级", "星"]))
+    _UNIT_WORDS + list(MAGNITUDES) + ["年", "月", "日", "号", "时", "天", "周", "岁", "倍", "元", "届", "期", "批", "类", "级", "星"]))
 # Where a cell ends, a row number followed by what could be a measure word still opens a row
 # (`…区教育局2名师培养…`, `…8月底前2项目建设…`): a unit's name, a sentence or a time limit ends there.
 _CELL_END = frozenset("。;；局委办镇乡厅科股处室司道府团)）")
